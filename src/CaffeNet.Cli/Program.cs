@@ -1,0 +1,3 @@
+using CaffeNet.Cli;
+
+return App.Run(args, Console.Out, Console.Error);
