@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace CaffeNet.Tests;
+
+/// <summary>Runs the built `caffenet` CLI as a separate process, as a user would.</summary>
+public static class CliRunner
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    static string CliDll
+    {
+        get
+        {
+            // The test and CLI projects build with the same configuration.
+            var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+            return Path.Combine(TestPaths.Root, "src", "CaffeNet.Cli", "bin", config, "net10.0", "caffenet.dll");
+        }
+    }
+
+    public static Result Run(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(CliDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            p.Kill(entireProcess: true);
+            throw new TimeoutException("caffenet " + string.Join(' ', args));
+        }
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
