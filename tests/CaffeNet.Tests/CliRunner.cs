@@ -32,7 +32,7 @@ public static class CliRunner
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
         {
-            p.Kill(entireProcess: true);
+            p.Kill(true);
             throw new TimeoutException("caffenet " + string.Join(' ', args));
         }
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
