@@ -12,7 +12,7 @@ public static class CliRunner
         get
         {
             // The test and CLI projects build with the same configuration.
-            var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+            var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
             return Path.Combine(TestPaths.Root, "src", "CaffeNet.Cli", "bin", config, "net10.0", "caffenet.dll");
         }
     }
