@@ -8,6 +8,7 @@ namespace CaffeNet.Tests.Import.Upgrade;
 /// <summary>V0 nets built here field by field; expected values follow Caffe's upgrade_proto rules.</summary>
 public class V0UpgradeTests
 {
+    // OpenCV reads this same net as the single layer conv1 giving a 10x10 output: pad 2 on an 8x8 input.
     [Fact]
     public void PaddingLayerFoldsIntoTheConvolutionItFeeds()
     {
