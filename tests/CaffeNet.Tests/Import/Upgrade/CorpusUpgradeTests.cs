@@ -26,6 +26,7 @@ public class CorpusUpgradeTests
             return (expected, actual: $"{row.Path}: {upgraded.Layer.Count} layers, {current}");
         }).ToList();
 
+        Assert.Equal(Directory.Exists(TestPaths.Corpus), results.Count > 0);
         Assert.All(results, r => Assert.Equal(r.expected, r.actual));
     }
 
@@ -34,7 +35,7 @@ public class CorpusUpgradeTests
     {
         var legacy = ManifestRow.ReadAll().Where(r => r.IsNet && r.IsLegacy).ToList();
 
-        Assert.True(legacy.Count is 0 or >= 4, $"the manifest lists {legacy.Count} V0/V1 nets");
+        Assert.Equal(Directory.Exists(TestPaths.Corpus), legacy.Count > 0);
         Assert.All(legacy, row =>
         {
             var upgraded = NetUpgrader.Upgrade(row.Load(), row.Path);
