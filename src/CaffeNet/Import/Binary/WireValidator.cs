@@ -94,9 +94,9 @@ internal ref struct WireValidator
                     counts[number] = index = counts.GetValueOrDefault(number) + 1;
                     index--;
                 }
-                path.Add(field.IsRepeated ? $"{field.Name}[{index}]" : field.Name);
                 int len = Length(ref pos, end, at, field.Name);
                 Nest(at, depth);
+                path.Add(field.IsRepeated ? $"{field.Name}[{index}]" : field.Name);
                 Charge(MessageCost(field.MessageType), at);
                 Message(pos, pos + len, field.MessageType, depth + 1, 0);
                 path.RemoveAt(path.Count - 1);
@@ -161,7 +161,7 @@ internal ref struct WireValidator
         {
             case WireStartGroup:
                 Nest(at, depth);
-                path.Add($"group {number}");
+                path.Add(GroupPrefix + number);
                 pos = Message(pos, end, null, depth + 1, number);
                 path.RemoveAt(path.Count - 1);
                 return pos;
@@ -282,12 +282,18 @@ internal ref struct WireValidator
 
     string Here(string field) => $"{string.Join('.', path)}.{field}";
 
-    string EndName(int end) => end == data.Length
-        ? $"the end of the file (byte {end})"
-        : $"the end of {string.Join('.', path)} (byte {end})";
+    /// <summary>Names the message that ends at <paramref name="end"/>: groups end with the message around them.</summary>
+    string EndName(int end)
+    {
+        int n = path.Count;
+        while (path[n - 1].StartsWith(GroupPrefix, StringComparison.Ordinal))
+            n--;
+        return n == 1 ? $"the end of the file (byte {end})" : $"the end of {string.Join('.', path.Take(n))} (byte {end})";
+    }
 
     CaffeFormatException Error(int at, string message) => CaffeFormatException.AtByte(file, at, message);
 
     const int WireVarint = 0, WireFixed64 = 1, WireLength = 2, WireStartGroup = 3, WireEndGroup = 4, WireFixed32 = 5;
     const long ObjectCost = 32, ElementCost = 16;
+    const string GroupPrefix = "group ";
 }
