@@ -30,6 +30,7 @@ internal ref struct WireValidator
     readonly long budget;
     readonly List<string> path = [];
     readonly Dictionary<MessageDescriptor, long> messageCosts = [];
+    Dictionary<(MessageDescriptor Type, int Number), (int First, int Count)>? unknown;
     long cost;
 
     WireValidator(ReadOnlySpan<byte> data, string file, ImportOptions options)
@@ -48,6 +49,7 @@ internal ref struct WireValidator
         v.path.Add(type.FullName);
         v.Charge(v.MessageCost(type), 0);
         v.Message(0, data.Length, type, 1, 0);
+        v.ReportUnknownFields();
     }
 
     /// <summary>Checks fields from <paramref name="pos"/> up to <paramref name="end"/>; for a group
@@ -73,7 +75,9 @@ internal ref struct WireValidator
             }
 
             var field = type?.FindFieldByNumber(number);
-            if (field != null && !Fits(field, wire))
+            if (field is null && type != null)
+                NoteUnknown(type, number, at);
+            else if (field != null && !Fits(field, wire))
             {
                 if (!options.Lenient)
                     throw Error(at, $"{Here(field.Name)} is {TypeName(field)}, but the file has wire type {wire} ({WireName(wire)})");
@@ -151,6 +155,25 @@ internal ref struct WireValidator
                 break;
         }
         return pos + len;
+    }
+
+    /// <summary>Forks add fields BVLC's schema lacks; each kind is reported once, with how often it occurs.</summary>
+    void NoteUnknown(MessageDescriptor type, int number, int at)
+    {
+        if (options.Warning is null)
+            return;
+        unknown ??= [];
+        var key = (type, number);
+        unknown[key] = unknown.TryGetValue(key, out var seen) ? (seen.First, seen.Count + 1) : (at, 1);
+    }
+
+    readonly void ReportUnknownFields()
+    {
+        if (unknown is null)
+            return;
+        foreach (var ((type, number), (first, count)) in unknown)
+            options.Warning!($"{file}: byte {first}: {type.FullName} has no field {number} " +
+                $"({(count == 1 ? "once" : $"{count} times")} in the file); binary output keeps it, prototxt output leaves it out");
     }
 
     /// <summary>A field the schema does not know: kept by Google.Protobuf as raw bytes.</summary>
