@@ -17,15 +17,16 @@ public static class GraphBuilder
                 $"net '{net.Name}': uses the legacy V1 'layers' field; load it through the importer, which upgrades it");
         var state = NetStateFilter.State(net, options);
         var layers = net.Layer.Where(l => NetStateFilter.Includes(l, state)).ToList();
-        var lowering = new Lowering(state.Phase, options, layers);
+        var lowering = new Lowering(state, options, layers, net.Layer);
         lowering.AddHeaderInputs(net);
         foreach (var layer in layers)
             lowering.Add(layer);
         return lowering.Finish(net.Name);
     }
 
-    sealed class Lowering(Phase phase, GraphOptions options, IReadOnlyList<LayerParameter> layers)
+    sealed class Lowering(NetState state, GraphOptions options, IReadOnlyList<LayerParameter> layers, IReadOnlyList<LayerParameter> allLayers)
     {
+        readonly Phase phase = state.Phase;
         readonly Dictionary<string, Value> current = new(StringComparer.Ordinal);
         readonly List<Value> values = [];
         readonly List<Value> inputs = [];
@@ -173,6 +174,10 @@ public static class GraphBuilder
             if (later is not null || layer.Top.Contains(name) && !layer.Bottom.Contains(name))
                 return new CaffeNetException(
                     $"{prefix} is produced only later, by layer '{(later ?? layer).Name}'; layers run in file order, so this is a cycle or a layer out of place");
+            var filtered = allLayers.FirstOrDefault(l => l.Top.Contains(name) && !layers.Contains(l));
+            if (filtered is not null)
+                return new CaffeNetException(
+                    $"{prefix} is written only by layer '{filtered.Name}', which is not in this net state ({Describe(state)})");
             return new CaffeNetException($"{prefix} is not produced by any layer before it (nor is it a net input)");
         }
 
@@ -182,6 +187,9 @@ public static class GraphBuilder
                 if (ReferenceEquals(layers[i], layer)) return i;
             return -1;
         }
+
+        static string Describe(NetState s) =>
+            $"phase {s.Phase.ToString().ToUpperInvariant()}, level {s.Level}, stages [{string.Join(", ", s.Stage)}]";
 
         static string Writer(Value v) => v.Producer is null ? "an input of the net" : $"layer '{v.Producer.Name}'";
 
