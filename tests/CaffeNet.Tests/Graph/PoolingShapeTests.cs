@@ -28,6 +28,13 @@ public class PoolingShapeTests
     }
 
     [Fact]
+    public void ForksCeilModeFalseMeansFloor()
+    {
+        var p = new PoolingParameter { Pool = PoolMethod.Max, KernelSize = 3, Stride = 2, CeilMode = false };
+        Assert.Equal(S(1, 2, 2, 2), OutputOf(Pool(p), 1, 2, 6, 6));
+    }
+
+    [Fact]
     public void LastWindowStartingInThePaddingIsClipped()
     {
         // Size 5, pad 1, kernel 2, stride 2: ceil((5 + 2 - 2) / 2) + 1 = 4 windows would start at

@@ -5,7 +5,7 @@ namespace CaffeNet.Graph;
 
 /// <summary>
 /// Pooling over H and W of a 4-axis input. Output size (in + 2 pad - kernel) / stride + 1, rounded
-/// up (CEIL, Caffe's default) or down; with padding, a last window that would start in the padding
+/// up (CEIL, Caffe's default) or down (FLOOR, or the forks' ceil_mode: false); with padding, a last window that would start in the padding
 /// is dropped. MAX pooling may have a second top for the argmax mask.
 /// </summary>
 internal sealed class PoolingShape : ILayerShape
@@ -53,14 +53,20 @@ internal sealed class PoolingShape : ILayerShape
                 throw c.Error($"pad ({ph}x{pw}) must be smaller than the kernel ({kh}x{kw})");
         }
 
-        long outH = Pooled(height, kh, sh, ph, p.RoundMode);
-        long outW = Pooled(width, kw, sw, pw, p.RoundMode);
+        var round = p.RoundMode;
+        if (p.HasCeilMode)
+        {
+            if (p.HasRoundMode) throw c.Error("give round_mode or the older ceil_mode, not both");
+            round = p.CeilMode ? RoundMode.Ceil : RoundMode.Floor;
+        }
+        long outH = Pooled(height, kh, sh, ph, round);
+        long outW = Pooled(width, kw, sw, pw, round);
         if (ph > 0 && (outH - 1) * sh >= height + ph || pw > 0 && (outW - 1) * sw >= width + pw)
             throw c.Error($"the last pooling window would start in the padding ({outH}x{outW} windows over {height}x{width})");
         var output = c.Output(input[0], input[1], outH, outW);
         return new LayerShapes(Enumerable.Repeat(output, c.TopCount).ToList())
         {
-            Attributes = new PoolingAttributes(p.Pool, kh, kw, sh, sw, ph, pw, p.GlobalPooling, p.RoundMode),
+            Attributes = new PoolingAttributes(p.Pool, kh, kw, sh, sw, ph, pw, p.GlobalPooling, round),
             ElementwiseOps = checked(output.Count * kh * kw),
         };
     }
