@@ -115,6 +115,17 @@ public class LoweringTests
     }
 
     [Fact]
+    public void DataLayerChannelsFromPerChannelMeansAndSizeFromCrop()
+    {
+        var layer = new LayerParameter
+        {
+            Name = "data", Type = "Data", Top = { "data", "label" }, DataParam = new() { BatchSize = 25 },
+            TransformParam = new() { CropSize = 227, MeanValue = { 104, 117, 123 } },
+        };
+        Assert.Equal([S(25, 3, 227, 227), S(25)], Build(layer).Inputs.Select(i => i.Shape));
+    }
+
+    [Fact]
     public void DummyDataWithLegacyDims()
     {
         var layer = new LayerParameter

@@ -12,7 +12,7 @@ internal sealed class ImageDataShape : ISourceShape
         var p = c.Layer.ImageDataParam ?? new Proto.ImageDataParameter();
         if ((p.NewHeight == 0) != (p.NewWidth == 0))
             throw c.Error("give new_height and new_width together");
-        int crop = (int)(c.Layer.TransformParam?.CropSize ?? 0);
+        int crop = DataTops.Crop(c);
         var (h, w) = crop > 0 ? (crop, crop) : ((int)p.NewHeight, (int)p.NewWidth);
         return DataTops.With(c, DataTops.Image(c, p.BatchSize, p.IsColor ? 3 : 1, h, w), p.BatchSize);
     }
