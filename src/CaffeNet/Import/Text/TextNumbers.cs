@@ -66,7 +66,8 @@ static class TextNumbers
         if (!float.IsFinite(value))
             return Special(value, destination);
         value.TryFormat(destination, out int n, "R", CultureInfo.InvariantCulture);
-        if (BitConverter.SingleToInt32Bits((float)ParseFloat(destination[..n])) != BitConverter.SingleToInt32Bits(value))
+        double reread = double.Parse(destination[..n], NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (BitConverter.SingleToInt32Bits((float)reread) != BitConverter.SingleToInt32Bits(value))
             value.TryFormat(destination, out n, "G9", CultureInfo.InvariantCulture);
         return LowerExponent(destination[..n]);
     }
@@ -85,7 +86,10 @@ static class TextNumbers
 
     static int Special(double value, Span<char> destination)
     {
-        var text = double.IsNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
+        // A NaN keeps its sign, so `-nan` reads back to the same bits; protoc reads both spellings.
+        var text = double.IsNaN(value)
+            ? (BitConverter.DoubleToInt64Bits(value) < 0 ? "-nan" : "nan")
+            : value > 0 ? "inf" : "-inf";
         text.CopyTo(destination);
         return text.Length;
     }
