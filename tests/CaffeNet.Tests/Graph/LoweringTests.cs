@@ -126,6 +126,20 @@ public class LoweringTests
     }
 
     [Fact]
+    public void UnknownDataLayerFeedsTheNetWhenItsShapesAreGiven()
+    {
+        // FCN's training nets read images through a Python layer; --input supplies what it would produce.
+        var python = new LayerParameter { Name = "data", Type = "Python", Top = { "data", "label" } };
+        var g = GraphBuilder.Build(Of(python, Layer("relu", "ReLU", "data", "relu")), new GraphOptions
+        {
+            InputShapes = new Dictionary<string, Shape> { ["data"] = S(1, 3, 8, 8), ["label"] = S(1, 1, 8, 8) },
+        });
+        Assert.Equal(["data", "label"], g.Inputs.Select(i => i.Name));
+        Assert.Equal("Python", g.InputTypes[g.Inputs[0]]);
+        Assert.Equal(S(1, 3, 8, 8), g.Nodes[0].Outputs[0].Shape);
+    }
+
+    [Fact]
     public void DummyDataWithLegacyDims()
     {
         var layer = new LayerParameter
