@@ -70,6 +70,16 @@ public class LoweringTests
     }
 
     [Fact]
+    public void InputShapesFromOptionsReplacePlaceholderDims()
+    {
+        var net = Of(Input("data", 1, 3, 0, 0), Layer("relu", "ReLU", "data", "relu"));
+        var e = Assert.Throws<CaffeNetException>(() => GraphBuilder.Build(net));
+        Assert.Equal("layer 'data' (type Input): output dimension 2 would be 0 (shape 1x3x0x0)", e.Message);
+        var g = GraphBuilder.Build(net, new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = S(1, 3, 4, 4) } });
+        Assert.Equal(S(1, 3, 4, 4), g.Inputs[0].Shape);
+    }
+
+    [Fact]
     public void InputShapeForAMissingInputIsRejected()
     {
         var e = Assert.Throws<CaffeNetException>(() => GraphBuilder.Build(Of(Input("data", 1, 3)),
