@@ -15,7 +15,7 @@ static unsafe class GemmKernel256
     public const int Nr = 16;
 
     [SkipLocalsInit]
-    public static void Tile(int kc, float* a, float* b, float* c, int ldc, TileEpilogue* e)
+    public static void Tile(int kc, float* a, float* b, float* c, int ldc, TileEpilogue* e, int rows, int cols)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -43,6 +43,18 @@ static unsafe class GemmKernel256
             c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
             a += Mr;
             b += Nr;
+        }
+        if (rows < Mr || cols < Nr)
+        {
+            float* tile = stackalloc float[Mr * Nr];
+            Vector256.Store(c00, tile); Vector256.Store(c01, tile + 8);
+            Vector256.Store(c10, tile + 16); Vector256.Store(c11, tile + 24);
+            Vector256.Store(c20, tile + 32); Vector256.Store(c21, tile + 40);
+            Vector256.Store(c30, tile + 48); Vector256.Store(c31, tile + 56);
+            Vector256.Store(c40, tile + 64); Vector256.Store(c41, tile + 72);
+            Vector256.Store(c50, tile + 80); Vector256.Store(c51, tile + 88);
+            e->StorePartial(tile, Nr, c, ldc, rows, cols);
+            return;
         }
         var lo = Vector256.Create(e->Lo);
         var hi = Vector256.Create(e->Hi);

@@ -14,7 +14,7 @@ static unsafe class GemmKernel512
     public const int Nr = 32;
 
     [SkipLocalsInit]
-    public static void Tile(int kc, float* a, float* b, float* c, int ldc, TileEpilogue* e)
+    public static void Tile(int kc, float* a, float* b, float* c, int ldc, TileEpilogue* e, int rows, int cols)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
@@ -49,6 +49,20 @@ static unsafe class GemmKernel512
             c71 = Vector512.FusedMultiplyAdd(av, b1, c71);
             a += Mr;
             b += Nr;
+        }
+        if (rows < Mr || cols < Nr)
+        {
+            float* tile = stackalloc float[Mr * Nr];
+            Vector512.Store(c00, tile + 0); Vector512.Store(c01, tile + 16);
+            Vector512.Store(c10, tile + 32); Vector512.Store(c11, tile + 48);
+            Vector512.Store(c20, tile + 64); Vector512.Store(c21, tile + 80);
+            Vector512.Store(c30, tile + 96); Vector512.Store(c31, tile + 112);
+            Vector512.Store(c40, tile + 128); Vector512.Store(c41, tile + 144);
+            Vector512.Store(c50, tile + 160); Vector512.Store(c51, tile + 176);
+            Vector512.Store(c60, tile + 192); Vector512.Store(c61, tile + 208);
+            Vector512.Store(c70, tile + 224); Vector512.Store(c71, tile + 240);
+            e->StorePartial(tile, Nr, c, ldc, rows, cols);
+            return;
         }
         var lo = Vector512.Create(e->Lo);
         var hi = Vector512.Create(e->Hi);

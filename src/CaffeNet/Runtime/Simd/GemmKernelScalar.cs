@@ -2,14 +2,15 @@ namespace CaffeNet.Runtime.Simd;
 
 /// <summary>
 /// Portable micro-kernel for machines without SIMD: a 4 x 4 tile of C in 16 scalar accumulators,
-/// plain multiply then add (no fused multiply-add, which may be emulated in software there).
+/// plain multiply then add (no fused multiply-add, which may be emulated in software there). The
+/// epilogue is the generic element loop, which costs little next to the k loop in scalar code.
 /// </summary>
 static unsafe class GemmKernelScalar
 {
     public const int Mr = 4;
     public const int Nr = 4;
 
-    public static void Tile(int kc, float* a, float* b, float* c, int ldc, TileEpilogue* e)
+    public static void Tile(int kc, float* a, float* b, float* c, int ldc, TileEpilogue* e, int rows, int cols)
     {
         float* acc = stackalloc float[Mr * Nr];
         for (int i = 0; i < Mr * Nr; i++)
@@ -28,25 +29,6 @@ static unsafe class GemmKernelScalar
             a += Mr;
             b += Nr;
         }
-        for (int r = 0; r < Mr; r++)
-        {
-            float* row = c + (nint)r * ldc;
-            float bias = e->Bias != null ? e->Bias[r] : 0f;
-            float* res = e->Residual != null ? e->Residual + (nint)r * e->ResidualStride : null;
-            for (int j = 0; j < Nr; j++)
-            {
-                float v = acc[r * Nr + j];
-                if (e->Accumulate)
-                    v += row[j];
-                v += bias;
-                if (e->Final)
-                {
-                    if (res != null)
-                        v += res[j];
-                    v = MathF.Min(MathF.Max(v, e->Lo), e->Hi);
-                }
-                row[j] = v;
-            }
-        }
+        e->StorePartial(acc, Nr, c, ldc, rows, cols);
     }
 }

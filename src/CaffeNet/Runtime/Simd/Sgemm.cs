@@ -7,21 +7,20 @@ namespace CaffeNet.Runtime.Simd;
 /// fused epilogue: + bias[row], + residual (same shape as C), then clamp (ReLU, ReLU6, ...).
 /// A 1x1 convolution in NCHW is A = weights [Cout x Cin], B = input [Cin x H*W], C = output.
 ///
-/// Blocking (Goto/BLIS style): B is packed per thread in blocks of kc x nc (kc &lt;= 256 rows, about
-/// 256 KB, half the 512 KB L2 of this Zen 3); a kc x Nr micro-panel of it (16 KB at most) stays in the
-/// 32 KB L1 while the kernel sweeps Mc rows of packed A; A's kc x Mc block streams from L2.
+/// Blocking: B is packed per thread in blocks of kc x nc (kc &lt;= 256 rows, at most 256 KB, half the
+/// 512 KB L2 of this Zen 3); the kernel sweeps one kc x Mr panel of prepacked A (6 KB at most, in L1)
+/// across the block, then the next panel. A is packed once for all K, panel by panel.
 /// </summary>
 public static unsafe class Sgemm
 {
     const int KcMax = 256;
     const int PackedBFloats = 64 * 1024;
-    const int McPanels = 16;
 
-    internal readonly struct KernelInfo(int mr, int nr, delegate*<int, float*, float*, float*, int, TileEpilogue*, void> tile)
+    internal readonly struct KernelInfo(int mr, int nr, delegate*<int, float*, float*, float*, int, TileEpilogue*, int, int, void> tile)
     {
         public readonly int Mr = mr;
         public readonly int Nr = nr;
-        public readonly delegate*<int, float*, float*, float*, int, TileEpilogue*, void> Tile = tile;
+        public readonly delegate*<int, float*, float*, float*, int, TileEpilogue*, int, int, void> Tile = tile;
     }
 
     internal static KernelInfo Kernel(SimdPath path) => path switch
@@ -166,8 +165,7 @@ public static unsafe class Sgemm
             int kBlocks = GemmPacking.CeilDiv(K, KcMax);
             int kcStd = GemmPacking.CeilDiv(K, kBlocks);
             int ncMax = Math.Max(nr, PackedBFloats / kcStd / nr * nr);
-            int mc = McPanels * mr;
-            float* packedB = Scratch.PackedB(kcStd * GemmPacking.CeilDiv(Math.Min(ncMax, n1 - n0), nr) * nr);
+            float* packedB = Scratch.PackedB(GemmPacking.PanelStride(kcStd, nr) * GemmPacking.CeilDiv(Math.Min(ncMax, n1 - n0), nr));
             TileEpilogue e;
             e.ResidualStride = ResidualStride;
             e.Lo = Lo;
@@ -181,64 +179,26 @@ public static unsafe class Sgemm
                     GemmPacking.PackB(B, Ldb, TransposeB, pc, kc, jc, nc, nr, packedB);
                     e.Accumulate = pc > 0;
                     e.Final = pc + kc == K;
-                    for (int ic = m0; ic < m1; ic += mc)
+                    // A row panel of C at a time, across the whole B block: C is written as Mr
+                    // sequential streams and the A panel stays in L1, while the B block (at most
+                    // 256 KB) is re-read from L2. Writing C panel by panel down the rows instead
+                    // was up to 2x slower when K is small and C is large (MobileNetV2's expansions).
+                    for (int i = m0; i < m1; i += mr)
                     {
-                        int mcCur = Math.Min(mc, m1 - ic);
+                        int rows = Math.Min(mr, m1 - i);
+                        e.Bias = pc == 0 && Bias != null ? Bias + i : null;
+                        float* aPanel = A + (nint)(i / mr) * K * mr + (nint)pc * mr;
                         for (int jr = 0; jr < nc; jr += nr)
                         {
                             int cols = Math.Min(nr, nc - jr);
-                            float* bPanel = packedB + (nint)(jr / nr) * kc * nr;
-                            for (int ir = 0; ir < mcCur; ir += mr)
-                            {
-                                int i = ic + ir, rows = Math.Min(mr, mcCur - ir);
-                                e.Bias = pc == 0 && Bias != null ? Bias + i : null;
-                                e.Residual = Residual != null ? Residual + (nint)i * ResidualStride + jc + jr : null;
-                                float* aPanel = A + (nint)(i / mr) * K * mr + (nint)pc * mr;
-                                float* cTile = C + (nint)i * Ldc + jc + jr;
-                                if (rows == mr && cols == nr)
-                                    Kernel.Tile(kc, aPanel, bPanel, cTile, Ldc, &e);
-                                else
-                                    PartialTile(Kernel, kc, aPanel, bPanel, cTile, Ldc, &e, rows, cols);
-                            }
+                            float* bPanel = packedB + (nint)(jr / nr) * GemmPacking.PanelStride(kc, nr);
+                            e.Residual = Residual != null ? Residual + (nint)i * ResidualStride + jc + jr : null;
+                            float* cTile = C + (nint)i * Ldc + jc + jr;
+                            Kernel.Tile(kc, aPanel, bPanel, cTile, Ldc, &e, rows, cols);
                         }
                     }
                 }
             }
         }
-    }
-
-    /// <summary>An edge tile: the full kernel runs on a padded copy, and only the valid part is stored.</summary>
-    [SkipLocalsInit]
-    static void PartialTile(KernelInfo kernel, int kc, float* a, float* b, float* c, int ldc, TileEpilogue* e, int rows, int cols)
-    {
-        const int MaxTile = 8 * 32;
-        int mr = kernel.Mr, nr = kernel.Nr;
-        float* tile = stackalloc float[MaxTile];
-        float* res = stackalloc float[MaxTile];
-        float* bias = stackalloc float[8];
-        var te = *e;
-        for (int r = 0; r < mr; r++)
-        {
-            for (int j = 0; j < nr; j++)
-            {
-                bool inside = r < rows && j < cols;
-                tile[r * nr + j] = inside && e->Accumulate ? c[(nint)r * ldc + j] : 0f;
-                if (e->Residual != null)
-                    res[r * nr + j] = inside ? e->Residual[(nint)r * e->ResidualStride + j] : 0f;
-            }
-            if (e->Bias != null)
-                bias[r] = r < rows ? e->Bias[r] : 0f;
-        }
-        if (e->Residual != null)
-        {
-            te.Residual = res;
-            te.ResidualStride = nr;
-        }
-        if (e->Bias != null)
-            te.Bias = bias;
-        kernel.Tile(kc, a, b, tile, nr, &te);
-        for (int r = 0; r < rows; r++)
-            for (int j = 0; j < cols; j++)
-                c[(nint)r * ldc + j] = tile[r * nr + j];
     }
 }
