@@ -11,12 +11,16 @@ static unsafe class Scratch
 {
     [ThreadStatic] static float[]? s_packedB;
     [ThreadStatic] static float[]? s_packedA;
+    [ThreadStatic] static float[]? s_paddedPlane;
 
     /// <summary>Room for packed B panels; only the kernels of the current call use it.</summary>
     public static float* PackedB(int floats) => Get(ref s_packedB, floats);
 
     /// <summary>Room for a matrix A packed for one call (when it was not prepacked).</summary>
     public static float* PackedA(int floats) => Get(ref s_packedA, floats);
+
+    /// <summary>Room for one input plane with its zero border (depthwise convolution).</summary>
+    public static float* PaddedPlane(int floats) => Get(ref s_paddedPlane, floats);
 
     static float* Get(ref float[]? buffer, int floats)
     {

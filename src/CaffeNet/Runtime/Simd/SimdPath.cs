@@ -24,7 +24,7 @@ public static class SimdPaths
     {
         if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Fma.IsSupported)
             return SimdPath.Vector512;
-        if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
+        if (Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported)
             return SimdPath.Vector256;
         return SimdPath.Scalar;
     }

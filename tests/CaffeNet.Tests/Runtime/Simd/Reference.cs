@@ -1,3 +1,5 @@
+using CaffeNet.Runtime.Simd;
+
 namespace CaffeNet.Tests.Runtime.Simd;
 
 /// <summary>
@@ -60,6 +62,46 @@ static class Reference
                 double actual = c[i * ldc + j];
                 if (!(Math.Abs(actual - expected) <= gamma * magnitude))
                     return $"C[{i},{j}] = {actual}, expected {expected} +- {gamma * magnitude:G3}";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Checks a depthwise convolution (batch x channels planes) against the definition, taps in the
+    /// padding skipped, with the bound gamma(taps + 1) * sum |term| per output.
+    /// </summary>
+    public static string? CheckDepthwise(float[] input, int batch, int channels, int h, int w, float[] weights,
+        float[]? bias, ConvWindow window, float lo, float hi, float[] output)
+    {
+        int oh = window.OutputHeight(h), ow = window.OutputWidth(w);
+        double gamma = Gamma(window.KernelH * window.KernelW + 1);
+        for (int p = 0; p < batch * channels; p++)
+        {
+            int c = p % channels;
+            for (int oy = 0; oy < oh; oy++)
+            {
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    double sum = bias?[c] ?? 0, magnitude = Math.Abs(sum);
+                    for (int ky = 0; ky < window.KernelH; ky++)
+                    {
+                        for (int kx = 0; kx < window.KernelW; kx++)
+                        {
+                            int iy = oy * window.StrideH - window.PadH + ky * window.DilationH;
+                            int ix = ox * window.StrideW - window.PadW + kx * window.DilationW;
+                            if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+                                continue;
+                            double term = (double)weights[(c * window.KernelH + ky) * window.KernelW + kx] * input[(p * h + iy) * w + ix];
+                            sum += term;
+                            magnitude += Math.Abs(term);
+                        }
+                    }
+                    double expected = Math.Min(Math.Max(sum, lo), hi);
+                    double actual = output[(p * oh + oy) * ow + ox];
+                    if (!(Math.Abs(actual - expected) <= gamma * magnitude))
+                        return $"out[{p / channels},{c},{oy},{ox}] = {actual}, expected {expected} +- {gamma * magnitude:G3}";
+                }
             }
         }
         return null;

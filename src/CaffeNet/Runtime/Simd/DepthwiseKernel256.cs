@@ -1,0 +1,114 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace CaffeNet.Runtime.Simd;
+
+/// <summary>
+/// AVX2 + FMA 3x3 depthwise kernel over one zero-bordered plane: 8 outputs of a row per step, the 9
+/// weights held in registers. Stride 2 de-interleaves pairs of loads into even and odd columns.
+/// </summary>
+static unsafe class DepthwiseKernel256
+{
+    const int V = 8;
+
+    [SkipLocalsInit]
+    public static void Plane3x3(float* padded, int pw, float* w, float bias, float* output, int oh, int ow, int stride,
+        float lo, float hi)
+    {
+        var k = new Weights(w, bias, lo, hi);
+        for (int oy = 0; oy < oh; oy++)
+        {
+            float* r0 = padded + (nint)oy * stride * pw;
+            float* o = output + (nint)oy * ow;
+            if (stride == 1)
+                Row1(r0, pw, o, ow, in k);
+            else
+                Row2(r0, pw, o, ow, in k);
+        }
+    }
+
+    readonly struct Weights(float* w, float bias, float lo, float hi)
+    {
+        public readonly Vector256<float> W0 = Vector256.Create(w[0]), W1 = Vector256.Create(w[1]), W2 = Vector256.Create(w[2]);
+        public readonly Vector256<float> W3 = Vector256.Create(w[3]), W4 = Vector256.Create(w[4]), W5 = Vector256.Create(w[5]);
+        public readonly Vector256<float> W6 = Vector256.Create(w[6]), W7 = Vector256.Create(w[7]), W8 = Vector256.Create(w[8]);
+        public readonly Vector256<float> Bias = Vector256.Create(bias), Lo = Vector256.Create(lo), Hi = Vector256.Create(hi);
+    }
+
+    static void Row1(float* r0, int pw, float* o, int ow, in Weights k)
+    {
+        float* r1 = r0 + pw, r2 = r1 + pw;
+        int x = 0;
+        for (; x + V <= ow; x += V)
+            Vector256.Store(Stride1(r0 + x, r1 + x, r2 + x, in k), o + x);
+        if (x < ow)
+            Tail(Stride1(r0 + x, r1 + x, r2 + x, in k), o + x, ow - x);
+    }
+
+    static void Row2(float* r0, int pw, float* o, int ow, in Weights k)
+    {
+        float* r1 = r0 + pw, r2 = r1 + pw;
+        int x = 0;
+        for (; x + V <= ow; x += V)
+            Vector256.Store(Stride2(r0 + 2 * x, r1 + 2 * x, r2 + 2 * x, in k), o + x);
+        if (x < ow)
+            Tail(Stride2(r0 + 2 * x, r1 + 2 * x, r2 + 2 * x, in k), o + x, ow - x);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Stride1(float* r0, float* r1, float* r2, in Weights k)
+    {
+        // Three partial sums, one per row, so the 9 FMAs are three short chains, not one long one.
+        var s0 = Vector256.FusedMultiplyAdd(k.W0, Vector256.Load(r0), k.Bias);
+        var s1 = Vector256.Multiply(k.W3, Vector256.Load(r1));
+        var s2 = Vector256.Multiply(k.W6, Vector256.Load(r2));
+        s0 = Vector256.FusedMultiplyAdd(k.W1, Vector256.Load(r0 + 1), s0);
+        s1 = Vector256.FusedMultiplyAdd(k.W4, Vector256.Load(r1 + 1), s1);
+        s2 = Vector256.FusedMultiplyAdd(k.W7, Vector256.Load(r2 + 1), s2);
+        s0 = Vector256.FusedMultiplyAdd(k.W2, Vector256.Load(r0 + 2), s0);
+        s1 = Vector256.FusedMultiplyAdd(k.W5, Vector256.Load(r1 + 2), s1);
+        s2 = Vector256.FusedMultiplyAdd(k.W8, Vector256.Load(r2 + 2), s2);
+        return Vector256.MinNative(Vector256.MaxNative(s0 + s1 + s2, k.Lo), k.Hi);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Stride2(float* r0, float* r1, float* r2, in Weights k)
+    {
+        var s0 = Taps(r0, k.W0, k.W1, k.W2, k.Bias);
+        var s1 = Taps(r1, k.W3, k.W4, k.W5, Vector256<float>.Zero);
+        var s2 = Taps(r2, k.W6, k.W7, k.W8, Vector256<float>.Zero);
+        return Vector256.MinNative(Vector256.MaxNative(s0 + s1 + s2, k.Lo), k.Hi);
+    }
+
+    /// <summary>One row of taps at stride 2: columns 2i, 2i + 1, 2i + 2 for the 8 outputs i.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Taps(float* r, Vector256<float> w0, Vector256<float> w1, Vector256<float> w2, Vector256<float> acc)
+    {
+        var a = Vector256.Load(r);
+        var b = Vector256.Load(r + V);
+        var c = Vector256.Load(r + 2);
+        var d = Vector256.Load(r + 2 + V);
+        acc = Vector256.FusedMultiplyAdd(w0, Evens(a, b), acc);
+        acc = Vector256.FusedMultiplyAdd(w1, Odds(a, b), acc);
+        return Vector256.FusedMultiplyAdd(w2, Evens(c, d), acc);
+    }
+
+    // shufps picks 2 + 2 elements per 128-bit lane; vpermpd then puts the 64-bit pairs in order.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Evens(Vector256<float> a, Vector256<float> b) =>
+        Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Odds(Vector256<float> a, Vector256<float> b) =>
+        Avx2.Permute4x64(Avx.Shuffle(a, b, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
+
+    [SkipLocalsInit]
+    static void Tail(Vector256<float> v, float* o, int count)
+    {
+        float* t = stackalloc float[V];
+        Vector256.Store(v, t);
+        for (int i = 0; i < count; i++)
+            o[i] = t[i];
+    }
+}
