@@ -3,9 +3,10 @@ namespace CaffeNet.Runtime.Simd;
 /// <summary>
 /// Depthwise convolution (group = channels = outputs) in NCHW: each input plane is convolved with
 /// its own kernel, + bias, then the fused activation. 3x3 windows with stride 1 or 2 (any padding,
-/// dilation 1) take the vector kernels: each plane is first copied into a zero-bordered scratch
-/// plane, so the border costs one copy and the kernels run the same branch-free code on every
-/// output. Other windows take a direct scalar loop.
+/// dilation 1) take the vector kernels: input rows are copied, just before use, into a small ring
+/// of zero-bordered row slots that stays in L1 (split into even and odd columns for stride 2), so
+/// the border costs that copy and the kernels run the same branch-free code on every output. Other
+/// windows, and the scalar path, take a direct loop.
 /// </summary>
 public static unsafe class DepthwiseConv
 {
@@ -83,12 +84,7 @@ public static unsafe class DepthwiseConv
             int first = index * PlanesPerTask, last = Math.Min(Planes, first + PlanesPerTask);
             int taps = Window.KernelH * Window.KernelW;
             bool fast = IsFast(Window) && Path != SimdPath.Scalar;
-            // Room for the border, for windows that hang past it (Caffe's output size rounds toward
-            // zero, so an input smaller than the window still gives one output), and for the
-            // over-read of the last, partial vector of a row (2 vectors + 2 at stride 2).
-            int paddedWidth = Math.Max(Width + 2 * Window.PadW, Window.StrideW * (OutWidth - 1) + 3) + 2 * 16 + 2;
-            int paddedHeight = Math.Max(Height + 2 * Window.PadH, Window.StrideH * (OutHeight - 1) + 3);
-            float* padded = fast ? Scratch.PaddedPlane(paddedWidth * paddedHeight) : null;
+            var rows = fast ? new RowRing(Path, Height, Width, OutWidth, Window) : default;
             for (int p = first; p < last; p++)
             {
                 int c = p % Channels;
@@ -96,32 +92,127 @@ public static unsafe class DepthwiseConv
                 float* output = Output + (nint)p * OutHeight * OutWidth;
                 float* w = Weights + (nint)c * taps;
                 float bias = Bias != null ? Bias[c] : 0f;
-                if (!fast)
-                {
-                    Direct(input, Height, Width, w, bias, output, OutHeight, OutWidth, Window, Lo, Hi);
-                    continue;
-                }
-                CopyPadded(input, Height, Width, Window.PadH, Window.PadW, padded, paddedWidth, paddedHeight);
-                if (Path == SimdPath.Vector512)
-                    DepthwiseKernel512.Plane3x3(padded, paddedWidth, w, bias, output, OutHeight, OutWidth, Window.StrideH, Lo, Hi);
+                if (fast)
+                    rows.Plane(input, w, bias, output, OutHeight, Lo, Hi);
                 else
-                    DepthwiseKernel256.Plane3x3(padded, paddedWidth, w, bias, output, OutHeight, OutWidth, Window.StrideH, Lo, Hi);
+                    Direct(input, Height, Width, w, bias, output, OutHeight, OutWidth, Window, Lo, Hi);
             }
         }
     }
 
-    /// <summary>Copies a plane into the middle of a zeroed frame: pad rows and columns around it.</summary>
-    static void CopyPadded(float* input, int height, int width, int padH, int padW, float* padded, int paddedWidth, int paddedHeight)
+    /// <summary>
+    /// Eight slots of zero-bordered input rows plus one zero row (for rows in the padding) and a
+    /// dummy output row. Padded row q lives in slot q % 8 and is copied when first asked for; a pair
+    /// of output rows needs at most 5 consecutive rows, so none is evicted while in use.
+    /// </summary>
+    struct RowRing
     {
-        new Span<float>(padded, paddedWidth * padH).Clear();
-        for (int y = 0; y < height; y++)
+        const int Slots = 8;
+        readonly SimdPath _path;
+        readonly int _height, _width, _outWidth, _stride, _padH, _padW;
+        readonly int _slotWidth, _half, _lastVector;
+        readonly float* _ring;
+        fixed int _tags[Slots];
+        float* _input;
+
+        public RowRing(SimdPath path, int height, int width, int outWidth, ConvWindow window)
         {
-            float* row = padded + (nint)(y + padH) * paddedWidth;
-            new Span<float>(row, padW).Clear();
-            new ReadOnlySpan<float>(input + (nint)y * width, width).CopyTo(new Span<float>(row + padW, width));
-            new Span<float>(row + padW + width, paddedWidth - padW - width).Clear();
+            _path = path;
+            _height = height;
+            _width = width;
+            _outWidth = outWidth;
+            _stride = window.StrideH;
+            _padH = window.PadH;
+            _padW = window.PadW;
+            int v = path == SimdPath.Vector512 ? DepthwiseKernel512.V : DepthwiseKernel256.V;
+            _lastVector = (outWidth - 1) / v * v + v;
+            // Each slot holds the row with its border, plus what the last, partial vector over-reads.
+            if (_stride == 1)
+            {
+                _half = 0;
+                _slotWidth = RoundUp(Math.Max(outWidth + v + 2, width + 2 * _padW));
+            }
+            else
+            {
+                _half = RoundUp(Math.Max(outWidth + v + 1, (width + 2 * _padW) / 2 + 2));
+                _slotWidth = 2 * _half;
+            }
+            int floats = (Slots + 1) * _slotWidth + RoundUp(outWidth + 2 * v);
+            _ring = Scratch.PaddedPlane(floats);
+            new Span<float>(_ring, floats).Clear();
         }
-        new Span<float>(padded + (nint)(height + padH) * paddedWidth, paddedWidth * (paddedHeight - height - padH)).Clear();
+
+        static int RoundUp(int n) => (n + 15) & ~15;
+
+        float* ZeroRow => _ring + Slots * _slotWidth;
+
+        float* DummyRow => _ring + (Slots + 1) * _slotWidth;
+
+        public void Plane(float* input, float* w, float bias, float* output, int outHeight, float lo, float hi)
+        {
+            _input = input;
+            for (int i = 0; i < Slots; i++)
+                _tags[i] = -1;
+            float* end = output + (nint)outHeight * _outWidth;
+            for (int oy = 0; oy < outHeight; oy += 2)
+            {
+                bool second = oy + 1 < outHeight;
+                float* o0 = output + (nint)oy * _outWidth;
+                float* o1 = second ? o0 + _outWidth : DummyRow;
+                // A row's last vector is stored whole (the rows after it are written later) unless
+                // that would run past the plane.
+                bool exact0 = o0 + _lastVector > end, exact1 = second && o1 + _lastVector > end;
+                int q = oy * _stride;
+                if (_stride == 1)
+                {
+                    float* r0 = Row(q), r1 = Row(q + 1), r2 = Row(q + 2), r3 = Row(q + 3);
+                    if (_path == SimdPath.Vector512)
+                        DepthwiseKernel512.Pair1(r0, r1, r2, r3, o0, o1, _outWidth, exact0, exact1, w, bias, lo, hi);
+                    else
+                        DepthwiseKernel256.Pair1(r0, r1, r2, r3, o0, o1, _outWidth, exact0, exact1, w, bias, lo, hi);
+                }
+                else
+                {
+                    float* r0 = Row(q), r1 = Row(q + 1), r2 = Row(q + 2), r3 = Row(q + 3), r4 = Row(q + 4);
+                    if (_path == SimdPath.Vector512)
+                        DepthwiseKernel512.Pair2(r0, r1, r2, r3, r4, _half, o0, o1, _outWidth, exact0, exact1, w, bias, lo, hi);
+                    else
+                        DepthwiseKernel256.Pair2(r0, r1, r2, r3, r4, _half, o0, o1, _outWidth, exact0, exact1, w, bias, lo, hi);
+                }
+            }
+        }
+
+        /// <summary>Padded row q: the zero row in the padding, else its slot, copied in if not there yet.</summary>
+        float* Row(int q)
+        {
+            int i = q - _padH;
+            if ((uint)i >= (uint)_height)
+                return ZeroRow;
+            int slot = q & (Slots - 1);
+            float* dst = _ring + slot * _slotWidth;
+            if (_tags[slot] == q)
+                return dst;
+            _tags[slot] = q;
+            float* src = _input + (nint)i * _width;
+            if (_stride == 1)
+            {
+                if (_path == SimdPath.Vector512)
+                    DepthwiseKernel512.CopyRow(src, _width, dst + _padW);
+                else
+                    DepthwiseKernel256.CopyRow(src, _width, dst + _padW);
+                return dst;
+            }
+            // Padded column j = input column j - padW goes to evens[j / 2] or odds[j / 2].
+            // With odd padding the input's even columns land on odd padded ones, and the other way round.
+            bool odd = (_padW & 1) == 1;
+            float* evens = odd ? dst + _half + _padW / 2 : dst + _padW / 2;
+            float* odds = odd ? dst + (_padW + 1) / 2 : dst + _half + _padW / 2;
+            if (_path == SimdPath.Vector512)
+                DepthwiseKernel512.SplitRow(src, _width, evens, odds);
+            else
+                DepthwiseKernel256.SplitRow(src, _width, evens, odds);
+            return dst;
+        }
     }
 
     /// <summary>Any window, straight from the definition; taps that fall in the padding are skipped.</summary>

@@ -5,110 +5,145 @@ using System.Runtime.Intrinsics.X86;
 namespace CaffeNet.Runtime.Simd;
 
 /// <summary>
-/// AVX2 + FMA 3x3 depthwise kernel over one zero-bordered plane: 8 outputs of a row per step, the 9
-/// weights held in registers. Stride 2 de-interleaves pairs of loads into even and odd columns.
+/// AVX2 + FMA 3x3 depthwise kernels. They read input rows that <see cref="DepthwiseRows"/> has
+/// copied into zero-bordered slots (de-interleaved into even and odd columns for stride 2), so every
+/// output, border or not, is the same 9 FMAs with no shuffles. Two output rows are made per pass:
+/// they share input rows, so a vector of outputs costs 6 (stride 1) or 7.5 (stride 2) loads for 9 FMAs, with
+/// the 9 weights held in registers.
 /// </summary>
 static unsafe class DepthwiseKernel256
 {
-    const int V = 8;
+    public const int V = 8;
 
-    [SkipLocalsInit]
-    public static void Plane3x3(float* padded, int pw, float* w, float bias, float* output, int oh, int ow, int stride,
-        float lo, float hi)
+    /// <summary>Copies one input row into a slot (stride 1).</summary>
+    public static void CopyRow(float* src, int width, float* dst)
     {
-        var k = new Weights(w, bias, lo, hi);
-        for (int oy = 0; oy < oh; oy++)
+        int i = 0;
+        for (; i + V <= width; i += V)
+            Vector256.Store(Vector256.Load(src + i), dst + i);
+        for (; i < width; i++)
+            dst[i] = src[i];
+    }
+
+    /// <summary>Splits one input row: even columns to <paramref name="evens"/>, odd ones to <paramref name="odds"/>.</summary>
+    public static void SplitRow(float* src, int width, float* evens, float* odds)
+    {
+        int i = 0;
+        for (; i + 2 * V <= width; i += 2 * V)
         {
-            float* r0 = padded + (nint)oy * stride * pw;
-            float* o = output + (nint)oy * ow;
-            if (stride == 1)
-                Row1(r0, pw, o, ow, in k);
+            var a = Vector256.Load(src + i);
+            var b = Vector256.Load(src + i + V);
+            // shufps picks 2 + 2 elements per 128-bit lane; vpermpd then puts the 64-bit pairs in order.
+            Vector256.Store(Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle(), evens + i / 2);
+            Vector256.Store(Avx2.Permute4x64(Avx.Shuffle(a, b, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle(), odds + i / 2);
+        }
+        for (; i < width; i++)
+        {
+            if ((i & 1) == 0)
+                evens[i / 2] = src[i];
             else
-                Row2(r0, pw, o, ow, in k);
+                odds[i / 2] = src[i];
         }
     }
 
-    readonly struct Weights(float* w, float bias, float lo, float hi)
-    {
-        public readonly Vector256<float> W0 = Vector256.Create(w[0]), W1 = Vector256.Create(w[1]), W2 = Vector256.Create(w[2]);
-        public readonly Vector256<float> W3 = Vector256.Create(w[3]), W4 = Vector256.Create(w[4]), W5 = Vector256.Create(w[5]);
-        public readonly Vector256<float> W6 = Vector256.Create(w[6]), W7 = Vector256.Create(w[7]), W8 = Vector256.Create(w[8]);
-        public readonly Vector256<float> Bias = Vector256.Create(bias), Lo = Vector256.Create(lo), Hi = Vector256.Create(hi);
-    }
-
-    static void Row1(float* r0, int pw, float* o, int ow, in Weights k)
-    {
-        float* r1 = r0 + pw, r2 = r1 + pw;
-        int x = 0;
-        for (; x + V <= ow; x += V)
-            Vector256.Store(Stride1(r0 + x, r1 + x, r2 + x, in k), o + x);
-        if (x < ow)
-            Tail(Stride1(r0 + x, r1 + x, r2 + x, in k), o + x, ow - x);
-    }
-
-    static void Row2(float* r0, int pw, float* o, int ow, in Weights k)
-    {
-        float* r1 = r0 + pw, r2 = r1 + pw;
-        int x = 0;
-        for (; x + V <= ow; x += V)
-            Vector256.Store(Stride2(r0 + 2 * x, r1 + 2 * x, r2 + 2 * x, in k), o + x);
-        if (x < ow)
-            Tail(Stride2(r0 + 2 * x, r1 + 2 * x, r2 + 2 * x, in k), o + x, ow - x);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> Stride1(float* r0, float* r1, float* r2, in Weights k)
-    {
-        // Three partial sums, one per row, so the 9 FMAs are three short chains, not one long one.
-        var s0 = Vector256.FusedMultiplyAdd(k.W0, Vector256.Load(r0), k.Bias);
-        var s1 = Vector256.Multiply(k.W3, Vector256.Load(r1));
-        var s2 = Vector256.Multiply(k.W6, Vector256.Load(r2));
-        s0 = Vector256.FusedMultiplyAdd(k.W1, Vector256.Load(r0 + 1), s0);
-        s1 = Vector256.FusedMultiplyAdd(k.W4, Vector256.Load(r1 + 1), s1);
-        s2 = Vector256.FusedMultiplyAdd(k.W7, Vector256.Load(r2 + 1), s2);
-        s0 = Vector256.FusedMultiplyAdd(k.W2, Vector256.Load(r0 + 2), s0);
-        s1 = Vector256.FusedMultiplyAdd(k.W5, Vector256.Load(r1 + 2), s1);
-        s2 = Vector256.FusedMultiplyAdd(k.W8, Vector256.Load(r2 + 2), s2);
-        return Vector256.MinNative(Vector256.MaxNative(s0 + s1 + s2, k.Lo), k.Hi);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> Stride2(float* r0, float* r1, float* r2, in Weights k)
-    {
-        var s0 = Taps(r0, k.W0, k.W1, k.W2, k.Bias);
-        var s1 = Taps(r1, k.W3, k.W4, k.W5, Vector256<float>.Zero);
-        var s2 = Taps(r2, k.W6, k.W7, k.W8, Vector256<float>.Zero);
-        return Vector256.MinNative(Vector256.MaxNative(s0 + s1 + s2, k.Lo), k.Hi);
-    }
-
-    /// <summary>One row of taps at stride 2: columns 2i, 2i + 1, 2i + 2 for the 8 outputs i.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> Taps(float* r, Vector256<float> w0, Vector256<float> w1, Vector256<float> w2, Vector256<float> acc)
-    {
-        var a = Vector256.Load(r);
-        var b = Vector256.Load(r + V);
-        var c = Vector256.Load(r + 2);
-        var d = Vector256.Load(r + 2 + V);
-        acc = Vector256.FusedMultiplyAdd(w0, Evens(a, b), acc);
-        acc = Vector256.FusedMultiplyAdd(w1, Odds(a, b), acc);
-        return Vector256.FusedMultiplyAdd(w2, Evens(c, d), acc);
-    }
-
-    // shufps picks 2 + 2 elements per 128-bit lane; vpermpd then puts the 64-bit pairs in order.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> Evens(Vector256<float> a, Vector256<float> b) =>
-        Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> Odds(Vector256<float> a, Vector256<float> b) =>
-        Avx2.Permute4x64(Avx.Shuffle(a, b, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
-
+    /// <summary>
+    /// Output rows o0 and o1 at stride 1 from slot rows r0..r3. The partial last vector is done first,
+    /// stored whole, and its spill into the following rows is overwritten afterwards (o1 = o0 + ow, or
+    /// o0 is the plane's last row); a row marked <paramref name="exact0"/> / <paramref name="exact1"/>,
+    /// whose spill would leave the plane, gets a masked store instead.
+    /// </summary>
     [SkipLocalsInit]
-    static void Tail(Vector256<float> v, float* o, int count)
+    public static void Pair1(float* r0, float* r1, float* r2, float* r3, float* o0, float* o1, int ow, bool exact0, bool exact1,
+        float* w, float bias, float lo, float hi)
     {
-        float* t = stackalloc float[V];
-        Vector256.Store(v, t);
-        for (int i = 0; i < count; i++)
-            o[i] = t[i];
+        var w0 = Vector256.Create(w[0]); var w1 = Vector256.Create(w[1]); var w2 = Vector256.Create(w[2]);
+        var w3 = Vector256.Create(w[3]); var w4 = Vector256.Create(w[4]); var w5 = Vector256.Create(w[5]);
+        var w6 = Vector256.Create(w[6]); var w7 = Vector256.Create(w[7]); var w8 = Vector256.Create(w[8]);
+        var b = Vector256.Create(bias); var l = Vector256.Create(lo); var h = Vector256.Create(hi);
+        int last = (ow - 1) / V * V;
+        for (int x = last; ; x -= V)
+        {
+            var a0 = Vector256.Load(r0 + x); var a1 = Vector256.Load(r0 + x + 1); var a2 = Vector256.Load(r0 + x + 2);
+            var s0 = Vector256.FusedMultiplyAdd(w0, a0, b);
+            var b0 = Vector256.Load(r1 + x); var b1 = Vector256.Load(r1 + x + 1); var b2 = Vector256.Load(r1 + x + 2);
+            var s1 = Vector256.FusedMultiplyAdd(w0, b0, b);
+            s0 = Vector256.FusedMultiplyAdd(w1, a1, s0);
+            s0 = Vector256.FusedMultiplyAdd(w2, a2, s0);
+            s1 = Vector256.FusedMultiplyAdd(w1, b1, s1);
+            s1 = Vector256.FusedMultiplyAdd(w2, b2, s1);
+            s0 = Vector256.FusedMultiplyAdd(w3, b0, s0);
+            s0 = Vector256.FusedMultiplyAdd(w4, b1, s0);
+            s0 = Vector256.FusedMultiplyAdd(w5, b2, s0);
+            var c0 = Vector256.Load(r2 + x); var c1 = Vector256.Load(r2 + x + 1); var c2 = Vector256.Load(r2 + x + 2);
+            s0 = Vector256.FusedMultiplyAdd(w6, c0, s0);
+            s1 = Vector256.FusedMultiplyAdd(w3, c0, s1);
+            s0 = Vector256.FusedMultiplyAdd(w7, c1, s0);
+            s1 = Vector256.FusedMultiplyAdd(w4, c1, s1);
+            s0 = Vector256.FusedMultiplyAdd(w8, c2, s0);
+            s1 = Vector256.FusedMultiplyAdd(w5, c2, s1);
+            var d0 = Vector256.Load(r3 + x); var d1 = Vector256.Load(r3 + x + 1); var d2 = Vector256.Load(r3 + x + 2);
+            s1 = Vector256.FusedMultiplyAdd(w6, d0, s1);
+            s1 = Vector256.FusedMultiplyAdd(w7, d1, s1);
+            s1 = Vector256.FusedMultiplyAdd(w8, d2, s1);
+            Store(Vector256.MinNative(Vector256.MaxNative(s0, l), h), o0 + x, exact0 ? ow - x : V);
+            Store(Vector256.MinNative(Vector256.MaxNative(s1, l), h), o1 + x, exact1 ? ow - x : V);
+            if (x == 0)
+                break;
+            exact0 = exact1 = false;
+        }
+    }
+
+    /// <summary>
+    /// Output rows o0 and o1 at stride 2 from slot rows r0..r4, each split into evens (at the slot)
+    /// and odds (at slot + <paramref name="half"/>): output x takes evens[x], odds[x], evens[x + 1].
+    /// </summary>
+    [SkipLocalsInit]
+    public static void Pair2(float* r0, float* r1, float* r2, float* r3, float* r4, int half, float* o0, float* o1, int ow,
+        bool exact0, bool exact1, float* w, float bias, float lo, float hi)
+    {
+        var w0 = Vector256.Create(w[0]); var w1 = Vector256.Create(w[1]); var w2 = Vector256.Create(w[2]);
+        var w3 = Vector256.Create(w[3]); var w4 = Vector256.Create(w[4]); var w5 = Vector256.Create(w[5]);
+        var w6 = Vector256.Create(w[6]); var w7 = Vector256.Create(w[7]); var w8 = Vector256.Create(w[8]);
+        var b = Vector256.Create(bias); var l = Vector256.Create(lo); var h = Vector256.Create(hi);
+        int last = (ow - 1) / V * V;
+        for (int x = last; ; x -= V)
+        {
+            var s0 = Vector256.FusedMultiplyAdd(w0, Vector256.Load(r0 + x), b);
+            s0 = Vector256.FusedMultiplyAdd(w1, Vector256.Load(r0 + half + x), s0);
+            s0 = Vector256.FusedMultiplyAdd(w2, Vector256.Load(r0 + x + 1), s0);
+            s0 = Vector256.FusedMultiplyAdd(w3, Vector256.Load(r1 + x), s0);
+            s0 = Vector256.FusedMultiplyAdd(w4, Vector256.Load(r1 + half + x), s0);
+            s0 = Vector256.FusedMultiplyAdd(w5, Vector256.Load(r1 + x + 1), s0);
+            var c0 = Vector256.Load(r2 + x); var c1 = Vector256.Load(r2 + half + x); var c2 = Vector256.Load(r2 + x + 1);
+            var s1 = Vector256.FusedMultiplyAdd(w0, c0, b);
+            s0 = Vector256.FusedMultiplyAdd(w6, c0, s0);
+            s1 = Vector256.FusedMultiplyAdd(w1, c1, s1);
+            s0 = Vector256.FusedMultiplyAdd(w7, c1, s0);
+            s1 = Vector256.FusedMultiplyAdd(w2, c2, s1);
+            s0 = Vector256.FusedMultiplyAdd(w8, c2, s0);
+            s1 = Vector256.FusedMultiplyAdd(w3, Vector256.Load(r3 + x), s1);
+            s1 = Vector256.FusedMultiplyAdd(w4, Vector256.Load(r3 + half + x), s1);
+            s1 = Vector256.FusedMultiplyAdd(w5, Vector256.Load(r3 + x + 1), s1);
+            s1 = Vector256.FusedMultiplyAdd(w6, Vector256.Load(r4 + x), s1);
+            s1 = Vector256.FusedMultiplyAdd(w7, Vector256.Load(r4 + half + x), s1);
+            s1 = Vector256.FusedMultiplyAdd(w8, Vector256.Load(r4 + x + 1), s1);
+            Store(Vector256.MinNative(Vector256.MaxNative(s0, l), h), o0 + x, exact0 ? ow - x : V);
+            Store(Vector256.MinNative(Vector256.MaxNative(s1, l), h), o1 + x, exact1 ? ow - x : V);
+            if (x == 0)
+                break;
+            exact0 = exact1 = false;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store(Vector256<float> v, float* o, int count)
+    {
+        if (count >= V)
+        {
+            Vector256.Store(v, o);
+            return;
+        }
+        var mask = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
+        Avx.MaskStore(o, mask, v);
     }
 }

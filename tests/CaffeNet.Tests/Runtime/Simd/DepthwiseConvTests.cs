@@ -51,8 +51,12 @@ public class DepthwiseConvTests
         var input = Reference.Random(batch * channels * h * w, 21);
         var weights = Reference.Random(channels * window.KernelH * window.KernelW, 22);
         var bias = withBias ? Reference.Random(channels, 23) : null;
-        var output = new float[batch * channels * oh * ow];
-        DepthwiseConv.Forward(path, input, output, batch, channels, h, w, weights, bias, window, activation);
+        // Guard floats after the output: kernels store whole vectors and must not spill past the end.
+        int size = batch * channels * oh * ow;
+        var guarded = Enumerable.Repeat(-12345f, size + 64).ToArray();
+        DepthwiseConv.Forward(path, input, guarded.AsSpan(0, size), batch, channels, h, w, weights, bias, window, activation);
+        Assert.All(guarded[size..], g => Assert.Equal(-12345f, g));
+        var output = guarded[..size];
         string? error = Reference.CheckDepthwise(input, batch, channels, h, w, weights, bias, window,
             activation.Min, activation.Max, output);
         Assert.True(error == null, $"{path} C={channels} {h}x{w} {window} {activation}: {error}");

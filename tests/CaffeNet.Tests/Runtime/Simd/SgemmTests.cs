@@ -38,10 +38,15 @@ public class SgemmTests
             var b = Reference.Random(k * ldb, 2);
             var bias = withBias ? Reference.Random(m, 3) : null;
             var residual = withResidual ? Reference.Random(m * ldr, 4) : null;
-            var c = new float[m * ldc];
+            // C's row gaps and a tail past its end hold a guard value no kernel may touch.
+            int size = (m - 1) * ldc + n;
+            var c = Enumerable.Repeat(-12345f, m * ldc + 64).ToArray();
 
             var packed = PackedMatrix.Pack(a, m, k, lda, false, path);
-            Sgemm.Multiply(packed, b, ldb, c, ldc, n, bias, residual, withResidual ? ldr : 0, activation);
+            Sgemm.Multiply(packed, b, ldb, c.AsSpan(0, size), ldc, n, bias, residual, withResidual ? ldr : 0, activation);
+            for (int i = 0; i < c.Length; i++)
+                if (i >= size || i % ldc >= n)
+                    Assert.True(c[i] == -12345f, $"{path} M={m} N={n} K={k}: wrote outside C at {i}");
 
             string? error = Reference.CheckGemm(m, n, k, a, lda, b, ldb, false, c, ldc, bias, residual, ldr,
                 activation.Min, activation.Max);
