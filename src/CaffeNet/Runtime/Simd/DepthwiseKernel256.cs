@@ -59,34 +59,42 @@ static unsafe class DepthwiseKernel256
         var w0 = Vector256.Create(w[0]); var w1 = Vector256.Create(w[1]); var w2 = Vector256.Create(w[2]);
         var w3 = Vector256.Create(w[3]); var w4 = Vector256.Create(w[4]); var w5 = Vector256.Create(w[5]);
         var w6 = Vector256.Create(w[6]); var w7 = Vector256.Create(w[7]); var w8 = Vector256.Create(w[8]);
-        var b = Vector256.Create(bias); var l = Vector256.Create(lo); var h = Vector256.Create(hi);
+        // Bias and clamp bounds stay in memory (folded into the instructions) so that the 9 weights,
+        // two sums and the shared rows fit the 16 ymm registers without spills.
+        var consts = stackalloc Vector256<float>[3];
+        consts[0] = Vector256.Create(bias);
+        consts[1] = Vector256.Create(lo);
+        consts[2] = Vector256.Create(hi);
         int last = (ow - 1) / V * V;
         for (int x = last; ; x -= V)
         {
-            var a0 = Vector256.Load(r0 + x); var a1 = Vector256.Load(r0 + x + 1); var a2 = Vector256.Load(r0 + x + 2);
-            var s0 = Vector256.FusedMultiplyAdd(w0, a0, b);
-            var b0 = Vector256.Load(r1 + x); var b1 = Vector256.Load(r1 + x + 1); var b2 = Vector256.Load(r1 + x + 2);
-            var s1 = Vector256.FusedMultiplyAdd(w0, b0, b);
-            s0 = Vector256.FusedMultiplyAdd(w1, a1, s0);
-            s0 = Vector256.FusedMultiplyAdd(w2, a2, s0);
-            s1 = Vector256.FusedMultiplyAdd(w1, b1, s1);
-            s1 = Vector256.FusedMultiplyAdd(w2, b2, s1);
-            s0 = Vector256.FusedMultiplyAdd(w3, b0, s0);
+            // Row r1 and r2 feed both outputs, r0 only the first and r3 only the second.
+            var b0 = Vector256.Load(r1 + x);
+            var b1 = Vector256.Load(r1 + x + 1);
+            var b2 = Vector256.Load(r1 + x + 2);
+            var s0 = Vector256.FusedMultiplyAdd(w3, b0, consts[0]);
+            var s1 = Vector256.FusedMultiplyAdd(w0, b0, consts[0]);
             s0 = Vector256.FusedMultiplyAdd(w4, b1, s0);
+            s1 = Vector256.FusedMultiplyAdd(w1, b1, s1);
             s0 = Vector256.FusedMultiplyAdd(w5, b2, s0);
-            var c0 = Vector256.Load(r2 + x); var c1 = Vector256.Load(r2 + x + 1); var c2 = Vector256.Load(r2 + x + 2);
-            s0 = Vector256.FusedMultiplyAdd(w6, c0, s0);
-            s1 = Vector256.FusedMultiplyAdd(w3, c0, s1);
-            s0 = Vector256.FusedMultiplyAdd(w7, c1, s0);
-            s1 = Vector256.FusedMultiplyAdd(w4, c1, s1);
-            s0 = Vector256.FusedMultiplyAdd(w8, c2, s0);
-            s1 = Vector256.FusedMultiplyAdd(w5, c2, s1);
-            var d0 = Vector256.Load(r3 + x); var d1 = Vector256.Load(r3 + x + 1); var d2 = Vector256.Load(r3 + x + 2);
-            s1 = Vector256.FusedMultiplyAdd(w6, d0, s1);
-            s1 = Vector256.FusedMultiplyAdd(w7, d1, s1);
-            s1 = Vector256.FusedMultiplyAdd(w8, d2, s1);
-            Store(Vector256.MinNative(Vector256.MaxNative(s0, l), h), o0 + x, exact0 ? ow - x : V);
-            Store(Vector256.MinNative(Vector256.MaxNative(s1, l), h), o1 + x, exact1 ? ow - x : V);
+            s1 = Vector256.FusedMultiplyAdd(w2, b2, s1);
+            var c0 = Vector256.Load(r2 + x);
+            var c1 = Vector256.Load(r2 + x + 1);
+            var c2 = Vector256.Load(r2 + x + 2);
+            var t0 = Vector256.Multiply(w6, c0);
+            var t1 = Vector256.Multiply(w3, c0);
+            t0 = Vector256.FusedMultiplyAdd(w7, c1, t0);
+            t1 = Vector256.FusedMultiplyAdd(w4, c1, t1);
+            t0 = Vector256.FusedMultiplyAdd(w8, c2, t0);
+            t1 = Vector256.FusedMultiplyAdd(w5, c2, t1);
+            s0 = Vector256.FusedMultiplyAdd(w0, Vector256.Load(r0 + x), s0);
+            t1 = Vector256.FusedMultiplyAdd(w6, Vector256.Load(r3 + x), t1);
+            s0 = Vector256.FusedMultiplyAdd(w1, Vector256.Load(r0 + x + 1), s0);
+            t1 = Vector256.FusedMultiplyAdd(w7, Vector256.Load(r3 + x + 1), t1);
+            s0 = Vector256.FusedMultiplyAdd(w2, Vector256.Load(r0 + x + 2), s0);
+            t1 = Vector256.FusedMultiplyAdd(w8, Vector256.Load(r3 + x + 2), t1);
+            Store(Vector256.MinNative(Vector256.MaxNative(s0 + t0, consts[1]), consts[2]), o0 + x, exact0 ? ow - x : V);
+            Store(Vector256.MinNative(Vector256.MaxNative(s1 + t1, consts[1]), consts[2]), o1 + x, exact1 ? ow - x : V);
             if (x == 0)
                 break;
             exact0 = exact1 = false;
@@ -104,31 +112,37 @@ static unsafe class DepthwiseKernel256
         var w0 = Vector256.Create(w[0]); var w1 = Vector256.Create(w[1]); var w2 = Vector256.Create(w[2]);
         var w3 = Vector256.Create(w[3]); var w4 = Vector256.Create(w[4]); var w5 = Vector256.Create(w[5]);
         var w6 = Vector256.Create(w[6]); var w7 = Vector256.Create(w[7]); var w8 = Vector256.Create(w[8]);
-        var b = Vector256.Create(bias); var l = Vector256.Create(lo); var h = Vector256.Create(hi);
+        var consts = stackalloc Vector256<float>[3];
+        consts[0] = Vector256.Create(bias);
+        consts[1] = Vector256.Create(lo);
+        consts[2] = Vector256.Create(hi);
         int last = (ow - 1) / V * V;
         for (int x = last; ; x -= V)
         {
-            var s0 = Vector256.FusedMultiplyAdd(w0, Vector256.Load(r0 + x), b);
-            s0 = Vector256.FusedMultiplyAdd(w1, Vector256.Load(r0 + half + x), s0);
-            s0 = Vector256.FusedMultiplyAdd(w2, Vector256.Load(r0 + x + 1), s0);
-            s0 = Vector256.FusedMultiplyAdd(w3, Vector256.Load(r1 + x), s0);
-            s0 = Vector256.FusedMultiplyAdd(w4, Vector256.Load(r1 + half + x), s0);
-            s0 = Vector256.FusedMultiplyAdd(w5, Vector256.Load(r1 + x + 1), s0);
-            var c0 = Vector256.Load(r2 + x); var c1 = Vector256.Load(r2 + half + x); var c2 = Vector256.Load(r2 + x + 1);
-            var s1 = Vector256.FusedMultiplyAdd(w0, c0, b);
-            s0 = Vector256.FusedMultiplyAdd(w6, c0, s0);
+            // Row r2 feeds both outputs; the others one each, so their loads fold into the FMAs.
+            var c0 = Vector256.Load(r2 + x);
+            var c1 = Vector256.Load(r2 + half + x);
+            var c2 = Vector256.Load(r2 + x + 1);
+            var t0 = Vector256.Multiply(w6, c0);
+            var s1 = Vector256.FusedMultiplyAdd(w0, c0, consts[0]);
+            t0 = Vector256.FusedMultiplyAdd(w7, c1, t0);
             s1 = Vector256.FusedMultiplyAdd(w1, c1, s1);
-            s0 = Vector256.FusedMultiplyAdd(w7, c1, s0);
+            t0 = Vector256.FusedMultiplyAdd(w8, c2, t0);
             s1 = Vector256.FusedMultiplyAdd(w2, c2, s1);
-            s0 = Vector256.FusedMultiplyAdd(w8, c2, s0);
-            s1 = Vector256.FusedMultiplyAdd(w3, Vector256.Load(r3 + x), s1);
-            s1 = Vector256.FusedMultiplyAdd(w4, Vector256.Load(r3 + half + x), s1);
-            s1 = Vector256.FusedMultiplyAdd(w5, Vector256.Load(r3 + x + 1), s1);
-            s1 = Vector256.FusedMultiplyAdd(w6, Vector256.Load(r4 + x), s1);
-            s1 = Vector256.FusedMultiplyAdd(w7, Vector256.Load(r4 + half + x), s1);
-            s1 = Vector256.FusedMultiplyAdd(w8, Vector256.Load(r4 + x + 1), s1);
-            Store(Vector256.MinNative(Vector256.MaxNative(s0, l), h), o0 + x, exact0 ? ow - x : V);
-            Store(Vector256.MinNative(Vector256.MaxNative(s1, l), h), o1 + x, exact1 ? ow - x : V);
+            var s0 = Vector256.FusedMultiplyAdd(w0, Vector256.Load(r0 + x), consts[0]);
+            var t1 = Vector256.Multiply(w3, Vector256.Load(r3 + x));
+            s0 = Vector256.FusedMultiplyAdd(w1, Vector256.Load(r0 + half + x), s0);
+            t1 = Vector256.FusedMultiplyAdd(w4, Vector256.Load(r3 + half + x), t1);
+            s0 = Vector256.FusedMultiplyAdd(w2, Vector256.Load(r0 + x + 1), s0);
+            t1 = Vector256.FusedMultiplyAdd(w5, Vector256.Load(r3 + x + 1), t1);
+            s0 = Vector256.FusedMultiplyAdd(w3, Vector256.Load(r1 + x), s0);
+            t1 = Vector256.FusedMultiplyAdd(w6, Vector256.Load(r4 + x), t1);
+            s0 = Vector256.FusedMultiplyAdd(w4, Vector256.Load(r1 + half + x), s0);
+            t1 = Vector256.FusedMultiplyAdd(w7, Vector256.Load(r4 + half + x), t1);
+            s0 = Vector256.FusedMultiplyAdd(w5, Vector256.Load(r1 + x + 1), s0);
+            t1 = Vector256.FusedMultiplyAdd(w8, Vector256.Load(r4 + x + 1), t1);
+            Store(Vector256.MinNative(Vector256.MaxNative(s0 + t0, consts[1]), consts[2]), o0 + x, exact0 ? ow - x : V);
+            Store(Vector256.MinNative(Vector256.MaxNative(s1 + t1, consts[1]), consts[2]), o1 + x, exact1 ? ow - x : V);
             if (x == 0)
                 break;
             exact0 = exact1 = false;
