@@ -109,7 +109,16 @@ class Converter:
             missing = [b for b in outputs if b not in self.current]
             if missing:
                 raise CaffeError("--output %s: no such blob" % ", ".join(missing))
-            values = [self.current[b] for b in outputs]
+            values = []
+            for blob in outputs:
+                value = self.current[blob]
+                if value in values or value in self.value_shapes and value != blob and blob not in self.names:
+                    # An alias (Split, Dropout) or a repeat: give the output the blob's own name.
+                    alias = self.fresh(blob)
+                    self.node("Identity", [value], [alias], alias)
+                    self.value_shapes[alias] = self.value_shapes[value]
+                    value = alias
+                values.append(value)
         else:
             values = [v for v in self.order if v in self.unread]
         graph_outputs = [helper.make_tensor_value_info(v, TensorProto.FLOAT, self.dims(self.value_shapes[v]))

@@ -12,11 +12,12 @@ public static class Program
 {
     const string Usage = """
         Usage: ortbench MODEL.onnx [--batch N] [--threads N] [--iterations N] [--warmup N]
-                                   [--seed N] [--input IN.npy] [--save OUT.npy]
+                                   [--seed N] [--input IN.npy] [--save OUT.npy] [--save-dir DIR]
 
         Prints {"engine":"onnxruntime","model","batch","threads","iterations","ms":{"median","min","max"}}.
         The input is seeded uniform [-1, 1) with the model's input shape (a symbolic first dimension
-        becomes --batch), or IN.npy (float32) as given. --save writes the first output of the last run.
+        becomes --batch), or IN.npy (float32) as given. --save writes the first output of the last run,
+        --save-dir every output, as DIR/0.npy, DIR/1.npy, ... in the model's output order.
         """;
 
     public static int Main(string[] args)
@@ -78,7 +79,13 @@ public static class Program
             }
 
             if (options.Save is not null)
-                Npy.Write(options.Save, outputs[0].GetTensorDataAsSpan<float>(), outputs[0].GetTensorTypeAndShape().Shape);
+                Save(options.Save, outputs[0]);
+            if (options.SaveDir is not null)
+            {
+                Directory.CreateDirectory(options.SaveDir);
+                for (int i = 0; i < outputs.Length; i++)
+                    Save(Path.Combine(options.SaveDir, $"{i}.npy"), outputs[i]);
+            }
             return Report(options, shape[0], ms);
         }
         finally
@@ -87,6 +94,9 @@ public static class Program
                 output.Dispose();
         }
     }
+
+    static void Save(string path, OrtValue value) =>
+        Npy.Write(path, value.GetTensorDataAsSpan<float>(), value.GetTensorTypeAndShape().Shape);
 
     static long[] InputShape(string name, int[] dims, int batch)
     {
