@@ -10,18 +10,20 @@
 # ms per forward. Settings from the environment:
 #   ROUNDS=5 ITERATIONS=40 WARMUP=10   rounds per cell, timed and untimed forwards per run
 #   CELLS="1:1 1:2 8:2"                batch:threads cells
-#   LOAD_RUNS=10                       whole-process runs per side in the load comparison
+#   LOAD_RUNS=10                       whole-process runs per side in the load comparison (with
+#                                      hyperfine where installed, `apt-get install hyperfine`)
 #   WORK=DIR                           keep weights, ONNX files and raw results there (else a temp dir)
+#   CAFFENET=PATH                      time this caffenet executable (say a ReadyToRun or Native AOT
+#                                      publish) instead of building src/CaffeNet.Cli in Release
 # Pass thresholds (the speed issue): ours / OpenCV <= 0.5 and ours / ONNX Runtime <= 1.5 in every
 # cell (1.0 the target); load: ours / OpenCV <= 1.0. Exit status 0 whether or not they pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-if [[ $# -lt 1 || $# -gt 2 || $1 == -h || $1 == --help ]]; then
-    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
-    exit 2
-fi
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; }
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then usage; exit 0; fi
+if [[ $# -lt 1 || $# -gt 2 ]]; then usage >&2; exit 2; fi
 MODEL=$1
 WEIGHTS=${2:-}
 ROUNDS=${ROUNDS:-5}
@@ -54,14 +56,19 @@ if ((${#need_apt[@]})); then
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-say "building caffenet and OrtBench (Release)"
-dotnet build src/CaffeNet.Cli/CaffeNet.Cli.csproj -c Release -v quiet -nologo >"$WORK/build.log" 2>&1 ||
-    { cat "$WORK/build.log"; exit 1; }
-dotnet build tools/OrtBench/OrtBench.csproj -c Release -v quiet -nologo >>"$WORK/build.log" 2>&1 ||
-    { cat "$WORK/build.log"; exit 1; }
-
-# The apphost is what a user runs; `dotnet caffenet.dll` where there is none.
-if [[ -x $CLI_DIR/caffenet ]]; then CAFFENET=("$CLI_DIR/caffenet"); else CAFFENET=(dotnet "$CLI_DIR/caffenet.dll"); fi
+build() {
+    dotnet build "$1" -c Release -v quiet -nologo >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+}
+if [[ -n ${CAFFENET:-} ]]; then
+    CAFFENET=("$CAFFENET")
+    say "building OrtBench (Release); caffenet is $CAFFENET"
+else
+    say "building caffenet and OrtBench (Release)"
+    build src/CaffeNet.Cli/CaffeNet.Cli.csproj
+    # The apphost is what a user runs; `dotnet caffenet.dll` where there is none.
+    if [[ -x $CLI_DIR/caffenet ]]; then CAFFENET=("$CLI_DIR/caffenet"); else CAFFENET=(dotnet "$CLI_DIR/caffenet.dll"); fi
+fi
+build tools/OrtBench/OrtBench.csproj
 has_command() { "${CAFFENET[@]}" "$1" --help >/dev/null 2>&1; }
 HAS_BENCH=0; has_command bench && HAS_BENCH=1
 HAS_RUN=0; has_command run && HAS_RUN=1
@@ -187,7 +194,7 @@ THEIRS_LOAD=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $PY tools/opencv-bench
 "${OURS_LOAD[@]}" >/dev/null # fail loudly here rather than inside the timing
 if command -v hyperfine >/dev/null; then
     hyperfine -N --warmup 2 --runs "$LOAD_RUNS" --export-json "$WORK/load.json" \
-        -n caffenet "${OURS_LOAD[*]}" -n opencv "${THEIRS_LOAD[*]}" >&2
+        -n caffenet "$(printf '%q ' "${OURS_LOAD[@]}")" -n opencv "$(printf '%q ' "${THEIRS_LOAD[@]}")" >&2
     $PY - "$WORK/load.json" <<'EOF'
 import json, sys
 r = {x["command"]: x["median"] * 1000 for x in json.load(open(sys.argv[1]))["results"]}

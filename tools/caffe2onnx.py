@@ -12,11 +12,12 @@ Softmax, Concat, Split; Dropout is dropped. Another layer type stops with its na
 The batch dimension is symbolic ("N") unless --batch fixes it. The graph's outputs are the blobs
 no later layer reads, or the blobs named by --output (their last value).
 
-Pooling: Caffe rounds the output size up and drops a last window that would start in the padding;
-ONNX gets the exact size through explicit end padding (ceil_mode 0). Caffe's AVE divides by the
-window clipped to input + padding, which is ONNX's count_include_pad=1 unless a window reaches past
-the padding (then the ONNX divisor is larger at that edge; reported as a warning). With no padding
-such windows are clipped to the input, which is count_include_pad=0, exact.
+Pooling: Caffe rounds the output size up (down with round_mode: FLOOR or the forks' ceil_mode:
+false) and drops a last window that would start in the padding; ONNX gets the exact size through
+explicit end padding (ONNX ceil_mode 0). Caffe's AVE divides by the window clipped to input +
+padding, which is ONNX's count_include_pad=1 unless a window reaches past the padding (then the
+ONNX divisor is larger at that edge; reported as a warning). With no padding such windows are
+clipped to the input, which is count_include_pad=0, exact.
 """
 import argparse
 import os
@@ -91,6 +92,7 @@ class Converter:
         for name, shape in caffeproto.net_inputs(self.net, self.layers):
             value = self.fresh(name)
             self.current[name] = value
+            self.value_shapes[value] = shape
             inputs.append(helper.make_tensor_value_info(value, TensorProto.FLOAT, self.dims(shape)))
         for index, layer in enumerate(self.layers):
             if layer.name in self.merged or layer.type == "Input":
@@ -104,6 +106,8 @@ class Converter:
                 if str(e).startswith("layer "):
                     raise
                 raise CaffeError("layer %s (%s): %s" % (layer.name, layer.type, e))
+            except ValueError as e:  # a weight blob that does not fit the layer (numpy reshape)
+                raise CaffeError("layer %s (%s): weights do not fit: %s" % (layer.name, layer.type, e))
 
         if outputs:
             missing = [b for b in outputs if b not in self.current]
@@ -112,7 +116,7 @@ class Converter:
             values = []
             for blob in outputs:
                 value = self.current[blob]
-                if value in values or value in self.value_shapes and value != blob and blob not in self.names:
+                if value in values or (value != blob and blob not in self.names):
                     # An alias (Split, Dropout) or a repeat: give the output the blob's own name.
                     alias = self.fresh(blob)
                     self.node("Identity", [value], [alias], alias)

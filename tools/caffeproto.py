@@ -146,9 +146,11 @@ def pool_geometry(p):
     return kernel, pad, stride
 
 
-def pool_out(size, kernel, pad, stride):
-    """Caffe rounds up, then drops a last window that would start inside the padding."""
-    out = -(-(size + 2 * pad - kernel) // stride) + 1
+def pool_out(size, kernel, pad, stride, ceil=True):
+    """Caffe rounds up (round_mode: FLOOR or the forks' ceil_mode: false round down), then drops a
+    last window that would start inside the padding."""
+    span = size + 2 * pad - kernel
+    out = (-(-span // stride) if ceil else span // stride) + 1
     if pad and (out - 1) * stride >= size + pad:
         out -= 1
     return out
@@ -196,7 +198,8 @@ def layer_shapes(layer, ins):
         if p.global_pooling:
             return [[n, c, 1, 1]]
         kernel, pad, stride = pool_geometry(p)
-        return [[n, c] + [pool_out(s, k, pd, st) for s, k, pd, st in zip((h, w), kernel, pad, stride)]]
+        ceil = p.ceil_mode and p.round_mode == pb2.PoolingParameter.CEIL
+        return [[n, c] + [pool_out(s, k, pd, st, ceil) for s, k, pd, st in zip((h, w), kernel, pad, stride)]]
     if t == "InnerProduct":
         axis = layer.inner_product_param.axis % len(ins[0])
         return [ins[0][:axis] + [layer.inner_product_param.num_output]]

@@ -4,9 +4,10 @@ in OpenCV DNN (fusion off), blob by blob, on the same seeded input.
 
 Usage:
   onnx-crosscheck.py NET.prototxt [--weights W.caffemodel] [--blobs a,b,...] [--tol 1e-4]
-                     [--seed N] [--bn-scale-factor F] [--ortbench PATH]
+                     [--seed N] [--bn-scale-factor F] [--no-calibrate] [--ortbench PATH]
 
-Without --weights, tools/random-caffemodel.py makes them (--seed, --bn-scale-factor). Without
+Without --weights, tools/random-caffemodel.py makes them (--seed, --bn-scale-factor,
+--no-calibrate). Without
 --blobs, every blob's last value is compared. A blob passes when max|ort - opencv| <= tol *
 max|opencv|. Prints one line per blob and the worst relative error; exit status 1 if any fails.
 OrtBench must be built (dotnet build tools/OrtBench/OrtBench.csproj -c Release).
@@ -44,6 +45,7 @@ def main():
     ap.add_argument("--tol", type=float, default=1e-4)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--bn-scale-factor", type=float, default=1.0)
+    ap.add_argument("--no-calibrate", action="store_true")
     ap.add_argument("--ortbench", default=ORTBENCH)
     args = ap.parse_args()
 
@@ -63,7 +65,8 @@ def main():
         if not weights:
             weights = os.path.join(tmp, "w.caffemodel")
             subprocess.run([sys.executable, os.path.join(TOOLS, "random-caffemodel.py"), args.model, "-o", weights,
-                            "--seed", str(args.seed), "--bn-scale-factor", str(args.bn_scale_factor)],
+                            "--seed", str(args.seed), "--bn-scale-factor", str(args.bn_scale_factor)]
+                           + (["--no-calibrate"] if args.no_calibrate else []),
                            check=True, stdout=subprocess.DEVNULL)
         onnx_file = os.path.join(tmp, "net.onnx")
         cmd = [sys.executable, os.path.join(TOOLS, "caffe2onnx.py"), args.model, weights, "-o", onnx_file]
