@@ -4,7 +4,7 @@ using CaffeNet.Import.Text;
 using CaffeNet.Proto;
 using Google.Protobuf.WellKnownTypes;
 
-namespace CaffeNet.Tests.Import.Text;
+namespace CaffeNet.Tests.Import.Prototxt;
 
 /// <summary>
 /// Every input protoc refuses is refused, with `FILE:LINE:COL:` pointing at the culprit (columns
@@ -39,8 +39,8 @@ public class TextErrorTests
     [Fact]
     public void UnknownFieldFarFromAnyNameGetsNoSuggestion()
     {
-        var m = Fails("layer { name: \"p\" pooling_param { ceil_mode: true } }", "1:35");
-        Assert.Contains("caffe.PoolingParameter has no field \"ceil_mode\"", m);
+        var m = Fails("layer { name: \"p\" pooling_param { torch_pooling: true } }", "1:35");
+        Assert.Contains("caffe.PoolingParameter has no field \"torch_pooling\"", m);
         Assert.Contains("(in layer[0] \"p\" > pooling_param)", m);
         Assert.DoesNotContain("did you mean", m);
     }
