@@ -205,6 +205,26 @@ public class TextErrorTests
     }
 
     [Fact]
+    public void FilesAreReadAsUtf8Only()
+    {
+        // protoc reads bytes; a UTF-16 file is not prototxt to it, whatever its byte order mark says.
+        using var dir = new TempDir();
+        var path = dir.File("utf16.prototxt");
+        File.WriteAllText(path, "name: \"a\"", Encoding.Unicode);
+        var e = Assert.Throws<CaffeFormatException>(() => TextFormat.ParseFile<NetParameter>(path));
+        Assert.StartsWith($"{path}:1:1: unexpected character", e.Message);
+    }
+
+    [Fact]
+    public void BytesThatAreNotUtf8AreFineInComments()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("latin1.prototxt");
+        File.WriteAllBytes(path, [.. "# Gr"u8, 0xF6, 0xDF, .. "e\nname: \"a\"\n"u8]);
+        Assert.Equal("a", TextFormat.ParseFile<NetParameter>(path).Name);
+    }
+
+    [Fact]
     public void MissingRequiredFieldPointsAtItsBlock()
     {
         var m = Fails("layer { clip_param { min: 0 } }", "1:20");

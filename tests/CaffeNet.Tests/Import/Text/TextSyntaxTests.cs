@@ -290,18 +290,12 @@ public class TextSyntaxTests
     [Fact]
     public void FileWithByteOrderMarkAndCrLfReads()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"caffenet-bom-{Guid.NewGuid():N}.prototxt");
-        try
-        {
-            File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("name: \"été\"\r\ninput_dim: 1\r\n")]);
-            var net = TextFormat.ParseFile<NetParameter>(path);
-            Assert.Equal("été", net.Name);
-            Assert.Equal([1], net.InputDim);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var dir = new TempDir();
+        var path = dir.File("bom.prototxt");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("name: \"été\"\r\ninput_dim: 1\r\n")]);
+        var net = TextFormat.ParseFile<NetParameter>(path);
+        Assert.Equal("été", net.Name);
+        Assert.Equal([1], net.InputDim);
     }
 
     [Fact]
