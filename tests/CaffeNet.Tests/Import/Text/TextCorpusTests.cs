@@ -3,7 +3,7 @@ using CaffeNet.Import.Text;
 using CaffeNet.Proto;
 using Google.Protobuf;
 
-namespace CaffeNet.Tests.Import.Prototxt;
+namespace CaffeNet.Tests.Import.Text;
 
 /// <summary>Real files: every prototxt reads, prints and reads back the same; weights survive text bit for bit.</summary>
 public class TextCorpusTests

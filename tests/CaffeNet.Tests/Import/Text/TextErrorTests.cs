@@ -4,7 +4,7 @@ using CaffeNet.Import.Text;
 using CaffeNet.Proto;
 using Google.Protobuf.WellKnownTypes;
 
-namespace CaffeNet.Tests.Import.Prototxt;
+namespace CaffeNet.Tests.Import.Text;
 
 /// <summary>
 /// Every input protoc refuses is refused, with `FILE:LINE:COL:` pointing at the culprit (columns

@@ -3,7 +3,7 @@ using CaffeNet.Import.Text;
 using CaffeNet.Proto;
 using CsCheck;
 
-namespace CaffeNet.Tests.Import.Prototxt;
+namespace CaffeNet.Tests.Import.Text;
 
 /// <summary>
 /// Random and mangled prototxt: the reader returns a message or throws CaffeFormatException,

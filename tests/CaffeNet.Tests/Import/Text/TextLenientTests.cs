@@ -2,7 +2,7 @@ using CaffeNet.Import;
 using CaffeNet.Import.Text;
 using CaffeNet.Proto;
 
-namespace CaffeNet.Tests.Import.Prototxt;
+namespace CaffeNet.Tests.Import.Text;
 
 /// <summary>Lenient mode skips fields the schema lacks (forks' additions) and warns about each.</summary>
 public class TextLenientTests

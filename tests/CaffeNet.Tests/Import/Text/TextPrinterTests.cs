@@ -3,7 +3,7 @@ using CaffeNet.Proto;
 using CsCheck;
 using Google.Protobuf;
 
-namespace CaffeNet.Tests.Import.Prototxt;
+namespace CaffeNet.Tests.Import.Text;
 
 public class TextPrinterTests
 {

@@ -3,8 +3,7 @@ using CaffeNet.Import.Text;
 using CaffeNet.Proto;
 using Google.Protobuf.WellKnownTypes;
 
-// Not ...Import.Text: that namespace would hide the Wire.Text helper the binary tests call unqualified.
-namespace CaffeNet.Tests.Import.Prototxt;
+namespace CaffeNet.Tests.Import.Text;
 
 /// <summary>
 /// Everything real prototxts use. Expected values follow protobuf's text format as protoc 3.21
