@@ -1,3 +1,4 @@
+using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 
@@ -41,7 +42,9 @@ public static class TextFormat
     {
         try
         {
-            return File.ReadAllText(path);
+            // UTF-8 only, as protoc reads it (no guessing UTF-16 from a byte order mark); bytes that
+            // are not UTF-8 become U+FFFD, harmless in comments and refused outside strings.
+            return Encoding.UTF8.GetString(File.ReadAllBytes(path));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -39,8 +39,8 @@ public class TextErrorTests
     [Fact]
     public void UnknownFieldFarFromAnyNameGetsNoSuggestion()
     {
-        var m = Fails("layer { name: \"p\" pooling_param { ceil_mode: true } }", "1:35");
-        Assert.Contains("caffe.PoolingParameter has no field \"ceil_mode\"", m);
+        var m = Fails("layer { name: \"p\" pooling_param { torch_pooling: true } }", "1:35");
+        Assert.Contains("caffe.PoolingParameter has no field \"torch_pooling\"", m);
         Assert.Contains("(in layer[0] \"p\" > pooling_param)", m);
         Assert.DoesNotContain("did you mean", m);
     }
@@ -202,6 +202,26 @@ public class TextErrorTests
     public void BadTokens(string text, string at, string expected)
     {
         Assert.Contains(expected, Fails(text, at));
+    }
+
+    [Fact]
+    public void FilesAreReadAsUtf8Only()
+    {
+        // protoc reads bytes; a UTF-16 file is not prototxt to it, whatever its byte order mark says.
+        using var dir = new TempDir();
+        var path = dir.File("utf16.prototxt");
+        File.WriteAllText(path, "name: \"a\"", Encoding.Unicode);
+        var e = Assert.Throws<CaffeFormatException>(() => TextFormat.ParseFile<NetParameter>(path));
+        Assert.StartsWith($"{path}:1:1: unexpected character", e.Message);
+    }
+
+    [Fact]
+    public void BytesThatAreNotUtf8AreFineInComments()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("latin1.prototxt");
+        File.WriteAllBytes(path, [.. "# Gr"u8, 0xF6, 0xDF, .. "e\nname: \"a\"\n"u8]);
+        Assert.Equal("a", TextFormat.ParseFile<NetParameter>(path).Name);
     }
 
     [Fact]

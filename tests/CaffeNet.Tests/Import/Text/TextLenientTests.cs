@@ -39,9 +39,9 @@ public class TextLenientTests
     [Fact]
     public void SkippedFieldsInNestedMessagesNameThePath()
     {
-        var (net, warnings) = Lenient("layer { name: \"pool1\" pooling_param { pool: MAX ceil_mode: false } }");
+        var (net, warnings) = Lenient("layer { name: \"pool1\" pooling_param { pool: MAX torch_pooling: false } }");
         Assert.Equal(PoolingParameter.Types.PoolMethod.Max, net.Layer[0].PoolingParam.Pool);
-        Assert.Equal(["fork.prototxt:1:49: skipped unknown field \"ceil_mode\" of caffe.PoolingParameter (in layer[0] \"pool1\" > pooling_param)"], warnings);
+        Assert.Equal(["fork.prototxt:1:49: skipped unknown field \"torch_pooling\" of caffe.PoolingParameter (in layer[0] \"pool1\" > pooling_param)"], warnings);
     }
 
     [Fact]

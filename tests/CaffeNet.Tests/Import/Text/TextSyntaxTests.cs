@@ -106,6 +106,14 @@ public class TextSyntaxTests
         Assert.Equal(expected, Net("name: " + literal).Name);
     }
 
+    [Fact]
+    public void UnpairedSurrogatesInGivenTextBecomeReplacementCharacters()
+    {
+        // Only a string handed to Parse can hold one; UTF-8 has no encoding for it.
+        Assert.Equal("a\uFFFDb\uFFFD", Net("name: \"a\uD800b\uDC00\"").Name);
+        Assert.Equal("\U0001F600", Net("name: \"\uD83D\uDE00\"").Name);
+    }
+
     [Theory]
     [InlineData(@"""\377\000a""", new byte[] { 255, 0, 97 })]
     [InlineData(@"""\777""", new byte[] { 255 })] // protoc keeps the low byte
@@ -281,18 +289,12 @@ public class TextSyntaxTests
     [Fact]
     public void FileWithByteOrderMarkAndCrLfReads()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"caffenet-bom-{Guid.NewGuid():N}.prototxt");
-        try
-        {
-            File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("name: \"été\"\r\ninput_dim: 1\r\n")]);
-            var net = TextFormat.ParseFile<NetParameter>(path);
-            Assert.Equal("été", net.Name);
-            Assert.Equal([1], net.InputDim);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var dir = new TempDir();
+        var path = dir.File("bom.prototxt");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("name: \"été\"\r\ninput_dim: 1\r\n")]);
+        var net = TextFormat.ParseFile<NetParameter>(path);
+        Assert.Equal("été", net.Name);
+        Assert.Equal([1], net.InputDim);
     }
 
     [Fact]
