@@ -34,7 +34,7 @@ sealed class FieldTable
     public FieldDescriptor[] Required { get; }
 
     /// <summary>A new, empty message of this type.</summary>
-    public IMessage NewMessage() => Descriptor.Parser.ParseFrom(ReadOnlySpan<byte>.Empty);
+    public IMessage NewMessage() => (IMessage)Activator.CreateInstance(Descriptor.ClrType)!;
 
     public FieldDescriptor? Find(ReadOnlySpan<char> name) =>
         byName.TryGetValue(name, out var f) ? f : null;

@@ -31,7 +31,10 @@ public static class TextFormat
     public static T ParseFile<T>(string path, TextParseOptions? options = null) where T : IMessage<T>, new() =>
         Parse<T>(ReadText(path), path, options);
 
-    /// <summary>The message as prototxt in Caffe's layout; parsing it gives back an equal message.</summary>
+    /// <summary>
+    /// The message as prototxt in Caffe's layout; parsing it gives back an equal message. Fields
+    /// the schema does not know (a binary reader keeps them) have no name and are left out.
+    /// </summary>
     public static string Print(IMessage message) => TextPrinter.Print(message);
 
     static string ReadText(string path)
