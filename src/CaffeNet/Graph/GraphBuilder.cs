@@ -176,7 +176,7 @@ public static class GraphBuilder
             if (later is not null || layer.Top.Contains(name) && !layer.Bottom.Contains(name))
                 return new CaffeNetException(
                     $"{prefix} is produced only later, by layer '{(later ?? layer).Name}'; layers run in file order, so this is a cycle or a layer out of place");
-            var filtered = allLayers.FirstOrDefault(l => l.Top.Contains(name) && !layers.Contains(l));
+            var filtered = allLayers.FirstOrDefault(l => l.Top.Contains(name) && IndexOf(l) < 0);
             if (filtered is not null)
                 return new CaffeNetException(
                     $"{prefix} is written only by layer '{filtered.Name}', which is not in this net state ({Describe(state)})");
