@@ -1,7 +1,11 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary><paramref name="IgnoreLabel"/>: label value whose positions are skipped, or null.</summary>
-public readonly record struct AccuracyParams(int TopK = 1, int Axis = 1, int? IgnoreLabel = null);
+public readonly record struct AccuracyParams(int TopK = 1, int Axis = 1, int? IgnoreLabel = null)
+{
+    /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
+    public AccuracyParams() : this(TopK: 1) { }
+}
 
 /// <summary>
 /// Caffe's Accuracy: the fraction of label positions (not ignored) whose true class scores among

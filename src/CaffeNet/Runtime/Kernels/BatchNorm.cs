@@ -4,7 +4,11 @@ namespace CaffeNet.Runtime.Kernels;
 /// <paramref name="UseGlobalStats"/>: normalise with the stored statistics (Caffe's default in
 /// TEST) rather than with those of the batch itself.
 /// </summary>
-public readonly record struct BatchNormParams(float Eps = 1e-5f, bool UseGlobalStats = true);
+public readonly record struct BatchNormParams(float Eps = 1e-5f, bool UseGlobalStats = true)
+{
+    /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
+    public BatchNormParams() : this(Eps: 1e-5f) { }
+}
 
 /// <summary>
 /// Caffe's BatchNorm (no learned scale or shift; a Scale layer follows it):

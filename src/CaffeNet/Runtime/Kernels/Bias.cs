@@ -1,7 +1,11 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary><paramref name="Axis"/>: the first input axis the bias's shape lines up with.</summary>
-public readonly record struct BiasParams(int Axis = 1);
+public readonly record struct BiasParams(int Axis = 1)
+{
+    /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
+    public BiasParams() : this(Axis: 1) { }
+}
 
 /// <summary>
 /// Caffe's Bias: out = x + bias, bias shaped like input axes from <c>axis</c> on and broadcast

@@ -1,6 +1,10 @@
 namespace CaffeNet.Runtime.Kernels;
 
-public readonly record struct ConcatParams(int Axis = 1);
+public readonly record struct ConcatParams(int Axis = 1)
+{
+    /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
+    public ConcatParams() : this(Axis: 1) { }
+}
 
 /// <summary>Caffe's Concat: inputs joined along one axis; all other dimensions must agree.</summary>
 public static class Concat

@@ -1,11 +1,15 @@
 namespace CaffeNet.Runtime.Kernels;
 
-public enum EltwiseOperation { Prod, Sum, Max }
+public enum EltwiseOperation { Sum, Prod, Max }
 
 /// <summary>
 /// <paramref name="Coefficients"/>: for SUM, one factor per input (null means all 1).
 /// </summary>
-public readonly record struct EltwiseParams(EltwiseOperation Operation = EltwiseOperation.Sum, float[]? Coefficients = null);
+public readonly record struct EltwiseParams(EltwiseOperation Operation = EltwiseOperation.Sum, float[]? Coefficients = null)
+{
+    /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
+    public EltwiseParams() : this(EltwiseOperation.Sum) { }
+}
 
 /// <summary>
 /// Caffe's Eltwise over inputs of one shape: product, weighted sum Σ coeff[i] · x_i, or maximum.

@@ -1,6 +1,10 @@
 namespace CaffeNet.Runtime.Kernels;
 
-public readonly record struct FlattenParams(int Axis = 1, int EndAxis = -1);
+public readonly record struct FlattenParams(int Axis = 1, int EndAxis = -1)
+{
+    /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
+    public FlattenParams() : this(Axis: 1) { }
+}
 
 /// <summary>
 /// Caffe's Flatten: axes axis..end_axis become one axis of their product count; the data are

@@ -4,7 +4,11 @@ public enum LRNRegion { AcrossChannels, WithinChannel }
 
 public readonly record struct LRNParams(
     int LocalSize = 5, float Alpha = 1, float Beta = 0.75f, float K = 1,
-    LRNRegion Region = LRNRegion.AcrossChannels);
+    LRNRegion Region = LRNRegion.AcrossChannels)
+{
+    /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
+    public LRNParams() : this(LocalSize: 5) { }
+}
 
 /// <summary>
 /// Caffe's local response normalisation, out = x · scale^−β, on NxCxHxW input.

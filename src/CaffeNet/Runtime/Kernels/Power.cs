@@ -1,6 +1,10 @@
 namespace CaffeNet.Runtime.Kernels;
 
-public readonly record struct PowerParams(float Power = 1, float Scale = 1, float Shift = 0);
+public readonly record struct PowerParams(float Power = 1, float Scale = 1, float Shift = 0)
+{
+    /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
+    public PowerParams() : this(Power: 1) { }
+}
 
 /// <summary>
 /// Caffe's Power: out = (shift + scale · x)^power. As in Caffe, when scale or power is 0 the

@@ -1,7 +1,11 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary><paramref name="Axis"/>: the first input axis the scale's shape lines up with.</summary>
-public readonly record struct ScaleParams(int Axis = 1);
+public readonly record struct ScaleParams(int Axis = 1)
+{
+    /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
+    public ScaleParams() : this(Axis: 1) { }
+}
 
 /// <summary>
 /// Caffe's Scale: out = x · scale (+ bias), where scale's shape matches the input's axes from

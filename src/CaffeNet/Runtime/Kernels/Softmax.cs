@@ -1,6 +1,10 @@
 namespace CaffeNet.Runtime.Kernels;
 
-public readonly record struct SoftmaxParams(int Axis = 1);
+public readonly record struct SoftmaxParams(int Axis = 1)
+{
+    /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
+    public SoftmaxParams() : this(Axis: 1) { }
+}
 
 /// <summary>
 /// Caffe's Softmax along one axis: out = exp(x − max) / Σ exp(x − max), the maximum and the sum

@@ -18,7 +18,11 @@ public enum LossNormalization
 /// Caffe's legacy <c>normalize</c> flag maps to Valid (true) or BatchSize (false).
 /// </summary>
 public readonly record struct SoftmaxWithLossParams(
-    int Axis = 1, int? IgnoreLabel = null, LossNormalization Normalization = LossNormalization.Valid);
+    int Axis = 1, int? IgnoreLabel = null, LossNormalization Normalization = LossNormalization.Valid)
+{
+    /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
+    public SoftmaxWithLossParams() : this(Axis: 1) { }
+}
 
 /// <summary>
 /// Caffe's SoftmaxWithLoss at test time: softmax of the scores along the axis, then
