@@ -8,6 +8,7 @@ public static class App
 
     static readonly ICommand[] Commands =
     [
+        new Commands.ConvertCommand(),
         new Commands.DumpCommand(),
     ];
 

@@ -66,7 +66,9 @@ static class TextNumbers
         if (!float.IsFinite(value))
             return Special(value, destination);
         value.TryFormat(destination, out int n, "R", CultureInfo.InvariantCulture);
-        if (BitConverter.SingleToInt32Bits((float)ParseFloat(destination[..n])) != BitConverter.SingleToInt32Bits(value))
+        // NumberStyles.Float: the text may have a sign, which ParseFloat's lexer tokens never do.
+        double back = double.Parse(destination[..n], NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (BitConverter.SingleToInt32Bits((float)back) != BitConverter.SingleToInt32Bits(value))
             value.TryFormat(destination, out n, "G9", CultureInfo.InvariantCulture);
         return LowerExponent(destination[..n]);
     }
