@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CaffeNet.Runtime;
 
 /// <summary>
@@ -38,6 +40,7 @@ public static class Gemm
             MultiplyNN(m, n, k, a, b, c);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MultiplyNN(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
     {
         for (int j0 = 0; j0 < n; j0 += NBlock)
@@ -62,6 +65,7 @@ public static class Gemm
     }
 
     // A is stored k×m: walk it row by row so every access stays contiguous.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MultiplyTN(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
     {
         for (int j0 = 0; j0 < n; j0 += NBlock)
@@ -82,6 +86,7 @@ public static class Gemm
     }
 
     // B is stored n×k: each C element is a dot product of two contiguous rows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MultiplyNT(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
     {
         for (int i = 0; i < m; i++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace CaffeNet.Runtime;
@@ -55,6 +56,7 @@ public sealed class SeededRandom
     public float Uniform(float min, float max) => (float)(min + (max - (double)min) * NextDouble());
 
     /// <summary>Standard normal, by Marsaglia's polar method (each accepted pair yields two values).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double NextGaussian()
     {
         if (_spareGaussian is double spare)
@@ -79,6 +81,13 @@ public sealed class SeededRandom
     /// <summary>True with probability <paramref name="p"/>.</summary>
     public bool Bernoulli(double p) => NextDouble() < p;
 
+    /// <summary>1/1, 1/3, …, 1/25, folded by the compiler: the same doubles everywhere.</summary>
+    static ReadOnlySpan<double> OddReciprocals =>
+    [
+        1.0, 1.0 / 3, 1.0 / 5, 1.0 / 7, 1.0 / 9, 1.0 / 11, 1.0 / 13,
+        1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21, 1.0 / 23, 1.0 / 25,
+    ];
+
     static ulong SplitMix(ref ulong x)
     {
         ulong z = x += 0x9E3779B97F4A7C15UL;
@@ -90,9 +99,10 @@ public sealed class SeededRandom
     /// <summary>
     /// Natural log of a positive normal double from basic operations only:
     /// x = m·2^e with m in [√½, √2), ln m = 2·atanh(t) with t = (m − 1)/(m + 1), |t| ≤ 0.172,
-    /// summed as an odd series; 13 terms bring the remainder below 2^−53 relative (t² ≤ 0.0295).
-    /// Within a few ulps of the true value.
+    /// summed as an odd series t·Σ t^2k / (2k + 1) by Horner's rule; 13 terms bring the remainder
+    /// below 2^−53 relative (t² ≤ 0.0295). Within a few ulps of the true value.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double Log(double x)
     {
         long bits = BitConverter.DoubleToInt64Bits(x);
@@ -105,12 +115,11 @@ public sealed class SeededRandom
         }
         double t = (m - 1) / (m + 1);
         double t2 = t * t;
-        double term = t, sum = 0;
-        for (int k = 1; k <= 25; k += 2)
-        {
-            sum += term / k;
-            term *= t2;
-        }
+        var c = OddReciprocals;
+        double series = 0;
+        for (int k = c.Length - 1; k >= 0; k--)
+            series = series * t2 + c[k];
+        double sum = t * series;
         return exponent * 0.69314718055994530942 + 2 * sum;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace CaffeNet.Runtime.Kernels;
 
@@ -120,6 +121,7 @@ public static class Convolution
 
     // One input channel per group (depthwise, possibly with a channel multiplier): every output
     // is a small dot product with its own input plane, so a direct loop beats building columns.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Direct(ReadOnlySpan<float> plane, ReadOnlySpan<float> weights, in Geometry g, Span<float> output)
     {
         var p = g.Params;
