@@ -24,21 +24,17 @@ public sealed record OracleCase(
 
     public void WriteTo(string dir)
     {
-        Directory.CreateDirectory(dir);
         var prototxt = new StringBuilder("name: \"oracle\"\n");
-        var inputFiles = new Dictionary<string, string>();
         foreach (var (name, tensor) in Inputs)
         {
             var dims = string.Join(" ", tensor.Shape.Dims.ToArray().Select(d => $"dim: {d}"));
             prototxt.Append($"layer {{ name: \"{name}\" type: \"Input\" top: \"{name}\" input_param {{ shape {{ {dims} }} }} }}\n");
-            NpyFile.Write(Path.Combine(dir, name + ".npy"), tensor);
-            inputFiles[name] = name + ".npy";
         }
         prototxt.Append(Layers);
-        File.WriteAllText(Path.Combine(dir, "net.prototxt"), prototxt.ToString());
+        NetParameter? weights = null;
         if (Blobs.Count > 0)
         {
-            var net = new NetParameter();
+            weights = new NetParameter();
             foreach (var (layer, blobs) in Blobs)
             {
                 var lp = new LayerParameter { Name = layer };
@@ -49,12 +45,10 @@ public sealed record OracleCase(
                     proto.Data.AddRange(blob.ToArray());
                     lp.Blobs.Add(proto);
                 }
-                net.Layer.Add(lp);
+                weights.Layer.Add(lp);
             }
-            File.WriteAllBytes(Path.Combine(dir, "net.caffemodel"), net.ToByteArray());
         }
-        File.WriteAllText(Path.Combine(dir, "case.json"),
-            JsonSerializer.Serialize(new { inputs = inputFiles, outputs = Outputs }));
+        OpenCv.WriteCase(dir, prototxt.ToString(), weights, Inputs, Outputs);
     }
 }
 
@@ -88,6 +82,52 @@ public sealed class OpenCvOracleFixture : IDisposable
 
 static class OpenCv
 {
+    /// <summary>A case directory as tools/kernel-oracle.py reads it.</summary>
+    public static void WriteCase(string dir, string prototxt, NetParameter? weights,
+        IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyList<string> outputs)
+    {
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "net.prototxt"), prototxt);
+        if (weights is not null)
+            File.WriteAllBytes(Path.Combine(dir, "net.caffemodel"), weights.ToByteArray());
+        foreach (var (name, tensor) in inputs)
+            NpyFile.Write(Path.Combine(dir, name + ".npy"), tensor);
+        File.WriteAllText(Path.Combine(dir, "case.json"), JsonSerializer.Serialize(new
+        {
+            inputs = inputs.Keys.ToDictionary(k => k, k => k + ".npy"),
+            outputs,
+        }));
+    }
+
+    /// <summary>Runs the oracle over one case directory and reads what OpenCV output for each name.</summary>
+    public static Dictionary<string, Tensor> RunCase(string dir, IReadOnlyList<string> outputs)
+    {
+        var root = Path.GetDirectoryName(dir)!;
+        var r = Python(Path.Combine(TestPaths.Root, "tools", "kernel-oracle.py"), root);
+        if (r.ExitCode != 0)
+            throw new InvalidOperationException("kernel-oracle.py failed: " + r.Stderr);
+        var error = Path.Combine(dir, "error.txt");
+        if (File.Exists(error))
+            Assert.Fail($"OpenCV could not run {dir}:\n{File.ReadAllText(error)}");
+        return outputs.ToDictionary(o => o, o => NpyFile.Read(Path.Combine(dir, $"expected.{o}.npy")));
+    }
+
+    /// <summary>The issue's rule: max |ours − theirs| ≤ tolerance · max(1, max |theirs|); the failure message if not.</summary>
+    public static string? Disagreement(Tensor ours, Tensor theirs, float tolerance = 1e-4f)
+    {
+        if (ours.Count != theirs.Count)
+            return $"{ours.Count} values against OpenCV's {theirs.Count} (shapes {ours.Shape} and {theirs.Shape})";
+        float scale = 1, worst = 0;
+        var t = theirs.Span;
+        var o = ours.Span;
+        for (int j = 0; j < t.Length; j++)
+        {
+            scale = Math.Max(scale, Math.Abs(t[j]));
+            worst = Math.Max(worst, Math.Abs(t[j] - o[j]));
+        }
+        return worst <= tolerance * scale ? null : $"max |ours − OpenCV| = {worst} > {tolerance * scale}";
+    }
+
     const string Interpreter = "/usr/bin/python3";
 
     /// <summary>Whether the system Python with OpenCV and NumPy is here (CI installs python3-opencv).</summary>
@@ -110,6 +150,16 @@ static class OpenCv
             return (-1, "timed out");
         }
         return (p.ExitCode, stderr.Result);
+    }
+}
+
+/// <summary>A fact that is skipped when OpenCV for Python is not installed.</summary>
+public sealed class OpenCvFactAttribute : FactAttribute
+{
+    public OpenCvFactAttribute()
+    {
+        if (!OpenCv.Available)
+            Skip = "needs /usr/bin/python3 with cv2 and numpy (Debian python3-opencv)";
     }
 }
 
