@@ -10,6 +10,8 @@ public static class App
     [
         new Commands.ConvertCommand(),
         new Commands.DumpCommand(),
+        new Commands.InitCommand(),
+        new Commands.RunCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

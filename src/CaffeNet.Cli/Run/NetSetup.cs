@@ -1,0 +1,80 @@
+using System.Globalization;
+using CaffeNet.Graph;
+using CaffeNet.Import;
+using CaffeNet.Proto;
+using CaffeNet.Runtime;
+using CaffeNet.Runtime.Npy;
+
+namespace CaffeNet.Cli.Run;
+
+/// <summary>
+/// What `run` and `init` share: the net loaded and lowered for a phase, and its input values from
+/// .npy files or a seed. The graph is rebuilt with the given batch size when a file's shape
+/// differs from the net's input only in its first dimension.
+/// </summary>
+public sealed record NetSetup(NetGraph Graph, Dictionary<string, Tensor> Inputs)
+{
+    /// <summary>
+    /// Loads <paramref name="model"/> (and <paramref name="weights"/>), reads every `NAME=FILE.npy`
+    /// in <paramref name="inputSpecs"/> and, when <paramref name="randomSeed"/> is set, makes
+    /// seeded values for the inputs not given. Every input must end up with a value.
+    /// </summary>
+    public static NetSetup Load(string model, string? weights, Phase? phase, IReadOnlyList<string> inputSpecs,
+        ulong? randomSeed, Action<string> warning)
+    {
+        var net = ModelLoader.Load(model, weights, new ImportOptions(Lenient: true, Warning: warning));
+        var options = new GraphOptions { Phase = phase };
+        var graph = GraphBuilder.Build(net, options);
+        var given = ReadInputs(inputSpecs);
+        var overrides = NetInputs.BatchOverrides(graph, given);
+        if (overrides.Count > 0)
+            graph = GraphBuilder.Build(net, options with { InputShapes = overrides });
+
+        var inputs = new Dictionary<string, Tensor>(given, StringComparer.Ordinal);
+        if (randomSeed is ulong seed)
+        {
+            foreach (var (name, tensor) in NetInputs.Random(graph, seed))
+                inputs.TryAdd(name, tensor);
+        }
+        var missing = graph.Inputs.Where(v => !inputs.ContainsKey(v.Name)).ToList();
+        if (missing.Count > 0)
+            throw new CaffeNetException(
+                $"no value for input {string.Join(", ", missing.Select(v => $"'{v.Name}' {v.Shape}"))}; " +
+                "give --input NAME=FILE.npy or --random-input");
+        return new NetSetup(graph, inputs);
+    }
+
+    public static Phase? ParsePhase(string? value) => value?.ToLowerInvariant() switch
+    {
+        null => null,
+        "test" => Phase.Test,
+        "train" => Phase.Train,
+        _ => throw new CaffeNetException($"--phase must be test or train, not '{value}'"),
+    };
+
+    public static ulong ParseSeed(string? value)
+    {
+        if (value is null)
+            return 0;
+        if (!ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed))
+            throw new CaffeNetException($"--seed expects a non-negative integer, got '{value}'");
+        return seed;
+    }
+
+    /// <summary>NAME=FILE.npy; the name is everything before the first '=' (file names may hold '=').</summary>
+    static Dictionary<string, Tensor> ReadInputs(IReadOnlyList<string> specs)
+    {
+        var inputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var spec in specs)
+        {
+            int eq = spec.IndexOf('=');
+            if (eq <= 0 || eq == spec.Length - 1)
+                throw new CaffeNetException($"--input expects NAME=FILE.npy, got '{spec}'");
+            var name = spec[..eq];
+            if (inputs.ContainsKey(name))
+                throw new CaffeNetException($"--input {name} is given twice");
+            inputs[name] = NpyFile.Read(spec[(eq + 1)..]);
+        }
+        return inputs;
+    }
+}
