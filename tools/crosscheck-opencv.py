@@ -8,7 +8,9 @@ Usage:
 OpenCV runs the same prototxt and weights with layer fusion off. Data layers (MemoryData, Data,
 ...) are replaced by an Input layer of the same tops and shape, and loss layers are removed, since
 OpenCV builds neither; layers after a removed loss are not compared. A layer passes when
-max|ours - theirs| <= tol * max(1, max|theirs|). Exit status 1 when any layer fails.
+max|ours - theirs| <= tol * max(1, max|theirs|). A layer whose OpenCV output holds inf or NaN (pure
+filler weights overflow float32 deep in MobileNetV2) is counted as overflowed and not compared.
+Exit status 1 when any layer fails.
 """
 import argparse
 import json
@@ -92,6 +94,7 @@ def main():
     ap.add_argument("--input", action="append", default=[])
     ap.add_argument("--ours", required=True)
     ap.add_argument("--tol", type=float, default=1e-4)
+    ap.add_argument("--verbose", action="store_true", help="print every layer, not only failures")
     args = ap.parse_args()
 
     inputs = {}
@@ -114,7 +117,7 @@ def main():
     compared = [e for e in index if e["layer"] in names]
     theirs = net.forward([e["layer"] for e in compared])
 
-    failures, worst = 0, 0.0
+    failures, worst, overflowed = 0, 0.0, []
     for entry, ref in zip(compared, theirs):
         ours = np.load(os.path.join(args.ours, entry["file"]))
         if ours.size != ref.size:
@@ -122,18 +125,27 @@ def main():
             failures += 1
             continue
         ref = ref.reshape(ours.shape)
+        if not np.all(np.isfinite(ref)):
+            # Pure filler weights make activations grow until they overflow float32. Near the
+            # overflow edge the rule's scale (the largest finite value) no longer describes the
+            # inherited error, so such a layer is reported and not held to the rule.
+            overflowed.append(entry["layer"])
+            continue
         err = float(np.max(np.abs(ours - ref))) if ours.size else 0.0
         bound = args.tol * max(1.0, float(np.max(np.abs(ref))) if ref.size else 0.0)
         rel = err / bound * args.tol
         worst = max(worst, rel)
         ok = err <= bound
         failures += 0 if ok else 1
-        print("%s %-40s %-12s max|diff| %.3g  bound %.3g" % ("ok  " if ok else "FAIL", entry["layer"],
-                                                              entry["type"], err, bound))
+        if args.verbose or not ok:
+            print("%s %-40s %-12s max|diff| %.3g  bound %.3g" % ("ok  " if ok else "FAIL", entry["layer"],
+                                                                  entry["type"], err, bound))
     skipped = [e["layer"] for e in index if e["layer"] not in names]
-    print("compared %d layers, %d failed, worst error/scale %.3g; not in OpenCV's net: %d (%s); removed: %s"
-          % (len(compared), failures, worst, len(skipped), ", ".join(skipped[:8]), ", ".join(removed)))
-    return 1 if failures or not compared else 0
+    print("compared %d layers, %d failed, worst error/scale %.3g; overflowed in OpenCV (not compared): %d%s; "
+          "not in OpenCV's net: %d (%s); removed: %s"
+          % (len(compared) - len(overflowed), failures, worst, len(overflowed),
+             " from " + overflowed[0] if overflowed else "", len(skipped), ", ".join(skipped[:8]), ", ".join(removed)))
+    return 1 if failures or len(compared) == len(overflowed) else 0
 
 
 if __name__ == "__main__":
