@@ -11,11 +11,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 caffenet() { dotnet "$dll" "$@"; }
 
-# npy NAME FILE D0 D1 ...: uniform [0, 1) float32 values from a fixed seed.
+# npy FILE SEED D0 D1 ...: uniform [0, 1) float32 values from SEED.
 npy() {
-  local file=$1; shift
   /usr/bin/python3 -c 'import sys, numpy as np
-np.save(sys.argv[1], np.random.RandomState(7).uniform(0, 1, [int(d) for d in sys.argv[2:]]).astype(np.float32))' "$file" "$@"
+np.save(sys.argv[1], np.random.RandomState(int(sys.argv[2])).uniform(0, 1, [int(d) for d in sys.argv[3:]]).astype(np.float32))' "$@"
 }
 
 # check NAME PROTOTXT WEIGHTS INPUT.npy [extra run options]
@@ -31,26 +30,29 @@ check() {
   fi
 }
 
-npy "$work/image.npy" 1 3 224 224
+# BatchNorms are calibrated on one image and checked on another: on the calibration image each
+# BatchNorm's output averages to 0 per channel, and the final global pooling would see only noise.
+npy "$work/image.npy" 7 1 3 224 224
+npy "$work/calibration.npy" 8 1 3 224 224
 mnv2=testdata/mobilenetv2
-caffenet init $mnv2/deploy.prototxt -o "$work/deploy-cal.caffemodel" --seed 1 --calibrate --input "data=$work/image.npy"
+caffenet init $mnv2/deploy.prototxt -o "$work/deploy-cal.caffemodel" --seed 1 --calibrate --input "data=$work/calibration.npy"
 check "MobileNetV2 deploy, calibrated filler weights" $mnv2/deploy.prototxt "$work/deploy-cal.caffemodel" "$work/image.npy"
 caffenet init $mnv2/deploy.prototxt -o "$work/deploy-pure.caffemodel" --seed 1
 check "MobileNetV2 deploy, pure filler weights" $mnv2/deploy.prototxt "$work/deploy-pure.caffemodel" "$work/image.npy"
 for width in 1.0 0.35; do
   net=$mnv2/test-$width.prototxt
-  caffenet init "$net" -o "$work/test-$width.caffemodel" --seed 2 --calibrate --input "data=$work/image.npy"
+  caffenet init "$net" -o "$work/test-$width.caffemodel" --seed 2 --calibrate --input "data=$work/calibration.npy"
   check "MobileNetV2 test $width, calibrated filler weights" "$net" "$work/test-$width.caffemodel" "$work/image.npy" --random-input --seed 3
 done
 
-npy "$work/digits.npy" 2 1 28 28
+npy "$work/digits.npy" 7 2 1 28 28
 check "LeNet, trained weights" testdata/lenet/lenet.prototxt testdata/lenet/lenet_iter_10000.caffemodel "$work/digits.npy"
-npy "$work/cifar.npy" 1 3 32 32
+npy "$work/cifar.npy" 7 1 3 32 32
 cifar=$corpus/cifar10full-yuvval-weights
 check "CIFAR-10 full, trained weights" $cifar/cifar10_full.prototxt $cifar/cifar10_full_iter_70000.caffemodel "$work/cifar.npy"
-npy "$work/face12.npy" 1 3 12 12
+npy "$work/face12.npy" 7 1 3 12 12
 check "MTCNN det1, trained weights" testdata/mtcnn/det1.prototxt testdata/mtcnn/det1.caffemodel "$work/face12.npy"
-npy "$work/face48.npy" 1 3 48 48
+npy "$work/face48.npy" 7 1 3 48 48
 check "MTCNN det3, trained weights" testdata/mtcnn/det3.prototxt testdata/mtcnn/det3.caffemodel "$work/face48.npy"
 
 if [ ${#failed[@]} -gt 0 ]; then
