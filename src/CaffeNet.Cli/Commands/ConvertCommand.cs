@@ -2,7 +2,6 @@ using System.Text;
 using CaffeNet.Import;
 using CaffeNet.Import.Binary;
 using CaffeNet.Import.Text;
-using CaffeNet.Import.Upgrade;
 using CaffeNet.Proto;
 using Google.Protobuf;
 
@@ -74,10 +73,6 @@ public sealed class ConvertCommand : ICommand
         return ModelLoader.Read<BlobProto>(input, read);
     }
 
-    static IMessage ReadNet(string input, ImportOptions read, Options options)
-    {
-        if (!options.Has("--upgrade"))
-            return ModelLoader.Read<NetParameter>(input, read);
-        return ModelLoader.LoadNet(input, read);
-    }
+    static IMessage ReadNet(string input, ImportOptions read, Options options) =>
+        options.Has("--upgrade") ? ModelLoader.LoadNet(input, read) : ModelLoader.Read<NetParameter>(input, read);
 }

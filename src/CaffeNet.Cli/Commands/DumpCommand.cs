@@ -2,8 +2,7 @@ using System.Globalization;
 using System.Text;
 using CaffeNet.Cli.Dump;
 using CaffeNet.Graph;
-using CaffeNet.Import.Text;
-using CaffeNet.Import.Upgrade;
+using CaffeNet.Import;
 using CaffeNet.Proto;
 
 namespace CaffeNet.Cli.Commands;
@@ -47,8 +46,10 @@ public sealed class DumpCommand : ICommand
             InputShapes = ParseInputs(options.GetAll("--input")),
         };
 
+        // Lenient: forks add fields BVLC Caffe lacks; each skipped one is reported as a warning.
+        var import = new ImportOptions(Lenient: true, Warning: w => stderr.WriteLine($"caffenet dump: warning: {w}"));
         var weights = options.Get("--weights");
-        var net = Load(options.Positional[0], weights, w => stderr.WriteLine($"caffenet dump: warning: {w}"));
+        var net = ModelLoader.Load(options.Positional[0], weights, import);
         var graph = GraphBuilder.Build(net, graphOptions);
         var phase = graphOptions.Phase ?? net.State?.Phase ?? Phase.Test;
 
@@ -62,18 +63,9 @@ public sealed class DumpCommand : ICommand
         }
         else
         {
-            WriteAtomically(output, bytes);
+            AtomicFile.Write(output, stream => stream.Write(bytes));
         }
         return App.Ok;
-    }
-
-    /// <summary>The net, leniently (forks' extra fields are skipped with a warning), in current form.</summary>
-    static NetParameter Load(string prototxt, string? weights, Action<string> warn)
-    {
-        if (weights is not null)
-            throw new CaffeNetException("--weights: reading caffemodels is not available yet");
-        var net = TextFormat.ParseFile<NetParameter>(prototxt, new TextParseOptions { Lenient = true, Warning = warn });
-        return NetUpgrader.Upgrade(net, prototxt, warn);
     }
 
     static byte[] Render(NetGraph graph, DumpInfo info, string format)
@@ -90,22 +82,6 @@ public sealed class DumpCommand : ICommand
             else TextDump.Write(graph, info, writer);
         }
         return buffer.ToArray();
-    }
-
-    /// <summary>Writes to a temporary file beside <paramref name="path"/>, then renames it over the target.</summary>
-    static void WriteAtomically(string path, byte[] bytes)
-    {
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
     }
 
     static Phase? ParsePhase(string? value) => value?.ToLowerInvariant() switch

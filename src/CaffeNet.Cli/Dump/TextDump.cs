@@ -26,7 +26,8 @@ public static class TextDump
         widths[1] = Math.Min(widths[1], Math.Max(8, rest * 2 / 5));
         widths[3] = Math.Min(widths[3], Math.Max(8, rest - widths[1]));
 
-        w.WriteLine($"{graph.Name} (phase {Format.Phase(info.Phase)}): {graph.Nodes.Count} layers");
+        var name = graph.Name.Length > 0 ? $"Net \"{graph.Name}\"" : "Unnamed net";
+        w.WriteLine($"{name}, phase {Format.Phase(info.Phase)}: {graph.Nodes.Count} layers");
         w.WriteLine();
         w.WriteLine(Line(headers, widths));
         w.WriteLine(Line(widths.Select(n => new string('-', n)).ToArray(), widths));
@@ -40,9 +41,9 @@ public static class TextDump
         Footer(w, "MACs", $"{Format.Count(total.Macs)} ({Format.Short(total.Macs)}, convolution and inner product)");
         Footer(w, "Other ops", $"{Format.Count(total.ElementwiseOps)} (elementwise, normalisation, pooling)");
         Footer(w, "Activations", $"peak {Format.Bytes(graph.PeakActivationBytes)} ({Format.Count(graph.PeakActivationBytes)} bytes), blobs freed after their last use");
-        Footer(w, "Inputs", string.Join(", ", graph.Inputs.Select(v => $"{v.Name} {v.Shape}")));
-        Footer(w, "Outputs", string.Join(", ", graph.Outputs.Select(v => $"{v.Name} {v.Shape}")));
-        Footer(w, "Layer types", string.Join(", ", Format.TypeCounts(graph).Select(t => $"{t.Type} {t.Count}")));
+        Footer(w, "Inputs", graph.Inputs.Select(v => $"{v.Name} {v.Shape}"));
+        Footer(w, "Outputs", graph.Outputs.Select(v => $"{v.Name} {v.Shape}"));
+        Footer(w, "Layer types", Format.TypeCounts(graph).Select(t => $"{t.Type} {t.Count}"));
 
         var unknown = graph.UnknownNodes.Select(n => n.Type).Distinct().ToList();
         if (unknown.Count > 0)
@@ -102,19 +103,23 @@ public static class TextDump
         return names.Length > room && n > 1 ? $"{n} blobs" : names;
     }
 
-    /// <summary>Writes "Label:      text", wrapping at the table width under the text's first column.</summary>
-    static void Footer(TextWriter w, string label, string text)
+    /// <summary>Writes "Label:      a, b, c", wrapping between items at the table width, aligned under the first.</summary>
+    static void Footer(TextWriter w, string label, params IEnumerable<string> items)
     {
         const int indent = 13;
         var line = (label + ":").PadRight(indent);
-        foreach (var word in text.Split(' '))
+        bool first = true;
+        foreach (var item in items)
         {
-            if (line.Length + word.Length + 1 > Width && line.Trim().Length > 0 && line.Length > indent)
+            var piece = first ? item : ", " + item;
+            if (!first && line.Length + piece.Length + 1 > Width)
             {
-                w.WriteLine(line.TrimEnd());
+                w.WriteLine(line + ",");
                 line = new string(' ', indent);
+                piece = item;
             }
-            line += (line.Length > indent ? " " : "") + word;
+            line += piece;
+            first = false;
         }
         w.WriteLine(line.TrimEnd());
     }

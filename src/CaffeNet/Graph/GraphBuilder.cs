@@ -45,7 +45,8 @@ public static class GraphBuilder
             {
                 var dims = byShape ? net.InputShape[i].Dim.ToList() : net.InputDim.Skip(4 * i).Take(4).Select(d => (long)d).ToList();
                 var context = new LayerContext(new LayerParameter { Name = "input", Type = "Input" }, [], phase);
-                AddInput(net.Input[i], ShapeOf(context, dims), "Input", context);
+                var shape = options.InputShapes.ContainsKey(net.Input[i]) ? null : context.Output(dims);
+                AddInput(net.Input[i], shape, "Input", context);
             }
         }
 
@@ -54,9 +55,10 @@ public static class GraphBuilder
             var context = new LayerContext(layer, [], phase);
             if (layer.Bottom.Count == 0 && LayerRegistry.Sources.TryGetValue(layer.Type, out var source))
             {
-                var shapes = source.Tops(context);
+                // Shapes the user gives replace the layer's, which may be placeholders such as 0.
+                var shapes = layer.Top.All(options.InputShapes.ContainsKey) ? null : source.Tops(context);
                 for (int i = 0; i < layer.Top.Count; i++)
-                    AddInput(layer.Top[i], shapes[i], layer.Type, context);
+                    AddInput(layer.Top[i], shapes?[i], layer.Type, context);
                 return;
             }
             // A layer we do not know that only feeds the net still works if the user gives its shapes.
@@ -174,7 +176,7 @@ public static class GraphBuilder
             if (later is not null || layer.Top.Contains(name) && !layer.Bottom.Contains(name))
                 return new CaffeNetException(
                     $"{prefix} is produced only later, by layer '{(later ?? layer).Name}'; layers run in file order, so this is a cycle or a layer out of place");
-            var filtered = allLayers.FirstOrDefault(l => l.Top.Contains(name) && !layers.Contains(l));
+            var filtered = allLayers.FirstOrDefault(l => l.Top.Contains(name) && IndexOf(l) < 0);
             if (filtered is not null)
                 return new CaffeNetException(
                     $"{prefix} is written only by layer '{filtered.Name}', which is not in this net state ({Describe(state)})");
@@ -192,8 +194,6 @@ public static class GraphBuilder
             $"phase {s.Phase.ToString().ToUpperInvariant()}, level {s.Level}, stages [{string.Join(", ", s.Stage)}]";
 
         static string Writer(Value v) => v.Producer is null ? "an input of the net" : $"layer '{v.Producer.Name}'";
-
-        static Shape ShapeOf(LayerContext context, IReadOnlyList<long> dims) => context.Output(dims);
 
         public NetGraph Finish(string name)
         {

@@ -61,8 +61,6 @@ public sealed class Shape : IEquatable<Shape>
         return a >= 0 && a < Rank ? a : -1;
     }
 
-    public Shape With(int axis, int value) => new(dims.SetItem(axis, value));
-
     public bool Equals(Shape? other) => other is not null && IsKnown == other.IsKnown && dims.AsSpan().SequenceEqual(other.dims.AsSpan());
 
     public override bool Equals(object? obj) => obj is Shape s && Equals(s);

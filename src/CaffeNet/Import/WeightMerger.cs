@@ -32,9 +32,7 @@ public static class WeightMerger
         foreach (var source in weights.Layer)
         {
             if (!byName.Contains(source.Name))
-            {
                 continue;
-            }
             for (int j = 0; j < source.Blobs.Count; j++)
                 CheckValueCount(source.Name, j, source.Blobs[j], weightsFile);
             foreach (var target in byName[source.Name])

@@ -70,6 +70,16 @@ public class LoweringTests
     }
 
     [Fact]
+    public void InputShapesFromOptionsReplacePlaceholderDims()
+    {
+        var net = Of(Input("data", 1, 3, 0, 0), Layer("relu", "ReLU", "data", "relu"));
+        var e = Assert.Throws<CaffeNetException>(() => GraphBuilder.Build(net));
+        Assert.Equal("layer 'data' (type Input): output dimension 2 would be 0 (shape 1x3x0x0)", e.Message);
+        var g = GraphBuilder.Build(net, new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = S(1, 3, 4, 4) } });
+        Assert.Equal(S(1, 3, 4, 4), g.Inputs[0].Shape);
+    }
+
+    [Fact]
     public void InputShapeForAMissingInputIsRejected()
     {
         var e = Assert.Throws<CaffeNetException>(() => GraphBuilder.Build(Of(Input("data", 1, 3)),
@@ -123,6 +133,20 @@ public class LoweringTests
             TransformParam = new() { CropSize = 227, MeanValue = { 104, 117, 123 } },
         };
         Assert.Equal([S(25, 3, 227, 227), S(25)], Build(layer).Inputs.Select(i => i.Shape));
+    }
+
+    [Fact]
+    public void UnknownDataLayerFeedsTheNetWhenItsShapesAreGiven()
+    {
+        // FCN's training nets read images through a Python layer; --input supplies what it would produce.
+        var python = new LayerParameter { Name = "data", Type = "Python", Top = { "data", "label" } };
+        var g = GraphBuilder.Build(Of(python, Layer("relu", "ReLU", "data", "relu")), new GraphOptions
+        {
+            InputShapes = new Dictionary<string, Shape> { ["data"] = S(1, 3, 8, 8), ["label"] = S(1, 1, 8, 8) },
+        });
+        Assert.Equal(["data", "label"], g.Inputs.Select(i => i.Name));
+        Assert.Equal("Python", g.InputTypes[g.Inputs[0]]);
+        Assert.Equal(S(1, 3, 8, 8), g.Nodes[0].Outputs[0].Shape);
     }
 
     [Fact]

@@ -61,7 +61,4 @@ internal static class LayerRegistry
         ["HDF5Data"] = new HDF5DataShape(),
         ["DummyData"] = new DummyDataShape(),
     };
-
-    /// <summary>True for the types CaffeNet can shape (and the runtime may implement).</summary>
-    public static bool IsKnown(string type) => Rules.ContainsKey(type) || Sources.ContainsKey(type);
 }

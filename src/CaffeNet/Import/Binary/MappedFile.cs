@@ -53,16 +53,18 @@ internal sealed unsafe class MappedFile : IDisposable
             stream.Dispose();
             return null;
         }
-        var map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read,
-            HandleInheritability.None, leaveOpen: false);
+        MemoryMappedFile? map = null;
         try
         {
+            map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read,
+                HandleInheritability.None, leaveOpen: false);
             return new MappedFile(map, map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read), (int)length);
         }
-        catch
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            map.Dispose();
-            throw;
+            map?.Dispose();
+            stream.Dispose();
+            throw new CaffeNetException(FileErrors.CannotRead(path, e), e);
         }
     }
 

@@ -91,16 +91,17 @@ internal ref struct WireValidator
                 pos = Unknown(at, pos, end, wire, number, depth);
             else if (field.FieldType is FieldType.Message)
             {
-                int index = 0;
+                string step = field.Name;
                 if (field.IsRepeated)
                 {
                     counts ??= [];
-                    counts[number] = index = counts.GetValueOrDefault(number) + 1;
-                    index--;
+                    int index = counts.GetValueOrDefault(number);
+                    counts[number] = index + 1;
+                    step = $"{field.Name}[{index}]";
                 }
                 int len = Length(ref pos, end, at, field.Name);
                 Nest(at, depth);
-                path.Add(field.IsRepeated ? $"{field.Name}[{index}]" : field.Name);
+                path.Add(step);
                 Charge(MessageCost(field.MessageType), at);
                 Message(pos, pos + len, field.MessageType, depth + 1, 0);
                 path.RemoveAt(path.Count - 1);
@@ -296,7 +297,6 @@ internal ref struct WireValidator
         WireFixed64 => "64-bit",
         WireLength => "length-delimited",
         WireStartGroup => "start group",
-        WireEndGroup => "end group",
         WireFixed32 => "32-bit",
         _ => "invalid",
     };

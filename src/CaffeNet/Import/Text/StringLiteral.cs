@@ -12,8 +12,12 @@ sealed class StringLiteral
     byte[] buffer = new byte[256];
     int count;
 
-    /// <summary>True if the token (quotes included) has no escape sequences.</summary>
-    public static bool IsPlain(ReadOnlySpan<char> token) => token.IndexOf('\\') < 0;
+    /// <summary>
+    /// True if the token (quotes included) can be used as it stands: no escape sequences, and no
+    /// surrogates, which might be unpaired (only a string given to us directly can hold those).
+    /// </summary>
+    public static bool IsPlain(ReadOnlySpan<char> token) =>
+        token.IndexOf('\\') < 0 && token.IndexOfAnyInRange('\uD800', '\uDFFF') < 0;
 
     /// <summary>The characters between the quotes of an escape-free token.</summary>
     public static ReadOnlySpan<char> Inner(ReadOnlySpan<char> token) => token[1..^1];
@@ -38,7 +42,8 @@ sealed class StringLiteral
                 }
                 else
                 {
-                    AppendUtf8(c);
+                    // An unpaired surrogate has no UTF-8 form; U+FFFD is what encoding it gives.
+                    AppendUtf8(char.IsSurrogate(c) ? '\uFFFD' : c);
                 }
                 continue;
             }

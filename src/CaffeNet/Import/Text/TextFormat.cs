@@ -1,3 +1,4 @@
+using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 
@@ -31,14 +32,19 @@ public static class TextFormat
     public static T ParseFile<T>(string path, TextParseOptions? options = null) where T : IMessage<T>, new() =>
         Parse<T>(ReadText(path), path, options);
 
-    /// <summary>The message as prototxt in Caffe's layout; parsing it gives back an equal message.</summary>
+    /// <summary>
+    /// The message as prototxt in Caffe's layout; parsing it gives back an equal message. Fields
+    /// the schema does not know (a binary reader keeps them) have no name and are left out.
+    /// </summary>
     public static string Print(IMessage message) => TextPrinter.Print(message);
 
     static string ReadText(string path)
     {
         try
         {
-            return File.ReadAllText(path);
+            // UTF-8 only, as protoc reads it (no guessing UTF-16 from a byte order mark); bytes that
+            // are not UTF-8 become U+FFFD, harmless in comments and refused outside strings.
+            return Encoding.UTF8.GetString(File.ReadAllBytes(path));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -49,6 +49,13 @@ sealed class TextLexer
         return true;
     }
 
+    /// <summary>For historical reasons any field may be followed by one `;` or `,`.</summary>
+    public void SkipFieldSeparator()
+    {
+        if (!TryConsume(';'))
+            TryConsume(',');
+    }
+
     /// <summary>The current token for a message: its text, or "end of file".</summary>
     public string Describe(Token token)
     {

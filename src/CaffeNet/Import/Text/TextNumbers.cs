@@ -87,7 +87,10 @@ static class TextNumbers
 
     static int Special(double value, Span<char> destination)
     {
-        var text = double.IsNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
+        // A NaN keeps its sign, so `-nan` reads back to the same bits; protoc reads both spellings.
+        var text = double.IsNaN(value)
+            ? (BitConverter.DoubleToInt64Bits(value) < 0 ? "-nan" : "nan")
+            : value > 0 ? "inf" : "-inf";
         text.CopyTo(destination);
         return text.Length;
     }

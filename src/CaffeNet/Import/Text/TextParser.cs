@@ -25,6 +25,7 @@ sealed class TextParser
     readonly TextParseOptions options;
     readonly StringLiteral literal = new();
     readonly List<Frame> path = [];
+    readonly FieldSkipper skipper;
 
     /// <summary>A message being filled: which field of its parent holds it, for error messages.</summary>
     readonly record struct Frame(FieldDescriptor Field, int Index, IMessage Message);
@@ -33,6 +34,7 @@ sealed class TextParser
     {
         this.lexer = lexer;
         this.options = options;
+        skipper = new FieldSkipper(lexer, Error);
     }
 
     public static void Merge(IMessage message, string text, string file, TextParseOptions? options)
@@ -94,9 +96,7 @@ sealed class TextParser
                 MarkSingular(message, field, seen, name);
             ParseFieldValue(message, field, depth);
         }
-        // For historical reasons any field may be followed by one `;` or `,`.
-        if (!lexer.TryConsume(';'))
-            lexer.TryConsume(',');
+        lexer.SkipFieldSeparator();
     }
 
     void MarkSingular(IMessage message, FieldDescriptor field, Span<ulong> seen, Token name)
@@ -363,83 +363,7 @@ sealed class TextParser
         }
         options.Warning?.Invoke(
             $"{lexer.File}:{name.Line}:{name.Column}: skipped unknown field \"{fieldName}\" of {table.Descriptor.FullName}{Where()}");
-        SkipFieldBody(depth);
-    }
-
-    // Without a schema, `name: value` is a scalar (or a list) and `name {` or `name: {` a message.
-    void SkipFieldBody(int depth)
-    {
-        if (lexer.TryConsume(':') && !lexer.At('{') && !lexer.At('<'))
-            SkipValue(depth);
-        else
-            SkipMessage(depth);
-    }
-
-    void SkipValue(int depth)
-    {
-        if (depth >= MaxDepth)
-            throw Error(lexer.Current, $"values nest deeper than {MaxDepth} levels");
-        if (lexer.Current.Kind == TokenKind.String)
-        {
-            while (lexer.Current.Kind == TokenKind.String)
-                lexer.Advance();
-            return;
-        }
-        if (lexer.TryConsume('['))
-        {
-            if (lexer.TryConsume(']'))
-                return;
-            while (true)
-            {
-                if (lexer.At('{') || lexer.At('<'))
-                    SkipMessage(depth + 1);
-                else
-                    SkipValue(depth + 1);
-                if (lexer.TryConsume(']'))
-                    return;
-                if (!lexer.TryConsume(','))
-                    throw Error(lexer.Current, $"expected ',' or ']' in a list, got {lexer.Describe(lexer.Current)}");
-            }
-        }
-
-        bool negative = lexer.TryConsume('-');
-        var token = lexer.Current;
-        var text = lexer.TextOf(token);
-        bool number = token.Kind is TokenKind.Integer or TokenKind.Float;
-        bool word = token.Kind == TokenKind.Identifier
-            && (!negative || text.Equals("inf", StringComparison.OrdinalIgnoreCase)
-                || text.Equals("infinity", StringComparison.OrdinalIgnoreCase)
-                || text.Equals("nan", StringComparison.OrdinalIgnoreCase));
-        if (!number && !word)
-            throw Error(token, $"expected a value, got {lexer.Describe(token)}");
-        lexer.Advance();
-    }
-
-    void SkipMessage(int depth)
-    {
-        var open = lexer.Current;
-        if (!lexer.At('{') && !lexer.At('<'))
-            throw Error(open, $"expected ':' or '{{' after a field name, got {lexer.Describe(open)}");
-        if (depth >= MaxDepth)
-            throw Error(open, $"messages nest deeper than {MaxDepth} levels");
-        char opening = lexer.TextOf(open)[0];
-        char closing = opening == '<' ? '>' : '}';
-        lexer.Advance();
-        while (!lexer.At('}') && !lexer.At('>'))
-        {
-            var name = lexer.Current;
-            if (name.Kind == TokenKind.End)
-                throw Error(name, $"end of file inside the '{opening}' opened at {open.Line}:{open.Column}");
-            if (name.Kind is not (TokenKind.Identifier or TokenKind.Integer))
-                throw Error(name, $"expected a field name, got {lexer.Describe(name)}");
-            lexer.Advance();
-            SkipFieldBody(depth + 1);
-            if (!lexer.TryConsume(';'))
-                lexer.TryConsume(',');
-        }
-        if (!lexer.At(closing))
-            throw Error(lexer.Current, $"expected '{closing}' to close the '{opening}' opened at {open.Line}:{open.Column}, got {lexer.Describe(lexer.Current)}");
-        lexer.Advance();
+        skipper.SkipFieldBody(depth);
     }
 
     void CheckRequired(FieldTable table, Span<ulong> seen, Token at)

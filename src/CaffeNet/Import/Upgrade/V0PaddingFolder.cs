@@ -16,7 +16,9 @@ internal static class V0PaddingFolder
     {
         var layers = net.Layers;
         var kept = new List<(V1LayerParameter, int)>(layers.Count);
-        var producer = net.Input.ToDictionary(name => name, _ => NetInput);
+        var producer = new Dictionary<string, int>();
+        foreach (var input in net.Input)
+            producer[input] = NetInput;
 
         for (var i = 0; i < layers.Count; i++)
         {

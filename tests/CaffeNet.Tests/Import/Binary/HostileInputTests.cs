@@ -29,7 +29,7 @@ public class HostileInputTests
         // name "x" (3 bytes), then a layer whose blob's data claims 10^12 floats; the layer and
         // blob lengths are honest, so only the innermost length lies.
         var data = Concat(Tag(BlobData, 2), Varint(4_000_000_000_000), Floats(1f));
-        var bytes = Concat(Field(NetName, Text("x")), Field(NetLayer, Field(LayerName, Text("c")), Field(LayerBlobs, data)));
+        var bytes = Concat(Field(NetName, Utf8("x")), Field(NetLayer, Field(LayerName, Utf8("c")), Field(LayerBlobs, data)));
         // offsets: name field 0..2; layer tag (2 bytes) at 3, its length at 5; layer name at 6..8;
         // blobs tag at 9, length at 10, data tag at 11.
 
@@ -43,7 +43,7 @@ public class HostileInputTests
     public void LengthPastEndOfFile()
     {
         // name (7 bytes), then the layer tag and length take 2 bytes each.
-        var bytes = Concat(Field(NetName, Text("LeNet")), Tag(NetLayer, 2), Varint(1000), [0x0A, 0x01]);
+        var bytes = Concat(Field(NetName, Utf8("LeNet")), Tag(NetLayer, 2), Varint(1000), [0x0A, 0x01]);
 
         var e = Refuse<NetParameter>(bytes);
 
@@ -55,7 +55,7 @@ public class HostileInputTests
     public void LengthBeyondTwoGigabytesIsNotTruncatedToThirtyTwoBits()
     {
         // 2^32 + 2: Google.Protobuf reads lengths as 32-bit and would see 2.
-        var bytes = Concat(Tag(NetName, 2), Varint((1UL << 32) + 2), Text("ab"));
+        var bytes = Concat(Tag(NetName, 2), Varint((1UL << 32) + 2), Utf8("ab"));
 
         var e = Refuse<NetParameter>(bytes);
 
@@ -96,7 +96,7 @@ public class HostileInputTests
     public void TextFileGivenAsBinary()
     {
         // "name: ..." starts with 'n' (0x6E): field 13, wire type 6.
-        var e = Refuse<NetParameter>(Text("name: \"LeNet\"\nlayer {\n}\n"));
+        var e = Refuse<NetParameter>(Utf8("name: \"LeNet\"\nlayer {\n}\n"));
 
         Assert.Equal("f: byte 0: caffe.NetParameter.field 13 has invalid wire type 6; " +
             "this is not a protobuf caffe.NetParameter here", e.Message);
@@ -130,7 +130,7 @@ public class HostileInputTests
     [Fact]
     public void InvalidUtf8InAString()
     {
-        var e = Refuse<NetParameter>(Concat(Field(NetName, Text("ok")), Field(NetName, [0x61, 0xC3, 0x28])));
+        var e = Refuse<NetParameter>(Concat(Field(NetName, Utf8("ok")), Field(NetName, [0x61, 0xC3, 0x28])));
 
         Assert.Equal("f: byte 4: caffe.NetParameter.name is a string but is not valid UTF-8", e.Message);
     }
@@ -164,7 +164,7 @@ public class HostileInputTests
     public void BalancedUnknownGroupsAreKept()
     {
         var group = Concat(Tag(999, 3), VarintField(1, 5), Tag(999, 4));
-        var name = Field(NetName, Text("n"));
+        var name = Field(NetName, Utf8("n"));
 
         var net = BinaryFormat.Parse<NetParameter>(Concat(group, name), "f");
 

@@ -26,7 +26,7 @@ public static class Wire
 
     public static byte[] VarintField(int field, ulong v) => [.. Tag(field, 0), .. Varint(v)];
 
-    public static byte[] Text(string s) => System.Text.Encoding.UTF8.GetBytes(s);
+    public static byte[] Utf8(string s) => System.Text.Encoding.UTF8.GetBytes(s);
 
     public static byte[] Floats(params float[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
 

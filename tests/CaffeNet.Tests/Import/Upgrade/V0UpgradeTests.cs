@@ -1,29 +1,32 @@
 using CaffeNet.Import;
+using CaffeNet.Import.Text;
 using CaffeNet.Import.Upgrade;
 using CaffeNet.Proto;
-using Google.Protobuf;
 
 namespace CaffeNet.Tests.Import.Upgrade;
 
 /// <summary>V0 nets built here field by field; expected values follow Caffe's upgrade_proto rules.</summary>
 public class V0UpgradeTests
 {
+    // OpenCV reads this same net as the single layer conv1 giving a 10x10 output: pad 2 on an 8x8 input.
     [Fact]
     public void PaddingLayerFoldsIntoTheConvolutionItFeeds()
     {
-        var net = V0Net(
-            V0Layer("pad1", "padding", "data", "pad1", v => v.Pad = 2),
-            V0Layer("conv1", "conv", "pad1", "conv1", v => (v.NumOutput, v.Kernelsize) = (4, 3)));
+        var net = TextFormat.Parse<NetParameter>("""
+            name: "v0"
+            input: "data"
+            input_dim: 1 input_dim: 3 input_dim: 8 input_dim: 8
+            layers { layer { name: "pad1" type: "padding" pad: 2 } bottom: "data" top: "pad1" }
+            layers { layer { name: "conv1" type: "conv" num_output: 4 kernelsize: 3 } bottom: "pad1" top: "conv1" }
+            """, "pad.prototxt");
 
-        var upgraded = NetUpgrader.Upgrade(net, "net.prototxt");
+        var upgraded = NetUpgrader.Upgrade(net, "pad.prototxt");
 
         Assert.Equal(["input", "conv1"], upgraded.Layer.Select(l => l.Name));
         var conv1 = upgraded.Layer[1];
         Assert.Equal(["data"], conv1.Bottom);
         Assert.Equal(["conv1"], conv1.Top);
-        Assert.Equal([2u], conv1.ConvolutionParam.Pad);
-        Assert.Equal([3u], conv1.ConvolutionParam.KernelSize);
-        Assert.Equal(4u, conv1.ConvolutionParam.NumOutput);
+        Assert.Equal(new ConvolutionParameter { NumOutput = 4, Pad = { 2 }, KernelSize = { 3 } }, conv1.ConvolutionParam);
     }
 
     [Fact]

@@ -1,0 +1,32 @@
+using System.Runtime.CompilerServices;
+
+namespace CaffeNet.Runtime.Simd;
+
+/// <summary>
+/// Per-thread working memory for packing, 64-byte aligned and pinned (the pinned heap never moves
+/// it, so kernels keep raw pointers). Grown on demand and then reused, so steady-state calls
+/// allocate nothing.
+/// </summary>
+static unsafe class Scratch
+{
+    [ThreadStatic] static float[]? s_packedB;
+    [ThreadStatic] static float[]? s_packedA;
+    [ThreadStatic] static float[]? s_paddedPlane;
+
+    /// <summary>Room for packed B panels; only the kernels of the current call use it.</summary>
+    public static float* PackedB(int floats) => Get(ref s_packedB, floats);
+
+    /// <summary>Room for a matrix A packed for one call (when it was not prepacked).</summary>
+    public static float* PackedA(int floats) => Get(ref s_packedA, floats);
+
+    /// <summary>Room for one input plane with its zero border (depthwise convolution).</summary>
+    public static float* PaddedPlane(int floats) => Get(ref s_paddedPlane, floats);
+
+    static float* Get(ref float[]? buffer, int floats)
+    {
+        if (buffer == null || buffer.Length < floats + 16)
+            buffer = GC.AllocateUninitializedArray<float>(Math.Max(floats + 16, 4096), pinned: true);
+        var p = (float*)Unsafe.AsPointer(ref buffer[0]);
+        return (float*)(((nint)p + 63) & ~(nint)63);
+    }
+}

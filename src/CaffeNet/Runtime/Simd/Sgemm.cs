@@ -1,0 +1,204 @@
+using System.Runtime.CompilerServices;
+
+namespace CaffeNet.Runtime.Simd;
+
+/// <summary>
+/// Single-precision GEMM, C[M x N] = A[M x K] * B[K x N], row-major with leading dimensions, with a
+/// fused epilogue: + bias[row], + residual (same shape as C), then clamp (ReLU, ReLU6, ...).
+/// A 1x1 convolution in NCHW is A = weights [Cout x Cin], B = input [Cin x H*W], C = output.
+///
+/// Blocking: B is packed per thread in blocks of kc x nc (kc &lt;= 256 rows, at most 256 KB, half the
+/// 512 KB L2 of this Zen 3); the kernel sweeps one kc x Mr panel of prepacked A (6 KB at most, in L1)
+/// across the block, then the next panel. A is packed once for all K, panel by panel.
+/// </summary>
+public static unsafe class Sgemm
+{
+    const int KcMax = 256;
+    const int PackedBFloats = 64 * 1024;
+
+    internal readonly struct KernelInfo(int mr, int nr, delegate*<int, float*, float*, float*, int, TileEpilogue*, int, int, void> tile)
+    {
+        public readonly int Mr = mr;
+        public readonly int Nr = nr;
+        public readonly delegate*<int, float*, float*, float*, int, TileEpilogue*, int, int, void> Tile = tile;
+    }
+
+    internal static KernelInfo Kernel(SimdPath path) => path switch
+    {
+        SimdPath.Vector512 => new(GemmKernel512.Mr, GemmKernel512.Nr, &GemmKernel512.Tile),
+        SimdPath.Vector256 => new(GemmKernel256.Mr, GemmKernel256.Nr, &GemmKernel256.Tile),
+        _ => new(GemmKernelScalar.Mr, GemmKernelScalar.Nr, &GemmKernelScalar.Tile),
+    };
+
+    /// <summary>
+    /// C = activation(A * B + bias + residual), A prepacked. B has element (p, j) at b[p * ldb + j], or
+    /// at b[j * ldb + p] when <paramref name="transposeB"/> (an InnerProduct's batch of input rows).
+    /// <paramref name="bias"/> (M values) and <paramref name="residual"/> (M x N, stride
+    /// <paramref name="residualStride"/>) may be empty; neither B nor residual may overlap C.
+    /// With a <paramref name="pool"/>, column or row blocks run on its threads; results are bitwise
+    /// the same for any thread count.
+    /// </summary>
+    public static void Multiply(PackedMatrix a, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, int n,
+        ReadOnlySpan<float> bias = default, ReadOnlySpan<float> residual = default, int residualStride = 0,
+        Activation activation = default, bool transposeB = false, WorkerPool? pool = null)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        Check(a.Rows, n, a.Columns, b, ldb, transposeB, c, ldc, bias, residual, residualStride);
+        fixed (float* pa = a.Data)
+            Run(Kernel(a.Path), pa, a.Rows, n, a.Columns, b, ldb, transposeB, c, ldc, bias, residual, residualStride, activation, pool);
+    }
+
+    /// <summary>
+    /// The same with A unpacked (element (i, p) at a[i * lda + p]): A is packed into per-thread scratch
+    /// at every call, so prefer <see cref="PackedMatrix"/> for weights.
+    /// </summary>
+    public static void Multiply(ReadOnlySpan<float> a, int lda, int m, int k, ReadOnlySpan<float> b, int ldb,
+        Span<float> c, int ldc, int n, ReadOnlySpan<float> bias = default, ReadOnlySpan<float> residual = default,
+        int residualStride = 0, Activation activation = default, bool transposeB = false, WorkerPool? pool = null) =>
+        Multiply(SimdPaths.Best, a, lda, m, k, b, ldb, c, ldc, n, bias, residual, residualStride, activation, transposeB, pool);
+
+    internal static void Multiply(SimdPath path, ReadOnlySpan<float> a, int lda, int m, int k, ReadOnlySpan<float> b,
+        int ldb, Span<float> c, int ldc, int n, ReadOnlySpan<float> bias = default, ReadOnlySpan<float> residual = default,
+        int residualStride = 0, Activation activation = default, bool transposeB = false, WorkerPool? pool = null)
+    {
+        Check(m, n, k, b, ldb, transposeB, c, ldc, bias, residual, residualStride);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lda, k);
+        if (a.Length < (long)(m - 1) * lda + k)
+            throw new ArgumentException($"A of {m} x {k} (lda {lda}) needs more than {a.Length} floats", nameof(a));
+        var kernel = Kernel(path);
+        float* packed = Scratch.PackedA(checked((int)GemmPacking.PackedASize(m, k, kernel.Mr)));
+        fixed (float* pa = a)
+            GemmPacking.PackA(pa, lda, false, m, k, kernel.Mr, packed);
+        Run(kernel, packed, m, n, k, b, ldb, transposeB, c, ldc, bias, residual, residualStride, activation, pool);
+    }
+
+    static void Check(int m, int n, int k, ReadOnlySpan<float> b, int ldb, bool transposeB, Span<float> c, int ldc,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, int residualStride)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(m, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        int bOuter = transposeB ? n : k, bInner = transposeB ? k : n;
+        ArgumentOutOfRangeException.ThrowIfLessThan(ldb, bInner);
+        if (b.Length < (long)(bOuter - 1) * ldb + bInner)
+            throw new ArgumentException($"B of {k} x {n} (ldb {ldb}) needs more than {b.Length} floats", nameof(b));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ldc, n);
+        if (c.Length < (long)(m - 1) * ldc + n)
+            throw new ArgumentException($"C of {m} x {n} (ldc {ldc}) needs more than {c.Length} floats", nameof(c));
+        if (!bias.IsEmpty && bias.Length < m)
+            throw new ArgumentException($"bias needs {m} values, got {bias.Length}", nameof(bias));
+        if (!residual.IsEmpty)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(residualStride, n);
+            if (residual.Length < (long)(m - 1) * residualStride + n)
+                throw new ArgumentException($"residual of {m} x {n} (stride {residualStride}) needs more than {residual.Length} floats", nameof(residual));
+            if (residual.Overlaps(c))
+                throw new ArgumentException("residual must not overlap C", nameof(residual));
+        }
+        if (b.Overlaps(c))
+            throw new ArgumentException("B must not overlap C", nameof(b));
+    }
+
+    static void Run(KernelInfo kernel, float* a, int m, int n, int k, ReadOnlySpan<float> b, int ldb, bool transposeB,
+        Span<float> c, int ldc, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, int residualStride,
+        Activation activation, WorkerPool? pool)
+    {
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        fixed (float* pbias = bias)
+        fixed (float* pres = residual)
+        {
+            var job = new GemmJob
+            {
+                Kernel = kernel, A = a, M = m, N = n, K = k, B = pb, Ldb = ldb, TransposeB = transposeB,
+                C = pc, Ldc = ldc, Bias = bias.IsEmpty ? null : pbias, Residual = residual.IsEmpty ? null : pres,
+                ResidualStride = residualStride, Lo = activation.Min, Hi = activation.Max,
+            };
+            int threads = pool?.ThreadCount ?? 1;
+            int nPanels = GemmPacking.CeilDiv(n, kernel.Nr), mPanels = GemmPacking.CeilDiv(m, kernel.Mr);
+            int nTasks = 1, mTasks = 1;
+            if (threads > 1 && nPanels >= 2 * threads)
+                nTasks = Math.Min(nPanels, 4 * threads); // columns: each task packs only its own B
+            else if (threads > 1)
+                mTasks = Math.Min(mPanels, threads);     // few columns: rows, each task packs all of (small) B
+            job.NChunk = GemmPacking.CeilDiv(nPanels, nTasks) * kernel.Nr;
+            job.MChunk = GemmPacking.CeilDiv(mPanels, mTasks) * kernel.Mr;
+            int tasks = GemmPacking.CeilDiv(n, job.NChunk) * GemmPacking.CeilDiv(m, job.MChunk);
+            if (pool == null || tasks == 1)
+            {
+                for (int i = 0; i < tasks; i++)
+                    job.Execute(i);
+            }
+            else
+            {
+                pool.For(tasks, job);
+            }
+        }
+    }
+
+    struct GemmJob : IParallelJob
+    {
+        public KernelInfo Kernel;
+        public float* A;
+        public int M, N, K;
+        public float* B;
+        public int Ldb;
+        public bool TransposeB;
+        public float* C;
+        public int Ldc;
+        public float* Bias;
+        public float* Residual;
+        public int ResidualStride;
+        public float Lo, Hi;
+        public int NChunk, MChunk;
+
+        public void Execute(int index)
+        {
+            int nTasks = GemmPacking.CeilDiv(N, NChunk);
+            int m0 = index / nTasks * MChunk, n0 = index % nTasks * NChunk;
+            Block(m0, Math.Min(M, m0 + MChunk), n0, Math.Min(N, n0 + NChunk));
+        }
+
+        readonly void Block(int m0, int m1, int n0, int n1)
+        {
+            int mr = Kernel.Mr, nr = Kernel.Nr;
+            int kBlocks = GemmPacking.CeilDiv(K, KcMax);
+            int kcStd = GemmPacking.CeilDiv(K, kBlocks);
+            int ncMax = Math.Max(nr, PackedBFloats / kcStd / nr * nr);
+            float* packedB = Scratch.PackedB(GemmPacking.PanelStride(kcStd, nr) * GemmPacking.CeilDiv(Math.Min(ncMax, n1 - n0), nr));
+            TileEpilogue e;
+            e.ResidualStride = ResidualStride;
+            e.Lo = Lo;
+            e.Hi = Hi;
+            for (int jc = n0; jc < n1; jc += ncMax)
+            {
+                int nc = Math.Min(ncMax, n1 - jc);
+                for (int pc = 0; pc < K; pc += kcStd)
+                {
+                    int kc = Math.Min(kcStd, K - pc);
+                    GemmPacking.PackB(B, Ldb, TransposeB, pc, kc, jc, nc, nr, packedB);
+                    e.Accumulate = pc > 0;
+                    e.Final = pc + kc == K;
+                    // A row panel of C at a time, across the whole B block: C is written as Mr
+                    // sequential streams and the A panel stays in L1, while the B block (at most
+                    // 256 KB) is re-read from L2. Writing C panel by panel down the rows instead
+                    // was up to 2x slower when K is small and C is large (MobileNetV2's expansions).
+                    for (int i = m0; i < m1; i += mr)
+                    {
+                        int rows = Math.Min(mr, m1 - i);
+                        e.Bias = pc == 0 && Bias != null ? Bias + i : null;
+                        float* aPanel = A + (nint)(i / mr) * K * mr + (nint)pc * mr;
+                        for (int jr = 0; jr < nc; jr += nr)
+                        {
+                            int cols = Math.Min(nr, nc - jr);
+                            float* bPanel = packedB + (nint)(jr / nr) * GemmPacking.PanelStride(kc, nr);
+                            e.Residual = Residual != null ? Residual + (nint)i * ResidualStride + jc + jr : null;
+                            float* cTile = C + (nint)i * Ldc + jc + jr;
+                            Kernel.Tile(kc, aPanel, bPanel, cTile, Ldc, &e, rows, cols);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+
+namespace CaffeNet.Runtime.Simd;
+
+/// <summary>
+/// A small persistent pool for per-layer parallel loops. <see cref="For{TJob}"/> hands indices out
+/// to its worker threads and to the calling thread, which works too, and returns when all are done.
+/// A call allocates nothing: the job is a struct read through a pointer (it stays on the caller's
+/// stack until the call returns), and idle workers spin briefly before they block, so the next
+/// layer's loop starts without a kernel wake-up.
+/// </summary>
+public sealed unsafe class WorkerPool : IDisposable
+{
+    // Workers spin this long after a loop before they block: longer than the gap between two
+    // layers of a forward pass, short enough not to burn a core when the model is idle.
+    static readonly long SpinTicks = Stopwatch.Frequency / 2000; // 0.5 ms
+
+    readonly Thread[] _workers;
+    readonly object _gate = new();
+
+    void* _state;
+    delegate*<void*, int, void> _run;
+    int _count;
+    int _next;
+    int _pending;
+    int _generation;
+    int _sleepers;
+    int _callerWaiting;
+    int _busy;
+    volatile bool _disposed;
+    ExceptionDispatchInfo? _error;
+
+    /// <param name="threadCount">Threads that work on a loop, the caller included (1 = no workers).</param>
+    public WorkerPool(int threadCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threadCount, 1);
+        ThreadCount = threadCount;
+        _workers = new Thread[threadCount - 1];
+        for (int i = 0; i < _workers.Length; i++)
+        {
+            _workers[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"CaffeNet worker {i + 1}" };
+            _workers[i].Start();
+        }
+    }
+
+    public int ThreadCount { get; }
+
+    /// <summary>
+    /// Runs <c>job.Execute(i)</c> for i in [0, count), spread over the pool, and waits for all.
+    /// Indices are handed out one at a time in order, so uneven pieces balance themselves. A call
+    /// made while the pool is busy (from a job, or from another thread) runs serially instead.
+    /// </summary>
+    public void For<TJob>(int count, TJob job) where TJob : struct, IParallelJob
+    {
+        if (count <= 0)
+            return;
+        if (count == 1 || _workers.Length == 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            for (int i = 0; i < count; i++)
+                job.Execute(i);
+            return;
+        }
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            // `job` is this frame's own copy, so its address is stable until we return.
+            _state = Unsafe.AsPointer(ref job);
+            _run = &Run<TJob>;
+            _count = count;
+            _next = 0;
+            _pending = _workers.Length;
+            Interlocked.Increment(ref _generation);
+            if (Volatile.Read(ref _sleepers) > 0)
+                lock (_gate) Monitor.PulseAll(_gate);
+            Work();
+            WaitForWorkers();
+            _state = null;
+            var error = _error;
+            _error = null;
+            error?.Throw();
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    static void Run<TJob>(void* state, int index) where TJob : struct, IParallelJob =>
+        Unsafe.AsRef<TJob>(state).Execute(index);
+
+    void Work()
+    {
+        int count = _count;
+        var run = _run;
+        void* state = _state;
+        int i;
+        while ((i = Interlocked.Increment(ref _next) - 1) < count)
+        {
+            try
+            {
+                run(state, i);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+            }
+        }
+    }
+
+    void WaitForWorkers()
+    {
+        long start = Stopwatch.GetTimestamp();
+        while (Volatile.Read(ref _pending) != 0)
+        {
+            if (Stopwatch.GetTimestamp() - start < SpinTicks)
+            {
+                Thread.SpinWait(8);
+                continue;
+            }
+            lock (_gate)
+            {
+                Interlocked.Exchange(ref _callerWaiting, 1);
+                while (Volatile.Read(ref _pending) != 0)
+                    Monitor.Wait(_gate);
+                Interlocked.Exchange(ref _callerWaiting, 0);
+            }
+        }
+    }
+
+    void WorkerLoop()
+    {
+        int seen = 0;
+        while (true)
+        {
+            long start = Stopwatch.GetTimestamp();
+            while (Volatile.Read(ref _generation) == seen && !_disposed)
+            {
+                if (Stopwatch.GetTimestamp() - start < SpinTicks)
+                {
+                    Thread.SpinWait(8);
+                    continue;
+                }
+                lock (_gate)
+                {
+                    // Counted before the check so that a new loop either is seen here or pulses us.
+                    Interlocked.Increment(ref _sleepers);
+                    while (Volatile.Read(ref _generation) == seen && !_disposed)
+                        Monitor.Wait(_gate);
+                    Interlocked.Decrement(ref _sleepers);
+                }
+            }
+            if (_disposed)
+                return;
+            seen = Volatile.Read(ref _generation);
+            Work();
+            if (Interlocked.Decrement(ref _pending) == 0 && Volatile.Read(ref _callerWaiting) != 0)
+                lock (_gate) Monitor.PulseAll(_gate);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        lock (_gate) Monitor.PulseAll(_gate);
+        foreach (var worker in _workers)
+            worker.Join();
+    }
+}
