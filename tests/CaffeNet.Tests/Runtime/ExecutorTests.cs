@@ -132,9 +132,16 @@ public class ExecutorTests
     [Fact]
     public void AnUnsupportedLayerIsReportedByName()
     {
-        var graph = Nets.Build(Nets.Input("data", 1, 2), L("e", "ELU", "data", "e"));
+        var graph = Nets.Build(Nets.Input("data", 1, 2), L("p", "PriorBox", "data", "p"));
         var e = Assert.Throws<CaffeNetException>(() => Executor.Create(graph));
-        Assert.StartsWith("layer 'e': type ELU is not supported by the runtime", e.Message);
+        Assert.StartsWith("layer 'p': type PriorBox is not supported by the runtime", e.Message);
+    }
+
+    [Fact]
+    public void EveryTypeTheGraphCanShapeTheRuntimeCanRun()
+    {
+        var missing = CaffeNet.Graph.LayerRegistry.Rules.Keys.Where(t => !CaffeNet.Runtime.Layers.LayerFactory.Supports(t)).ToList();
+        Assert.True(missing.Count == 0, "no runtime layer for: " + string.Join(", ", missing));
     }
 
     [Fact]
