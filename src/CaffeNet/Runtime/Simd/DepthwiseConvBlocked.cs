@@ -48,16 +48,58 @@ public static unsafe class DepthwiseConvBlocked
         }
     }
 
+    /// <summary>
+    /// One channel block of an NCHW tensor: its 8 planes are gathered into a blocked tile, convolved
+    /// and scattered back, all in per-thread scratch. <see cref="DepthwiseConv"/> does this for small
+    /// planes (7x7, 14x14), where the plane-wise kernels spend most of their time on row set-up.
+    /// </summary>
+    internal static void PlanarBlock(float* input, float* output, int block, int channels, int height, int width,
+        float* weights, float* bias, ConvWindow window, float lo, float hi)
+    {
+        int oh = window.OutputHeight(height), ow = window.OutputWidth(width);
+        int inPlane = height * width, outPlane = oh * ow;
+        float* tileIn = Scratch.BlockedTile(inPlane * C + outPlane * C);
+        float* tileOut = tileIn + inPlane * C;
+        int lanes = Math.Min(C, channels - block * C);
+        for (int l = 0; l < C; l++)
+        {
+            float* src = input + (nint)l * inPlane;
+            if (l < lanes)
+                for (int p = 0; p < inPlane; p++)
+                    tileIn[p * C + l] = src[p];
+            else
+                for (int p = 0; p < inPlane; p++)
+                    tileIn[p * C + l] = 0f;
+        }
+        var job = new Job
+        {
+            Weights = weights, Bias = bias, Channels = channels, Blocks = Blocks(channels), Height = height, Width = width,
+            OutHeight = oh, OutWidth = ow, Stride = window.StrideH, PadH = window.PadH, PadW = window.PadW, Lo = lo, Hi = hi,
+        };
+        job.Block(block, tileIn, tileOut);
+        for (int l = 0; l < lanes; l++)
+        {
+            float* dst = output + (nint)l * outPlane;
+            for (int p = 0; p < outPlane; p++)
+                dst[p] = tileOut[p * C + l];
+        }
+    }
+
+    static int Blocks(int channels) => ChannelBlocked.Blocks(channels);
+
     struct Job : IParallelJob
     {
         public float* Input, Output, Weights, Bias;
         public int Channels, Blocks, Height, Width, OutHeight, OutWidth, Stride, PadH, PadW;
         public float Lo, Hi;
 
+        public readonly void Execute(int index) =>
+            Block(index % Blocks, Input + (nint)index * Height * Width * C, Output + (nint)index * OutHeight * OutWidth * C);
+
+        /// <summary>One channel block: input and output point at its H x W x 8 and OH x OW x 8 tiles.</summary>
         [SkipLocalsInit]
-        public readonly void Execute(int index)
+        public readonly void Block(int block, float* input, float* output)
         {
-            int block = index % Blocks;
             // The block's weights as 9 vectors of 8 channels (tap-major), its bias, its clamp.
             var w = stackalloc Vector256<float>[12];
             float* lanes = (float*)w;
@@ -74,8 +116,6 @@ public static unsafe class DepthwiseConvBlocked
             }
             w[10] = Vector256.Create(Lo);
             w[11] = Vector256.Create(Hi);
-            float* input = Input + (nint)index * Height * Width * C;
-            float* output = Output + (nint)index * OutHeight * OutWidth * C;
             // Interior outputs: all 9 taps inside the image.
             int x0 = Math.Min(OutWidth, (PadW + Stride - 1) / Stride), x1 = Math.Max(x0, InteriorEnd(Width, PadW, OutWidth));
             int y0 = Math.Min(OutHeight, (PadH + Stride - 1) / Stride), y1 = Math.Max(y0, InteriorEnd(Height, PadH, OutHeight));
