@@ -17,7 +17,7 @@ namespace CaffeNet.Tests.Runtime;
 public class LayerOutputSnapshotTests
 {
     /// <summary>One layer's output: shape, statistics and values at fixed positions, as G4 strings.</summary>
-    public sealed record LayerSummary(string Layer, string Type, int[] Shape, string Min, string Max, string Mean,
+    public sealed record LayerStats(string Layer, string Type, int[] Shape, string Min, string Max, string Mean,
         string StdDev, string L2, string[] Samples);
 
     const int SampleCount = 8;
@@ -31,14 +31,14 @@ public class LayerOutputSnapshotTests
 
         // Another input than the calibration's: on that one, a BatchNorm's output averages to
         // exactly 0 per channel, and the global pooling of the last block would see only noise.
-        var summaries = new List<LayerSummary>();
+        var summaries = new List<LayerStats>();
         executor.Forward(NetInputs.Random(graph, 23), (node, outputs) => summaries.Add(Summarise(node, outputs[0])));
 
         Assert.Equal(graph.Nodes.Count, summaries.Count);
         Snapshot.Match(summaries);
     }
 
-    static LayerSummary Summarise(Node node, in Tensor output)
+    static LayerStats Summarise(Node node, in Tensor output)
     {
         var values = output.Span;
         double sum = 0, squares = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
@@ -58,7 +58,7 @@ public class LayerOutputSnapshotTests
         var samples = new string[SampleCount];
         for (int i = 0; i < SampleCount; i++)
             samples[i] = AtScale(values[(int)((long)i * (values.Length - 1) / (SampleCount - 1))], quantum);
-        return new LayerSummary(node.Name, node.Type, output.Shape.ToArray(), G4(min), G4(max), AtScale(mean, quantum),
+        return new LayerStats(node.Name, node.Type, output.Shape.ToArray(), G4(min), G4(max), AtScale(mean, quantum),
             G4(Math.Sqrt(variance / values.Length)), G4(Math.Sqrt(squares)), samples);
     }
 
