@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using CaffeNet.Graph;
 using CaffeNet.Import;
 using CaffeNet.Proto;
 using CaffeNet.Runtime;
 using CaffeNet.Runtime.Kernels;
 using CaffeNet.Tests.Graph;
+using Snapshooter.Xunit;
 
 namespace CaffeNet.Tests.Runtime;
 
@@ -132,9 +132,16 @@ public class ExecutorTests
     [Fact]
     public void AnUnsupportedLayerIsReportedByName()
     {
-        var graph = Nets.Build(Nets.Input("data", 1, 2), L("e", "ELU", "data", "e"));
+        var graph = Nets.Build(Nets.Input("data", 1, 2), L("p", "PriorBox", "data", "p"));
         var e = Assert.Throws<CaffeNetException>(() => Executor.Create(graph));
-        Assert.StartsWith("layer 'e': type ELU is not supported by the runtime", e.Message);
+        Assert.StartsWith("layer 'p': type PriorBox is not supported by the runtime", e.Message);
+    }
+
+    [Fact]
+    public void EveryTypeTheGraphCanShapeTheRuntimeCanRun()
+    {
+        var missing = CaffeNet.Graph.LayerRegistry.Rules.Keys.Where(t => !CaffeNet.Runtime.Layers.LayerFactory.Supports(t)).ToList();
+        Assert.True(missing.Count == 0, "no runtime layer for: " + string.Join(", ", missing));
     }
 
     [Fact]
@@ -173,10 +180,10 @@ public class ExecutorTests
         // The plan can do no better than the most that is live at once, and must do better than
         // giving every blob its own storage.
         Assert.InRange(executor.Memory.ArenaFloats, executor.Memory.PeakLiveFloats, graph.Values.DistinctBy(v => v.Name).Sum(v => v.Shape.Count) / 4);
-        int layers = 0;
+        var summaries = new List<LayerSummary>();
         var outputs = executor.Forward(inputs, (node, outs) =>
         {
-            layers++;
+            summaries.Add(LayerSummary.Of(node, outs[0]));
             // Calibrated, every BatchNorm output has mean 0 and variance 1 per channel.
             if (node.Type == "BatchNorm")
             {
@@ -186,10 +193,12 @@ public class ExecutorTests
             }
             Assert.All(outs[0].ToArray(), v => Assert.True(float.IsFinite(v)));
         });
-        Assert.Equal(graph.Nodes.Count, layers);
+        Assert.Equal(graph.Nodes.Count, summaries.Count);
         var prob = Assert.Single(outputs).Value;
         Assert.Equal([1, 1000, 1, 1], prob.Shape);
         Assert.Equal(1, prob.ToArray().Sum(), 3);
+        // Every layer's output summarised, to catch any change in what the net computes.
+        Snapshot.Match(summaries);
     }
 
     [Theory]

@@ -7,7 +7,7 @@ namespace CaffeNet.Tests.Runtime;
 /// One-layer nets run by OpenCV DNN and by our kernels, on seeded random data. The layer whose
 /// output is compared is named after its top, since OpenCV fetches outputs by layer name; inputs
 /// are 4-D because cv2 reads a 3-D array as a multi-channel image. Not here, as OpenCV 4.6
-/// lacks them: Bias, Clip, InnerProduct's transpose (ignored), LRN's k (taken as 1), and the
+/// lacks them: Bias, Clip, Threshold, InnerProduct's transpose (ignored), LRN's k (taken as 1), and the
 /// loss and accuracy layers; hand-worked tests cover those.
 /// </summary>
 static class OracleCases
@@ -129,6 +129,37 @@ static class OracleCases
             act, (x, y) => PReLU.Forward(x, sharedSlope.Span, new PReLUParams(true), y), new() { ["out"] = [sharedSlope] }));
         cases.Add(Same("power_fractional", """layer { name: "out" type: "Power" bottom: "data" top: "out" power_param { power: 0.75 scale: 0.25 shift: 3 } }""",
             act, (x, y) => Power.Forward(x, new PowerParams(0.75f, 0.25f, 3), y)));
+        cases.Add(Same("elu", """layer { name: "out" type: "ELU" bottom: "data" top: "out" elu_param { alpha: 0.7 } }""",
+            act, (x, y) => ELU.Forward(x, 0.7f, y)));
+        cases.Add(Same("absval", """layer { name: "out" type: "AbsVal" bottom: "data" top: "out" }""",
+            act, (x, y) => AbsVal.Forward(x, y)));
+        cases.Add(Same("bnll", """layer { name: "out" type: "BNLL" bottom: "data" top: "out" }""",
+            act, (x, y) => BNLL.Forward(x, y)));
+        cases.Add(Same("exp", """layer { name: "out" type: "Exp" bottom: "data" top: "out" exp_param { base: 2 scale: 0.5 shift: 0.25 } }""",
+            act, (x, y) => Exp.Forward(x, new ExpParams(2, 0.5f, 0.25f), y)));
+        // OpenCV 4.6 reads Log without its scale and shift, so only the plain natural log is compared.
+        cases.Add(Same("log", """layer { name: "out" type: "Log" bottom: "data" top: "out" }""",
+            Positive([2, 3, 4, 4], 84), (x, y) => Log.Forward(x, new LogParams(), y)));
+        cases.Add(Same("swish", """layer { name: "out" type: "Swish" bottom: "data" top: "out" }""",
+            act, (x, y) => Swish.Forward(x, 1, y)));
+        cases.Add(Unary("permute", """layer { name: "out" type: "Permute" bottom: "data" top: "out" permute_param { order: 0 order: 2 order: 3 order: 1 } }""",
+            act, x =>
+            {
+                var p = new PermuteParams([0, 2, 3, 1]);
+                var y = new Tensor(Permute.OutputShape(x.Shape, p));
+                Permute.Forward(x, p, y);
+                return y;
+            }));
+        var cropRef = R([1, 2, 3, 2], 85);
+        cases.Add(new("crop_axis2_offsets",
+            """layer { name: "out" type: "Crop" bottom: "data" bottom: "ref" top: "out" crop_param { axis: 2 offset: 1 offset: 2 } }""",
+            new() { ["data"] = act, ["ref"] = cropRef }, [], ["out"], () =>
+            {
+                var p = new CropParams(2, [1, 2]);
+                var y = new Tensor(Crop.OutputShape(act.Shape, cropRef.Shape, p));
+                Crop.Forward(act, cropRef.Shape, p, y);
+                return [y];
+            }));
         cases.Add(Same("dropout", """layer { name: "out" type: "Dropout" bottom: "data" top: "out" dropout_param { dropout_ratio: 0.3 } }""",
             act, (x, y) => Dropout.Forward(x, y)));
 

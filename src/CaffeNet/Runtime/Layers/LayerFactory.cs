@@ -42,6 +42,18 @@ public static class LayerFactory
         ["SoftmaxWithLoss"] = (n, _) => new SoftmaxWithLossLayer(n),
         ["Accuracy"] = (n, _) => new AccuracyLayer(n),
         ["Silence"] = (_, _) => new SilenceLayer(),
+        ["ELU"] = (n, _) => new ELULayer(n),
+        ["AbsVal"] = (_, _) => new AbsValLayer(),
+        ["BNLL"] = (_, _) => new BNLLLayer(),
+        ["Exp"] = (n, _) => new ExpLayer(n),
+        ["Log"] = (n, _) => new LogLayer(n),
+        ["Threshold"] = (n, _) => new ThresholdLayer(n),
+        ["Swish"] = (n, _) => new SwishLayer(n),
+        ["Crop"] = (n, _) => new CropLayer(n),
+        ["Permute"] = (n, _) => new PermuteLayer(n),
+        ["ArgMax"] = (n, _) => new ArgMaxLayer(n),
+        ["EuclideanLoss"] = (_, _) => new EuclideanLossLayer(),
+        ["SigmoidCrossEntropyLoss"] = (n, _) => new SigmoidCrossEntropyLossLayer(n),
     };
 
     /// <summary>The layer types the runtime can run, in no particular order.</summary>

@@ -21,19 +21,24 @@ sealed class SoftmaxWithLossLayer(Node node) : ILayer
     static SoftmaxWithLossParams Params(Node node)
     {
         var loss = node.Layer.LossParam ?? new LossParameter();
-        // Caffe: the legacy `normalize` flag counts only when `normalization` is not given.
-        var mode = !loss.HasNormalization && loss.HasNormalize
-            ? (loss.Normalize ? LossParameter.Types.NormalizationMode.Valid : LossParameter.Types.NormalizationMode.BatchSize)
-            : loss.Normalization;
         return new SoftmaxWithLossParams(
             LayerFactory.Attributes<AxisAttributes>(node).Axis,
             loss.HasIgnoreLabel ? loss.IgnoreLabel : null,
-            mode switch
-            {
-                LossParameter.Types.NormalizationMode.Full => LossNormalization.Full,
-                LossParameter.Types.NormalizationMode.BatchSize => LossNormalization.BatchSize,
-                LossParameter.Types.NormalizationMode.None => LossNormalization.None,
-                _ => LossNormalization.Valid,
-            });
+            Normalization(loss));
+    }
+
+    /// <summary>The loss layers' normaliser; the legacy `normalize` flag counts only when `normalization` is not given.</summary>
+    internal static LossNormalization Normalization(LossParameter loss)
+    {
+        var mode = !loss.HasNormalization && loss.HasNormalize
+            ? (loss.Normalize ? LossParameter.Types.NormalizationMode.Valid : LossParameter.Types.NormalizationMode.BatchSize)
+            : loss.Normalization;
+        return mode switch
+        {
+            LossParameter.Types.NormalizationMode.Full => LossNormalization.Full,
+            LossParameter.Types.NormalizationMode.BatchSize => LossNormalization.BatchSize,
+            LossParameter.Types.NormalizationMode.None => LossNormalization.None,
+            _ => LossNormalization.Valid,
+        };
     }
 }

@@ -44,7 +44,7 @@ public sealed class PackedMatrix
         if (a.Length < (long)(outer - 1) * lda + inner)
             throw new ArgumentException($"A of {rows} x {columns} (lda {lda}) needs more than {a.Length} floats", nameof(a));
         int mr = Sgemm.Kernel(path).Mr;
-        var data = new float[GemmPacking.PackedASize(rows, columns, mr)];
+        var data = new float[Sgemm.PackedASize(rows, columns, mr)];
         fixed (float* src = a)
         fixed (float* dst = data)
             GemmPacking.PackA(src, lda, transposed, rows, columns, mr, dst);

@@ -12,6 +12,7 @@ static unsafe class Scratch
     [ThreadStatic] static float[]? s_packedB;
     [ThreadStatic] static float[]? s_packedA;
     [ThreadStatic] static float[]? s_paddedPlane;
+    [ThreadStatic] static float[]? s_blockedTile;
 
     /// <summary>Room for packed B panels; only the kernels of the current call use it.</summary>
     public static float* PackedB(int floats) => Get(ref s_packedB, floats);
@@ -21,6 +22,9 @@ static unsafe class Scratch
 
     /// <summary>Room for one input plane with its zero border (depthwise convolution).</summary>
     public static float* PaddedPlane(int floats) => Get(ref s_paddedPlane, floats);
+
+    /// <summary>Room for one channel block's input and output tiles in NCHWc (small-plane depthwise).</summary>
+    public static float* BlockedTile(int floats) => Get(ref s_blockedTile, floats);
 
     static float* Get(ref float[]? buffer, int floats)
     {

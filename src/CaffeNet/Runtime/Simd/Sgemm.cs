@@ -16,19 +16,29 @@ public static unsafe class Sgemm
     const int KcMax = 256;
     const int PackedBFloats = 64 * 1024;
 
-    internal readonly struct KernelInfo(int mr, int nr, delegate*<int, float*, float*, float*, int, TileEpilogue*, int, int, void> tile)
+    /// <summary>A path's micro-kernels: the Mr x Nr tile, and one for edge panels of at most NarrowCols columns.</summary>
+    internal readonly struct KernelInfo(int mr, int nr, delegate*<int, float*, float*, float*, int, TileEpilogue*, int, int, void> tile,
+        int narrowCols = 0, delegate*<int, float*, float*, float*, int, TileEpilogue*, int, int, void> narrow = null)
     {
         public readonly int Mr = mr;
         public readonly int Nr = nr;
         public readonly delegate*<int, float*, float*, float*, int, TileEpilogue*, int, int, void> Tile = tile;
+        public readonly int NarrowCols = narrowCols;
+        public readonly delegate*<int, float*, float*, float*, int, TileEpilogue*, int, int, void> Narrow = narrow;
     }
 
     internal static KernelInfo Kernel(SimdPath path) => path switch
     {
-        SimdPath.Vector512 => new(GemmKernel512.Mr, GemmKernel512.Nr, &GemmKernel512.Tile),
-        SimdPath.Vector256 => new(GemmKernel256.Mr, GemmKernel256.Nr, &GemmKernel256.Tile),
+        SimdPath.Vector512 => new(GemmKernel512.Mr, GemmKernel512.Nr, &GemmKernel512.Tile, GemmKernel512.NarrowCols, &GemmKernel512.Narrow),
+        SimdPath.Vector256 => new(GemmKernel256.Mr, GemmKernel256.Nr, &GemmKernel256.Tile, GemmKernel256.NarrowCols, &GemmKernel256.Narrow),
         _ => new(GemmKernelScalar.Mr, GemmKernelScalar.Nr, &GemmKernelScalar.Tile),
     };
+
+    /// <summary>
+    /// Floats a packed A needs: its panels, plus slack for the narrow kernels, which load a whole
+    /// vector at the last k of a panel.
+    /// </summary>
+    internal static long PackedASize(int m, int k, int mr) => GemmPacking.PackedASize(m, k, mr) + 16;
 
     /// <summary>
     /// C = activation(A * B + bias + residual), A prepacked. B has element (p, j) at b[p * ldb + j], or
@@ -66,7 +76,7 @@ public static unsafe class Sgemm
         if (a.Length < (long)(m - 1) * lda + k)
             throw new ArgumentException($"A of {m} x {k} (lda {lda}) needs more than {a.Length} floats", nameof(a));
         var kernel = Kernel(path);
-        float* packed = Scratch.PackedA(checked((int)GemmPacking.PackedASize(m, k, kernel.Mr)));
+        float* packed = Scratch.PackedA(checked((int)PackedASize(m, k, kernel.Mr)));
         fixed (float* pa = a)
             GemmPacking.PackA(pa, lda, false, m, k, kernel.Mr, packed);
         Run(kernel, packed, m, n, k, b, ldb, transposeB, c, ldc, bias, residual, residualStride, activation, pool);
@@ -194,7 +204,10 @@ public static unsafe class Sgemm
                             float* bPanel = packedB + (nint)(jr / nr) * GemmPacking.PanelStride(kc, nr);
                             e.Residual = Residual != null ? Residual + (nint)i * ResidualStride + jc + jr : null;
                             float* cTile = C + (nint)i * Ldc + jc + jr;
-                            Kernel.Tile(kc, aPanel, bPanel, cTile, Ldc, &e, rows, cols);
+                            if (cols <= Kernel.NarrowCols)
+                                Kernel.Narrow(kc, aPanel, bPanel, cTile, Ldc, &e, rows, cols);
+                            else
+                                Kernel.Tile(kc, aPanel, bPanel, cTile, Ldc, &e, rows, cols);
                         }
                     }
                 }

@@ -18,9 +18,9 @@ public class TextCorpusTests
         "bayesiansegnet-kendall-basic/bayesian_segnet_basic_inference.prototxt", // dense_image_data_param
         "bayesiansegnet-kendall-basic/bayesian_segnet_basic_train.prototxt",
         "faceres10ssd-opencv-deploy/deploy.prototxt",                             // norm_param
-        "mobilenetssd-chuanqi305/deploy.prototxt",                                // permute_param
+        "mobilenetssd-chuanqi305/deploy.prototxt",                                // prior_box_param
         "mobilenetssd-chuanqi305/train.prototxt",                                 // resize_param
-        "mobilenetv2ssdlite-chuanqi305-voc-deploy/deploy.prototxt",               // permute_param
+        "mobilenetv2ssdlite-chuanqi305-voc-deploy/deploy.prototxt",               // prior_box_param
         "mobilenetv2ssdlite-chuanqi305-voc-deploy/labelmap_voc.prototxt",         // item
         "mobilenetyolo-eric612-yolov2-lite-deploy/mobilenet_yolo_lite_deploy.prototxt", // yolo_detection_output_param
         "shufflenet-farmingyard-v1-1x-g3/shufflenet_1x_g3_deploy.prototxt",       // shuffle_channel_param

@@ -2,6 +2,7 @@ using CaffeNet.Import.Text;
 using CaffeNet.Proto;
 using CsCheck;
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 
 namespace CaffeNet.Tests.Import.Text;
 
@@ -134,6 +135,26 @@ public class TextPrinterTests
     {
         var pooling = new PoolingParameter { Pool = (PoolingParameter.Types.PoolMethod)7 };
         Assert.Equal("pool: 7\n", TextFormat.Print(pooling));
+    }
+
+    [Fact]
+    public void Proto3FieldsWithoutPresencePrintOnlyWhenNotDefault()
+    {
+        Assert.Equal("", TextFormat.Print(new UInt64Value { Value = 0 }));
+        Assert.Equal("value: 18446744073709551615\n", TextFormat.Print(new UInt64Value { Value = ulong.MaxValue }));
+        Assert.Equal("", TextFormat.Print(new BytesValue()));
+        Assert.Equal("value: \"\\001\"\n", TextFormat.Print(new BytesValue { Value = ByteString.CopyFrom(1) }));
+        Assert.Equal("", TextFormat.Print(new BoolValue { Value = false }));
+        // A oneof member has presence: zero is printed once set.
+        Assert.Equal("number_value: 0\n", TextFormat.Print(new Value { NumberValue = 0 }));
+        Assert.Equal("seconds: -5\nnanos: 7\n", TextFormat.Print(new Timestamp { Seconds = -5, Nanos = 7 }));
+    }
+
+    [Fact]
+    public void MapFieldsCannotBePrinted()
+    {
+        var map = new Struct { Fields = { ["a"] = Value.ForBool(true) } };
+        Assert.Throws<NotSupportedException>(() => TextFormat.Print(map));
     }
 
     [Fact]
