@@ -9,6 +9,7 @@ public static class App
     static readonly ICommand[] Commands =
     [
         new Commands.ConvertCommand(),
+        new Commands.BenchCommand(),
         new Commands.DumpCommand(),
         new Commands.InitCommand(),
         new Commands.RunCommand(),

@@ -1,5 +1,7 @@
 using CaffeNet.Graph;
+using CaffeNet.Graph.Passes;
 using CaffeNet.Runtime.Layers;
+using CaffeNet.Runtime.Simd;
 
 namespace CaffeNet.Runtime;
 
@@ -9,24 +11,38 @@ public delegate void LayerObserver(Node node, IReadOnlyList<Tensor> outputs);
 /// <summary>
 /// Runs a graph node by node in order. Every activation lives in one arena laid out by a
 /// <see cref="MemoryPlan"/>; weights come from the model or, where it has none, from fillers.
+/// With <see cref="ExecutorOptions.Fuse"/>, nodes the <see cref="GraphOptimizer"/> absorbs are
+/// skipped: they rewrite their anchor's blob in place, so the arena plan is the same either way.
 /// </summary>
-public sealed class Executor
+public sealed class Executor : IDisposable
 {
     readonly float[] _arena;
-    readonly ILayer[] _layers;
+    readonly Step[] _steps;
     readonly Tensor[] _values;
+    readonly WorkerPool? _pool;
 
-    public Executor(NetGraph graph, NetWeights weights)
+    /// <summary>A node that runs, with its tensors bound once so a forward allocates nothing.</summary>
+    sealed record Step(Node Node, ILayer Layer, Tensor[] Inputs, Tensor[] Outputs);
+
+    public Executor(NetGraph graph, NetWeights weights) : this(graph, weights, ExecutorOptions.Reference) { }
+
+    public Executor(NetGraph graph, NetWeights weights, ExecutorOptions options)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1);
         Graph = graph;
         Weights = weights;
+        Plan = options.Fuse ? GraphOptimizer.Plan(graph) : FusionPlan.None;
+        _pool = options.Threads > 1 ? new WorkerPool(options.Threads) : null;
         // Build the layers first: an unsupported type is reported before memory is committed.
-        _layers = graph.Nodes.Select(n => LayerFactory.For(n, weights.For(n))).ToArray();
+        var running = graph.Nodes.Where(n => !Plan.Skips(n)).ToArray();
+        var layers = running.Select(n => Bind(n, options)).ToArray();
         Memory = MemoryPlan.For(graph);
         _arena = new float[Memory.ArenaFloats];
         _values = graph.Values
             .Select(v => new Tensor(LayerFactory.ToTensorShape(v.Shape), _arena, Memory.OffsetOf(v)))
             .ToArray();
+        _steps = running.Select((n, i) => new Step(n, layers[i],
+            n.Inputs.Select(v => _values[v.Id]).ToArray(), n.Outputs.Select(v => _values[v.Id]).ToArray())).ToArray();
     }
 
     /// <summary>An executor whose missing weights are filled from <paramref name="seed"/>.</summary>
@@ -37,6 +53,29 @@ public sealed class Executor
     public NetWeights Weights { get; }
 
     public MemoryPlan Memory { get; }
+
+    /// <summary>What the passes fused and skipped (<see cref="FusionPlan.None"/> unfused).</summary>
+    public FusionPlan Plan { get; }
+
+    /// <summary>The nodes that run, in order (fused anchors stand for their absorbed layers).</summary>
+    public IEnumerable<Node> RunningNodes => _steps.Select(s => s.Node);
+
+    ILayer Bind(Node node, ExecutorOptions options)
+    {
+        var fusion = Plan.FusionAt(node);
+        if (fusion is null)
+            return LayerFactory.For(node, Weights.For(node));
+        try
+        {
+            return node.Type == "InnerProduct"
+                ? new FusedInnerProductLayer(fusion, Weights, _pool)
+                : new FusedConvolutionLayer(fusion, Weights, _pool);
+        }
+        catch (CaffeNetException e) when (!e.Message.StartsWith("layer '", StringComparison.Ordinal))
+        {
+            throw new CaffeNetException($"layer '{node.Name}' (type {node.Type}): {e.Message}", e);
+        }
+    }
 
     /// <summary>
     /// Runs the net on <paramref name="inputs"/> (one per graph input, by blob name, each of the
@@ -50,29 +89,66 @@ public sealed class Executor
                 throw new CaffeNetException(
                     $"net '{Graph.Name}' has no input '{name}' (its inputs: {string.Join(", ", Graph.Inputs.Select(v => v.Name))})");
         }
-        foreach (var input in Graph.Inputs)
+        var ordered = new Tensor[Graph.Inputs.Count];
+        for (int i = 0; i < ordered.Length; i++)
         {
-            if (!inputs.TryGetValue(input.Name, out var given))
+            var input = Graph.Inputs[i];
+            if (!inputs.TryGetValue(input.Name, out ordered[i]))
                 throw new CaffeNetException($"net '{Graph.Name}': no value given for input '{input.Name}' ({input.Shape})");
-            var slot = _values[input.Id];
-            if (given.Shape != slot.Shape)
-                throw new CaffeNetException($"input '{input.Name}' has shape {given.Shape}, the net expects {slot.Shape}");
-            given.Span.CopyTo(slot.Span);
         }
-        foreach (var node in Graph.Nodes)
+        CopyInputs(ordered);
+        Run(observer);
+        return Graph.Outputs.ToDictionary(v => v.Name, v => Tensor.From(_values[v.Id].Shape, _values[v.Id].Span), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The allocation-free forward: <paramref name="inputs"/> in <see cref="NetGraph.Inputs"/> order,
+    /// net outputs copied into <paramref name="outputs"/> in <see cref="NetGraph.Outputs"/> order.
+    /// </summary>
+    public void Forward(ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs)
+    {
+        if (inputs.Length != Graph.Inputs.Count || outputs.Length != Graph.Outputs.Count)
+            throw new CaffeNetException(
+                $"net '{Graph.Name}' takes {Graph.Inputs.Count} inputs and gives {Graph.Outputs.Count} outputs, not {inputs.Length} and {outputs.Length}");
+        CopyInputs(inputs);
+        Run(null);
+        for (int i = 0; i < outputs.Length; i++)
         {
-            var ins = node.Inputs.Select(v => _values[v.Id]).ToArray();
-            var outs = node.Outputs.Select(v => _values[v.Id]).ToArray();
+            var value = _values[Graph.Outputs[i].Id];
+            if (outputs[i].Shape != value.Shape)
+                throw new CaffeNetException($"output '{Graph.Outputs[i].Name}' has shape {value.Shape}, not {outputs[i].Shape}");
+            value.Span.CopyTo(outputs[i].Span);
+        }
+    }
+
+    /// <summary>Runs every step; with an observer, each step's outputs are reported as it ends.</summary>
+    public void Run(LayerObserver? observer = null)
+    {
+        foreach (var step in _steps)
+        {
             try
             {
-                _layers[node.Index].Forward(ins, outs);
+                step.Layer.Forward(step.Inputs, step.Outputs);
             }
             catch (CaffeNetException e) when (!e.Message.StartsWith("layer '", StringComparison.Ordinal))
             {
-                throw new CaffeNetException($"layer '{node.Name}' (type {node.Type}): {e.Message}", e);
+                throw new CaffeNetException($"layer '{step.Node.Name}' (type {step.Node.Type}): {e.Message}", e);
             }
-            observer?.Invoke(node, outs);
+            observer?.Invoke(step.Node, step.Outputs);
         }
-        return Graph.Outputs.ToDictionary(v => v.Name, v => Tensor.From(_values[v.Id].Shape, _values[v.Id].Span), StringComparer.Ordinal);
     }
+
+    void CopyInputs(ReadOnlySpan<Tensor> inputs)
+    {
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            var input = Graph.Inputs[i];
+            var slot = _values[input.Id];
+            if (inputs[i].Shape != slot.Shape)
+                throw new CaffeNetException($"input '{input.Name}' has shape {inputs[i].Shape}, the net expects {slot.Shape}");
+            inputs[i].Span.CopyTo(slot.Span);
+        }
+    }
+
+    public void Dispose() => _pool?.Dispose();
 }

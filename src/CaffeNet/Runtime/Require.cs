@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CaffeNet.Runtime;
 
 /// <summary>
@@ -25,5 +27,12 @@ static class Require
     {
         if (!condition)
             throw new CaffeNetException(message);
+    }
+
+    /// <summary>The same with an interpolated message, formatted only when the condition fails.</summary>
+    public static void Model(bool condition, [InterpolatedStringHandlerArgument(nameof(condition))] ref ModelMessage message)
+    {
+        if (!condition)
+            throw new CaffeNetException(message.ToStringAndClear());
     }
 }

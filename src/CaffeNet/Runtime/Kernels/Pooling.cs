@@ -23,6 +23,12 @@ public static class Pooling
 {
     public static TensorShape OutputShape(TensorShape input, in PoolingParams p)
     {
+        var (h, w) = OutputSize(input, p);
+        return [input[0], input[1], h, w];
+    }
+
+    static (int Height, int Width) OutputSize(TensorShape input, in PoolingParams p)
+    {
         Require.Model(input.Rank == 4, $"Pooling: input must be NxCxHxW, got {input}");
         var w = Window(input, p);
         Require.Model(w.KernelH > 0 && w.KernelW > 0, $"Pooling: kernel {w.KernelH}x{w.KernelW} must be positive");
@@ -36,7 +42,7 @@ public static class Pooling
         int pooledW = PooledSize(input[3], w.KernelW, w.StrideW, w.PadW, p.CeilMode);
         Require.Model(pooledH > 0 && pooledW > 0,
             $"Pooling: kernel {w.KernelH}x{w.KernelW} leaves no output on input {input} with pad {w.PadH}x{w.PadW}");
-        return [input[0], input[1], pooledH, pooledW];
+        return (pooledH, pooledW);
     }
 
     // In float, as Caffe: a kernel a little larger than the input still gives one clipped window.
@@ -56,7 +62,10 @@ public static class Pooling
     /// </summary>
     public static void Forward(in Tensor input, in PoolingParams p, Tensor output, Tensor mask = default)
     {
-        Require.Shape(output, OutputShape(input.Shape, p), "Pooling output");
+        // Checked without building the shape: this runs on every forward.
+        var (outH, outW) = OutputSize(input.Shape, p);
+        if (output.Rank != 4 || output.Shape[0] != input.Shape[0] || output.Shape[1] != input.Shape[1] || output.Shape[2] != outH || output.Shape[3] != outW)
+            throw new ArgumentException($"Pooling output has shape {output.Shape}, expected {OutputShape(input.Shape, p)}");
         bool withMask = mask.HasStorage;
         if (withMask)
         {

@@ -1,0 +1,32 @@
+namespace CaffeNet.Graph.Passes;
+
+/// <summary>
+/// What the optimizer decided for a graph: the fused anchors and the nodes that no longer run
+/// (absorbed into an anchor, or identities at test time). The graph itself is left untouched, so
+/// the unfused path stays available on the same graph and values keep their storage.
+/// </summary>
+public sealed class FusionPlan
+{
+    readonly Dictionary<Node, ConvFusion> _fusions = [];
+    readonly HashSet<Node> _skipped = [];
+
+    /// <summary>A plan that fuses nothing: every node runs as written.</summary>
+    public static FusionPlan None { get; } = new();
+
+    public IReadOnlyCollection<ConvFusion> Fusions => _fusions.Values;
+
+    /// <summary>The fusion anchored at <paramref name="node"/>, or null.</summary>
+    public ConvFusion? FusionAt(Node node) => _fusions.GetValueOrDefault(node);
+
+    /// <summary>True when the node does not run on its own.</summary>
+    public bool Skips(Node node) => _skipped.Contains(node);
+
+    internal void Add(ConvFusion fusion)
+    {
+        _fusions[fusion.Anchor] = fusion;
+        foreach (var n in fusion.Absorbed)
+            _skipped.Add(n);
+    }
+
+    internal void Skip(Node node) => _skipped.Add(node);
+}

@@ -1,0 +1,20 @@
+namespace CaffeNet.Runtime;
+
+/// <summary>How an <see cref="Executor"/> runs a graph.</summary>
+public sealed record ExecutorOptions
+{
+    /// <summary>Every layer as written on the reference kernels, one thread: each layer's output exists.</summary>
+    public static ExecutorOptions Reference { get; } = new();
+
+    /// <summary>The load-time passes and fast kernels on <paramref name="threads"/> threads.</summary>
+    public static ExecutorOptions Fast(int threads = 1) => new() { Fuse = true, Threads = threads };
+
+    /// <summary>
+    /// Fold BatchNorm/Scale and activations into convolutions, skip test-time identities, and run
+    /// convolutions and inner products on the SIMD kernels. Absorbed layers' outputs are not observed.
+    /// </summary>
+    public bool Fuse { get; init; }
+
+    /// <summary>Threads a layer's work is split over (the calling thread included).</summary>
+    public int Threads { get; init; } = 1;
+}

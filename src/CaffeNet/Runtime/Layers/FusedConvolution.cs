@@ -1,0 +1,100 @@
+using CaffeNet.Graph;
+using CaffeNet.Graph.Passes;
+using CaffeNet.Runtime.Kernels;
+using CaffeNet.Runtime.Simd;
+
+namespace CaffeNet.Runtime.Layers;
+
+/// <summary>
+/// A convolution with its folded BatchNorm/Scale and fused activation, on the fast kernels:
+/// 1x1 stride-1 unpadded as one SGEMM per image straight on the activations; depthwise
+/// (group = channels = outputs) on <see cref="DepthwiseConv"/>; group 1 as im2col into a buffer
+/// made at load, then SGEMM; any other grouping on the reference kernel, then the clamp.
+/// </summary>
+sealed class FusedConvolutionLayer : ILayer
+{
+    enum Path { Pointwise, Depthwise, Im2Col, Reference }
+
+    readonly Path _path;
+    readonly ConvolutionParams _p;
+    readonly Activation _activation;
+    readonly float[] _weights;
+    readonly float[] _bias;
+    readonly PackedMatrix? _packed;
+    readonly float[] _columns = [];
+    readonly int _batch, _channels, _height, _width, _outHeight, _outWidth;
+    readonly WorkerPool? _pool;
+
+    public FusedConvolutionLayer(ConvFusion fusion, NetWeights weights, WorkerPool? pool)
+    {
+        var node = fusion.Anchor;
+        var a = LayerFactory.Attributes<ConvolutionAttributes>(node);
+        _p = ConvolutionLayer.Params(a);
+        _activation = ActivationOf(fusion.Activation);
+        (_weights, _bias) = FoldedWeights.For(fusion, weights);
+        _pool = pool;
+        var ins = node.Inputs[0].Shape.Dims;
+        var outs = node.Outputs[0].Shape.Dims;
+        (_batch, _channels, _height, _width) = (ins[0], ins[1], ins[2], ins[3]);
+        (_outHeight, _outWidth) = (outs[2], outs[3]);
+        int k = _channels * a.KernelH * a.KernelW;
+        if (a.Group == 1 && a is { KernelH: 1, KernelW: 1, StrideH: 1, StrideW: 1, PadH: 0, PadW: 0 })
+            _path = Path.Pointwise;
+        else if (a.Group == _channels && a.NumOutput == _channels)
+            _path = Path.Depthwise;
+        else if (a.Group == 1)
+        {
+            _path = Path.Im2Col;
+            _columns = new float[(long)k * _outHeight * _outWidth];
+        }
+        else
+            _path = Path.Reference;
+        if (_path is Path.Pointwise or Path.Im2Col)
+            _packed = PackedMatrix.Pack(_weights, a.NumOutput, k, k);
+    }
+
+    internal static Activation ActivationOf(Node? node) => node?.Attributes switch
+    {
+        null => Activation.None,
+        ReLUAttributes => Activation.Relu,
+        ClipAttributes c => Activation.Clamp(c.Min, c.Max),
+        _ when node.Type == "ReLU6" => Activation.Clamp(0, 6),
+        _ => throw new InvalidOperationException($"{node} is not a fusable activation"),
+    };
+
+    public void Forward(ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs)
+    {
+        var src = inputs[0].Span;
+        var dst = outputs[0].Span;
+        int inImage = _channels * _height * _width, outPlane = _outHeight * _outWidth, outImage = _p.NumOutput * outPlane;
+        switch (_path)
+        {
+            case Path.Pointwise:
+                for (int n = 0; n < _batch; n++)
+                    Sgemm.Multiply(_packed!, src.Slice(n * inImage, inImage), _height * _width, dst.Slice(n * outImage, outImage),
+                        outPlane, outPlane, _bias, activation: _activation, pool: _pool);
+                break;
+            case Path.Im2Col:
+                for (int n = 0; n < _batch; n++)
+                {
+                    Im2Col.Forward(src.Slice(n * inImage, inImage), _channels, _height, _width, _p, _outHeight, _outWidth, _columns);
+                    Sgemm.Multiply(_packed!, _columns, outPlane, dst.Slice(n * outImage, outImage), outPlane, outPlane, _bias,
+                        activation: _activation, pool: _pool);
+                }
+                break;
+            case Path.Depthwise:
+                DepthwiseConv.Forward(src, dst, _batch, _channels, _height, _width, _weights, _bias,
+                    new ConvWindow(_p.KernelH, _p.KernelW, _p.StrideH, _p.StrideW, _p.PadH, _p.PadW, _p.DilationH, _p.DilationW),
+                    _activation, _pool);
+                break;
+            default:
+                Convolution.Forward(inputs[0], _weights, _bias, _p, outputs[0]);
+                if (!_activation.IsNone)
+                {
+                    foreach (ref float v in dst)
+                        v = _activation.Apply(v);
+                }
+                break;
+        }
+    }
+}
