@@ -30,8 +30,9 @@ public sealed class RunCommand : ICommand
               --dump-all DIR        write every layer's output as DIR/<layer>.npy (several tops:
                                     <layer>.<top>.npy; characters outside [A-Za-z0-9._-] become _)
                                     and DIR/index.json listing them in execution order
-              --threads N           threads for the kernels (N >= 1; default: all cores). The
-                                    executor runs on one thread for now; the value is checked and kept
+              --threads N           threads each layer's work is split over (default: all cores)
+              --no-fuse             run every layer as written on the reference kernels (as
+                                    --dump-all does, so that every layer's output exists)
               --phase test|train    which layers to keep (default: the net's state, else test)
 
             Output files are written only after the whole forward pass has succeeded.
@@ -39,11 +40,11 @@ public sealed class RunCommand : ICommand
         MinPositional: 1,
         MaxPositional: 1,
         ValueOptions: ["--weights", "--input", "--seed", "--output", "--dump-all", "--threads", "--phase"],
-        FlagOptions: ["--random-input"]);
+        FlagOptions: ["--random-input", "--no-fuse"]);
 
     public int Run(Options options, TextWriter stdout, TextWriter stderr)
     {
-        var threads = RuntimeThreads.Parse(options.Get("--threads"));
+        int threads = RuntimeThreads.Parse(options.Get("--threads"));
         ulong seed = NetSetup.ParseSeed(options.Get("--seed"));
         var output = CheckFolder(options.Get("--output"), "--output");
         var dumpAll = CheckFolder(options.Get("--dump-all"), "--dump-all");
@@ -55,8 +56,11 @@ public sealed class RunCommand : ICommand
         if (weights.Filled.Count > 0)
             stderr.WriteLine($"caffenet run: note: {weights.Filled.Count} layer(s) have no trained weights; " +
                 $"filled from the prototxt's fillers with seed {seed}");
-        var executor = new Executor(setup.Graph, weights);
-        threads.ApplyTo(executor);
+        // Fused layers have no outputs of their own, so a per-layer dump needs the plain path.
+        var mode = dumpAll is not null || options.Has("--no-fuse")
+            ? ExecutorOptions.Reference with { Threads = threads }
+            : ExecutorOptions.Fast(threads);
+        using var executor = new Executor(setup.Graph, weights, mode);
 
         var dump = dumpAll is null ? null : new LayerDump();
         var clock = Stopwatch.StartNew();
