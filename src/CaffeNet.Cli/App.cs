@@ -8,6 +8,8 @@ public static class App
 
     static readonly ICommand[] Commands =
     [
+        new Commands.ConvertCommand(),
+        new Commands.DumpCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

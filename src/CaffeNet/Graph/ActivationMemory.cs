@@ -1,0 +1,30 @@
+namespace CaffeNet.Graph;
+
+/// <summary>
+/// Peak activation memory of running the nodes in order: a blob's storage lives from its first
+/// write (or the start, for inputs) to its last read, net outputs to the end; in-place versions
+/// share their blob's storage, as in Caffe.
+/// </summary>
+internal static class ActivationMemory
+{
+    public static long PeakBytes(IReadOnlyList<Value> values, int nodeCount, IReadOnlyCollection<Value> outputs)
+    {
+        var spans = new Dictionary<string, (int First, int Last, long Bytes)>(StringComparer.Ordinal);
+        foreach (var v in values)
+        {
+            int first = v.Producer?.Index ?? 0;
+            int last = outputs.Contains(v) ? nodeCount : v.Consumers.Count > 0 ? v.Consumers[^1].Index : first;
+            long bytes = v.Shape.IsKnown ? v.Shape.Count * sizeof(float) : 0;
+            spans[v.Name] = spans.TryGetValue(v.Name, out var s)
+                ? (Math.Min(s.First, first), Math.Max(s.Last, last), Math.Max(s.Bytes, bytes))
+                : (first, last, bytes);
+        }
+        long peak = 0;
+        for (int step = 0; step <= Math.Max(nodeCount - 1, 0); step++)
+        {
+            long live = spans.Values.Where(s => s.First <= step && step <= s.Last).Sum(s => s.Bytes);
+            peak = Math.Max(peak, live);
+        }
+        return peak;
+    }
+}

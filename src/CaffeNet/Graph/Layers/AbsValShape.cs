@@ -1,0 +1,4 @@
+namespace CaffeNet.Graph;
+
+/// <summary>AbsVal: |x|.</summary>
+internal sealed class AbsValShape : NeuronShape;

@@ -1,0 +1,4 @@
+namespace CaffeNet.Graph;
+
+/// <summary>BNLL: log(1 + exp(x)).</summary>
+internal sealed class BNLLShape : NeuronShape;

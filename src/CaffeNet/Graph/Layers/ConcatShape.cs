@@ -1,0 +1,36 @@
+using CaffeNet.Proto;
+
+namespace CaffeNet.Graph;
+
+/// <summary>Concat: inputs equal on every axis but the concatenation axis, whose sizes add up.</summary>
+internal sealed class ConcatShape : ILayerShape
+{
+    public LayerShapes Infer(LayerContext c)
+    {
+        c.Bottoms(1, int.MaxValue);
+        c.Tops(1);
+        var p = c.Layer.ConcatParam ?? new ConcatParameter();
+        var first = c.Input;
+        int axis;
+        if (p.HasConcatDim)
+        {
+            if (p.HasAxis) throw c.Error("give either axis or concat_dim, not both");
+            axis = p.ConcatDim < (uint)first.Rank ? (int)p.ConcatDim : throw c.Error($"concat_dim {p.ConcatDim} is out of range for {first}");
+        }
+        else
+        {
+            axis = c.Axis(p.Axis, first);
+        }
+        long total = 0;
+        for (int i = 0; i < c.Inputs.Count; i++)
+        {
+            var s = c.Inputs[i];
+            bool fits = s.Rank == first.Rank && Enumerable.Range(0, s.Rank).All(j => j == axis || s[j] == first[j]);
+            if (!fits)
+                throw c.Error($"bottom {i} ({c.Layer.Bottom[i]}: {s}) does not match bottom 0 ({first}) on the axes other than the concat axis {axis}");
+            total += s[axis];
+        }
+        var output = c.Output(first.Dims.Select((d, j) => j == axis ? total : d));
+        return new LayerShapes([output]) { Attributes = new AxisAttributes(axis) };
+    }
+}

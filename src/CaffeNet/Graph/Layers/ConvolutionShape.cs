@@ -1,0 +1,113 @@
+using CaffeNet.Proto;
+
+namespace CaffeNet.Graph;
+
+/// <summary>
+/// Convolution (Caffe's BaseConvolutionLayer and ConvolutionLayer), 2-D. Each bottom gives one top
+/// of the same shape. Output size: (in + 2 pad - (dilation (kernel - 1) + 1)) / stride + 1, floored.
+/// </summary>
+internal class ConvolutionShape : ILayerShape
+{
+    public LayerShapes Infer(LayerContext c)
+    {
+        c.Bottoms(1, int.MaxValue);
+        if (c.TopCount != c.Inputs.Count)
+            throw c.Error($"needs one top per bottom, got {c.Inputs.Count} bottom(s) and {c.TopCount} top(s)");
+        var p = c.Layer.ConvolutionParam ?? new ConvolutionParameter();
+        var input = c.Input;
+        for (int i = 1; i < c.Inputs.Count; i++)
+            if (!c.Inputs[i].Equals(input))
+                throw c.Error($"all bottoms must have one shape: bottom 0 is {input}, bottom {i} is {c.Inputs[i]}");
+        int axis = c.Axis(p.Axis, input);
+        if (input.Rank - axis - 1 != 2)
+            throw c.Error($"only 2-D convolution is supported; input {input} has {input.Rank - axis - 1} spatial axes after axis {axis}");
+        long channels = input[axis];
+        var a = Attributes(c, p, axis, channels);
+        if (a.NumOutput <= 0) throw c.Error("num_output must be positive");
+        if (a.Group <= 0 || channels % a.Group != 0)
+            throw c.Error($"group {a.Group} must divide the input channels ({channels})");
+        if (a.NumOutput % a.Group != 0)
+            throw c.Error($"group {a.Group} must divide num_output ({a.NumOutput})");
+
+        long outH = OutputSize(c, input[axis + 1], a.KernelH, a.StrideH, a.PadH, a.DilationH);
+        long outW = OutputSize(c, input[axis + 2], a.KernelW, a.StrideW, a.PadW, a.DilationW);
+        var dims = input.Dims.Take(axis).Select(d => (long)d).Append(a.NumOutput).Append(outH).Append(outW);
+        var output = c.Output(dims);
+
+        // The weight maps the "in" side of the im2col product: input channels for convolution,
+        // output channels for deconvolution (Caffe's reverse_dimensions).
+        long weightOut = Transposed ? channels : a.NumOutput;
+        long weightIn = (Transposed ? a.NumOutput : channels) / a.Group;
+        var weights = new Shape(checked((int)weightOut), checked((int)weightIn), a.KernelH, a.KernelW);
+        IReadOnlyList<Shape> parameters = a.BiasTerm ? [weights, new Shape(a.NumOutput)] : [weights];
+
+        // Each output pixel of a convolution (each input pixel of a deconvolution) takes
+        // (in-channels / group) x kernel multiply-accumulates per channel on the other side.
+        var perItem = Transposed ? input : output;
+        long spatial = perItem.CountRange(0, axis) * perItem.CountFrom(axis + 1);
+        long macs = checked(spatial * weightOut * weightIn * a.KernelH * a.KernelW * c.Inputs.Count);
+        return new LayerShapes(Enumerable.Repeat(output, c.TopCount).ToList())
+        {
+            Params = parameters,
+            Attributes = a,
+            Macs = macs,
+        };
+    }
+
+    /// <summary>True for deconvolution, where the roles of input and output are swapped.</summary>
+    protected virtual bool Transposed => false;
+
+    /// <summary>The group to use; depthwise forks force it to the channel count.</summary>
+    protected virtual int Group(LayerContext c, ConvolutionParameter p, long channels) => (int)p.Group;
+
+    /// <summary>Integer division truncating toward zero, as in Caffe's C++; a size below 1 is reported by the caller.</summary>
+    protected virtual long OutputSize(LayerContext c, int input, int kernel, int stride, int pad, int dilation) =>
+        (input + 2L * pad - ((long)dilation * (kernel - 1) + 1)) / stride + 1;
+
+    ConvolutionAttributes Attributes(LayerContext c, ConvolutionParameter p, int axis, long channels)
+    {
+        var (kh, kw) = Pair(c, "kernel_size", p.KernelSize, p.HasKernelH || p.HasKernelW, p.KernelH, p.KernelW, null);
+        if (kh <= 0 || kw <= 0) throw c.Error($"kernel size must be positive, got {kh}x{kw}");
+        var (sh, sw) = Pair(c, "stride", p.Stride, p.HasStrideH || p.HasStrideW, p.StrideH, p.StrideW, 1);
+        if (sh <= 0 || sw <= 0) throw c.Error($"stride must be positive, got {sh}x{sw}");
+        var (ph, pw) = Pair(c, "pad", p.Pad, p.HasPadH || p.HasPadW, p.PadH, p.PadW, 0);
+        var (dh, dw) = Pair(c, "dilation", p.Dilation, false, 0, 0, 1);
+        if (dh <= 0 || dw <= 0) throw c.Error($"dilation must be positive, got {dh}x{dw}");
+        return new ConvolutionAttributes(
+            NumOutput: ToInt(c, p.NumOutput, "num_output"),
+            BiasTerm: p.BiasTerm,
+            Group: Group(c, p, channels),
+            Axis: axis,
+            KernelH: kh, KernelW: kw,
+            StrideH: sh, StrideW: sw,
+            PadH: ph, PadW: pw,
+            DilationH: dh, DilationW: dw);
+    }
+
+    /// <summary>
+    /// A size given either as a repeated field (once, or once per spatial axis) or as _h and _w,
+    /// never both; <paramref name="fallback"/> when neither is given (null: required).
+    /// </summary>
+    static (int H, int W) Pair(LayerContext c, string field, IList<uint> repeated, bool hasHw, uint h, uint w, int? fallback)
+    {
+        if (hasHw)
+        {
+            if (repeated.Count > 0)
+                throw c.Error($"give either {field} or {Stem(field)}_h/_w, not both");
+            return (ToInt(c, h, Stem(field) + "_h"), ToInt(c, w, Stem(field) + "_w"));
+        }
+        return repeated.Count switch
+        {
+            0 when fallback is { } f => (f, f),
+            0 => throw c.Error($"{field} is required"),
+            1 => (ToInt(c, repeated[0], field), ToInt(c, repeated[0], field)),
+            2 => (ToInt(c, repeated[0], field), ToInt(c, repeated[1], field)),
+            _ => throw c.Error($"{field} must be given once or once per spatial axis (2), got {repeated.Count} values"),
+        };
+    }
+
+    static string Stem(string field) => field == "kernel_size" ? "kernel" : field;
+
+    static int ToInt(LayerContext c, uint value, string field) =>
+        value <= int.MaxValue ? (int)value : throw c.Error($"{field} {value} is too large");
+}

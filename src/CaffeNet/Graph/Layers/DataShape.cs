@@ -1,0 +1,17 @@
+namespace CaffeNet.Graph;
+
+/// <summary>
+/// Data (LevelDB/LMDB): batch_size x C x H x W from the database's first record, the crop size
+/// replacing H x W. The prototxt fixes C only through mean_value, which Caffe requires once or
+/// once per channel, so several values give the channel count.
+/// </summary>
+internal sealed class DataShape : ISourceShape
+{
+    public IReadOnlyList<Shape?> Tops(LayerContext c)
+    {
+        c.Tops(1, 2);
+        uint batch = c.Layer.DataParam?.BatchSize ?? 0;
+        var data = DataTops.Image(c, batch, DataTops.ChannelsFromMean(c), DataTops.Crop(c), DataTops.Crop(c));
+        return DataTops.With(c, data, batch);
+    }
+}

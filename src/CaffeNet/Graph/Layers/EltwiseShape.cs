@@ -1,0 +1,27 @@
+using CaffeNet.Proto;
+
+namespace CaffeNet.Graph;
+
+/// <summary>Eltwise: PROD, SUM (with optional per-input coefficients) or MAX of equally shaped inputs.</summary>
+internal sealed class EltwiseShape : ILayerShape
+{
+    public LayerShapes Infer(LayerContext c)
+    {
+        c.Bottoms(2, int.MaxValue);
+        c.Tops(1);
+        var p = c.Layer.EltwiseParam ?? new EltwiseParameter();
+        if (p.Coeff.Count != 0 && p.Coeff.Count != c.Inputs.Count)
+            throw c.Error($"takes one coefficient per bottom ({c.Inputs.Count}), got {p.Coeff.Count}");
+        if (p.Coeff.Count != 0 && p.Operation != EltwiseParameter.Types.EltwiseOp.Sum)
+            throw c.Error("coefficients are allowed only for SUM");
+        for (int i = 1; i < c.Inputs.Count; i++)
+            if (!c.Inputs[i].Equals(c.Input))
+                throw c.Error($"bottoms must have equal shapes: '{c.Layer.Bottom[0]}' is {c.Input}, '{c.Layer.Bottom[i]}' is {c.Inputs[i]}");
+        var coefficients = p.Coeff.Count > 0 ? p.Coeff.ToList() : Enumerable.Repeat(1f, c.Inputs.Count).ToList();
+        return new LayerShapes([c.Input])
+        {
+            Attributes = new EltwiseAttributes(p.Operation, coefficients),
+            ElementwiseOps = c.Input.Count * (c.Inputs.Count - 1),
+        };
+    }
+}

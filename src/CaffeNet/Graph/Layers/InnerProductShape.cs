@@ -1,0 +1,33 @@
+using CaffeNet.Proto;
+
+namespace CaffeNet.Graph;
+
+/// <summary>
+/// InnerProduct: axes from `axis` on are flattened into K inputs; the output keeps the axes before
+/// it and adds num_output. Weight N x K (K x N when transposed), bias N.
+/// </summary>
+internal sealed class InnerProductShape : ILayerShape
+{
+    public LayerShapes Infer(LayerContext c)
+    {
+        c.Bottoms(1);
+        c.Tops(1);
+        var p = c.Layer.InnerProductParam ?? new InnerProductParameter();
+        if (p.NumOutput == 0 || p.NumOutput > int.MaxValue)
+            throw c.Error($"num_output must be a positive int, got {p.NumOutput}");
+        int n = (int)p.NumOutput;
+        var input = c.Input;
+        int axis = c.Axis(p.Axis, input);
+        long k = input.CountFrom(axis);
+        long m = input.CountRange(0, axis);
+        var output = c.Output(input.Dims.Take(axis).Select(d => (long)d).Append(n));
+        int kInt = k <= int.MaxValue ? (int)k : throw c.Error($"input of {k} features is too large");
+        var weight = p.Transpose ? new Shape(kInt, n) : new Shape(n, kInt);
+        return new LayerShapes([output])
+        {
+            Params = p.BiasTerm ? [weight, new Shape(n)] : [weight],
+            Attributes = new InnerProductAttributes(n, p.BiasTerm, axis, p.Transpose),
+            Macs = checked(m * k * n),
+        };
+    }
+}

@@ -1,0 +1,12 @@
+namespace CaffeNet.Graph;
+
+/// <summary>What every Caffe loss layer checks (LossLayer::Reshape).</summary>
+internal static class Loss
+{
+    public static void CheckBatch(LayerContext c)
+    {
+        var (a, b) = (c.Inputs[0], c.Inputs[1]);
+        if (a.Rank == 0 || b.Rank == 0 || a[0] != b[0])
+            throw c.Error($"bottoms must have the same first dimension, got {a} and {b}");
+    }
+}

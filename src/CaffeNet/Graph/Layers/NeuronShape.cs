@@ -1,0 +1,17 @@
+namespace CaffeNet.Graph;
+
+/// <summary>
+/// A layer applied element by element (Caffe's NeuronLayer): one bottom, one top of the same
+/// shape, in place allowed. Subclasses name the type and resolve its attributes.
+/// </summary>
+internal abstract class NeuronShape : ILayerShape
+{
+    public LayerShapes Infer(LayerContext c)
+    {
+        c.Bottoms(1);
+        c.Tops(1);
+        return new LayerShapes([c.Input]) { Attributes = Attributes(c), ElementwiseOps = c.Input.Count };
+    }
+
+    protected virtual LayerAttributes? Attributes(LayerContext c) => null;
+}

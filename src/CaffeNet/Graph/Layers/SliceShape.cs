@@ -1,0 +1,55 @@
+using CaffeNet.Proto;
+
+namespace CaffeNet.Graph;
+
+/// <summary>Slice: cuts one axis at the slice points, or into equal parts (one per top) when none are given.</summary>
+internal sealed class SliceShape : ILayerShape
+{
+    public LayerShapes Infer(LayerContext c)
+    {
+        c.Bottoms(1);
+        c.Tops(1, int.MaxValue);
+        var p = c.Layer.SliceParam ?? new SliceParameter();
+        var input = c.Input;
+        int axis;
+        if (p.HasSliceDim)
+        {
+            if (p.HasAxis) throw c.Error("give either axis or slice_dim, not both");
+            axis = p.SliceDim < (uint)input.Rank ? (int)p.SliceDim : throw c.Error($"slice_dim {p.SliceDim} is out of range for {input}");
+        }
+        else
+        {
+            axis = c.Axis(p.Axis, input);
+        }
+        int size = input[axis];
+        var points = new List<int>();
+        if (p.SlicePoint.Count > 0)
+        {
+            if (p.SlicePoint.Count != c.TopCount - 1)
+                throw c.Error($"{p.SlicePoint.Count} slice point(s) need {p.SlicePoint.Count + 1} tops, got {c.TopCount}");
+            if (c.TopCount > size)
+                throw c.Error($"cannot cut axis {axis} of size {size} into {c.TopCount} parts");
+            long previous = 0;
+            foreach (var point in p.SlicePoint)
+            {
+                if (point <= previous) throw c.Error($"slice points must increase, got {string.Join(", ", p.SlicePoint)}");
+                points.Add(checked((int)point));
+                previous = point;
+            }
+            if (previous >= size)
+                throw c.Error($"slice point {previous} is beyond axis {axis} of size {size}");
+        }
+        else
+        {
+            if (size % c.TopCount != 0)
+                throw c.Error($"{c.TopCount} tops do not evenly divide axis {axis} of size {size}");
+            for (int i = 1; i < c.TopCount; i++)
+                points.Add(i * (size / c.TopCount));
+        }
+        var bounds = points.Prepend(0).Append(size).ToList();
+        var outputs = new List<Shape>();
+        for (int i = 0; i < c.TopCount; i++)
+            outputs.Add(c.Output(input.Dims.Select((d, j) => j == axis ? (long)(bounds[i + 1] - bounds[i]) : d)));
+        return new LayerShapes(outputs) { Attributes = new SliceAttributes(axis, points) };
+    }
+}

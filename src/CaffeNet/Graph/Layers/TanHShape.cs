@@ -1,0 +1,4 @@
+namespace CaffeNet.Graph;
+
+/// <summary>TanH: tanh(x).</summary>
+internal sealed class TanHShape : NeuronShape;

@@ -1,0 +1,51 @@
+namespace CaffeNet.Graph;
+
+/// <summary>A Caffe net lowered to nodes over single-assignment values.</summary>
+public sealed class NetGraph
+{
+    internal NetGraph(string name, IReadOnlyList<Value> inputs, IReadOnlyList<Value> outputs,
+        IReadOnlyList<Node> nodes, IReadOnlyList<Value> values, IReadOnlyDictionary<Value, string> inputTypes,
+        long peakActivationBytes)
+    {
+        Name = name;
+        Inputs = inputs;
+        Outputs = outputs;
+        Nodes = nodes;
+        Values = values;
+        InputTypes = inputTypes;
+        PeakActivationBytes = peakActivationBytes;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Values with no producer: Input and data layer tops (labels included), legacy input fields.</summary>
+    public IReadOnlyList<Value> Inputs { get; }
+
+    /// <summary>Latest versions nobody reads afterwards: Caffe's net outputs.</summary>
+    public IReadOnlyList<Value> Outputs { get; }
+
+    /// <summary>Nodes in execution order (the prototxt's order, which Caffe requires to be topological).</summary>
+    public IReadOnlyList<Node> Nodes { get; }
+
+    /// <summary>Every value, indexed by <see cref="Value.Id"/>.</summary>
+    public IReadOnlyList<Value> Values { get; }
+
+    /// <summary>For each input, the Caffe type of the layer that declared it ("Input", "Data", ...).</summary>
+    public IReadOnlyDictionary<Value, string> InputTypes { get; }
+
+    /// <summary>
+    /// Peak bytes of live activations when nodes run in order and each blob is freed after its last
+    /// read (net outputs kept); in-place versions share their blob's storage.
+    /// </summary>
+    public long PeakActivationBytes { get; }
+
+    /// <summary>Nodes whose type has no shape rule; they are kept so the graph reads whole.</summary>
+    public IEnumerable<Node> UnknownNodes => Nodes.Where(n => !n.IsKnown);
+
+    /// <summary>Sum of all node costs.</summary>
+    public NodeCost TotalCost => new(
+        Nodes.Sum(n => n.Cost.Params),
+        Nodes.Sum(n => n.Cost.Macs),
+        Nodes.Sum(n => n.Cost.ElementwiseOps),
+        Nodes.Sum(n => n.Cost.OutputBytes));
+}

@@ -1,0 +1,52 @@
+using CaffeNet.Proto;
+
+namespace CaffeNet.Graph;
+
+/// <summary>One Caffe layer in the graph, with its inputs and outputs resolved to values.</summary>
+public sealed class Node
+{
+    internal Node(int index, LayerParameter layer, IReadOnlyList<Value> inputs)
+    {
+        Index = index;
+        Layer = layer;
+        Inputs = inputs;
+    }
+
+    /// <summary>Position in <see cref="NetGraph.Nodes"/> (execution order).</summary>
+    public int Index { get; }
+
+    public string Name => Layer.Name;
+
+    /// <summary>The Caffe type string, e.g. "Convolution".</summary>
+    public string Type => Layer.Type;
+
+    /// <summary>The layer as written (after legacy upgrade), for parameters attributes do not cover.</summary>
+    public LayerParameter Layer { get; }
+
+    public IReadOnlyList<Value> Inputs { get; }
+
+    public IReadOnlyList<Value> Outputs { get; internal set; } = [];
+
+    /// <summary>Typed parameters for known layer kinds; null for opaque (unknown) types.</summary>
+    public LayerAttributes? Attributes { get; internal set; }
+
+    /// <summary>False for a layer type we have no rule for: kept so the graph reads whole, but not runnable.</summary>
+    public bool IsKnown { get; internal set; }
+
+    /// <summary>The shapes of the learnable blobs Caffe would create for this layer, in blob order.</summary>
+    public IReadOnlyList<Shape> ParamShapes { get; internal set; } = [];
+
+    /// <summary>The layer's blobs from the weights (or the prototxt); empty when none were given.</summary>
+    public IReadOnlyList<BlobProto> Blobs => Layer.Blobs;
+
+    /// <summary>True when the layer has learnable blobs but none were given, so Caffe would fill them.</summary>
+    public bool NeedsFiller => ParamShapes.Count > 0 && Layer.Blobs.Count == 0;
+
+    public NodeCost Cost { get; internal set; } = new(0, 0, 0, 0);
+
+    /// <summary>True when output <paramref name="top"/> rewrites input <paramref name="top"/> in place.</summary>
+    public bool IsInPlace(int top) =>
+        top < Layer.Bottom.Count && top < Layer.Top.Count && Layer.Bottom[top] == Layer.Top[top];
+
+    public override string ToString() => $"{Name} ({Type})";
+}

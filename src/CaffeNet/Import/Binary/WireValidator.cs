@@ -1,0 +1,322 @@
+using System.Text.Unicode;
+using Google.Protobuf.Reflection;
+
+namespace CaffeNet.Import.Binary;
+
+/// <summary>
+/// Walks protobuf wire format against the schema before Google.Protobuf parses it. Every tag,
+/// wire type, varint, length and nesting level is checked here, so a bad file is refused with the
+/// byte offset where it goes wrong (Google.Protobuf's exceptions carry no position), and no length
+/// read from the file is ever trusted beyond the bytes that remain around it. Data is skipped, not
+/// read: packed floats cost nothing here.
+/// </summary>
+/// <remarks>
+/// It also adds up the memory the parsed objects will take. A few bytes on the wire can become a
+/// large object (an empty layer is 3 bytes and an ~800-byte LayerParameter), so a file that would
+/// need far more memory than its own size is refused before parsing starts.
+/// </remarks>
+internal ref struct WireValidator
+{
+    /// <summary>Nesting limit. Caffe nets nest 5 deep; Google.Protobuf stops at 100, so this one
+    /// always trips first and with an offset.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Objects may take this much more than the file: 4 bytes per file byte, plus this.</summary>
+    const long BudgetSlack = 256L << 20;
+
+    readonly ReadOnlySpan<byte> data;
+    readonly string file;
+    readonly ImportOptions options;
+    readonly long budget;
+    readonly List<string> path = [];
+    readonly Dictionary<MessageDescriptor, long> messageCosts = [];
+    Dictionary<(MessageDescriptor Type, int Number), (int First, int Count)>? unknown;
+    long cost;
+
+    WireValidator(ReadOnlySpan<byte> data, string file, ImportOptions options)
+    {
+        this.data = data;
+        this.file = file;
+        this.options = options;
+        budget = 4L * data.Length + BudgetSlack;
+    }
+
+    /// <summary>Throws <see cref="CaffeFormatException"/> if <paramref name="data"/> is not a valid
+    /// <paramref name="type"/>.</summary>
+    public static void Validate(ReadOnlySpan<byte> data, MessageDescriptor type, string file, ImportOptions options)
+    {
+        var v = new WireValidator(data, file, options);
+        v.path.Add(type.FullName);
+        v.Charge(v.MessageCost(type), 0);
+        v.Message(0, data.Length, type, 1, 0);
+        v.ReportUnknownFields();
+    }
+
+    /// <summary>Checks fields from <paramref name="pos"/> up to <paramref name="end"/>; for a group
+    /// (<paramref name="group"/> &gt; 0) stops after its end tag and returns the position after it.</summary>
+    int Message(int pos, int end, MessageDescriptor? type, int depth, int group)
+    {
+        Dictionary<int, int>? counts = null;
+        while (pos < end)
+        {
+            int at = pos;
+            ulong tag = Varint(ref pos, end, at, "tag");
+            int wire = (int)(tag & 7);
+            if (tag > uint.MaxValue || tag >> 3 == 0)
+                throw Error(at, $"invalid tag {tag} (field number {tag >> 3}); this is not a protobuf {Root} here");
+            int number = (int)(tag >> 3);
+            if (wire == WireEndGroup)
+            {
+                if (number == group)
+                    return pos;
+                throw Error(at, group == 0
+                    ? $"end-group tag for field {number} with no group open"
+                    : $"end-group tag for field {number} inside group {group}");
+            }
+
+            var field = type?.FindFieldByNumber(number);
+            if (field is null && type != null)
+                NoteUnknown(type, number, at);
+            else if (field != null && !Fits(field, wire))
+            {
+                if (!options.Lenient)
+                    throw Error(at, $"{Here(field.Name)} is {TypeName(field)}, but the file has wire type {wire} ({WireName(wire)})");
+                options.Warning?.Invoke($"{file}: byte {at}: {Here(field.Name)} has wire type {wire}, " +
+                    $"not that of {TypeName(field)}; kept as an unknown field");
+                field = null;
+            }
+
+            // caffe.proto has no groups; one in another schema is walked like an unknown group.
+            if (field is null || field.FieldType is FieldType.Group)
+                pos = Unknown(at, pos, end, wire, number, depth);
+            else if (field.FieldType is FieldType.Message)
+            {
+                string step = field.Name;
+                if (field.IsRepeated)
+                {
+                    counts ??= [];
+                    int index = counts.GetValueOrDefault(number);
+                    counts[number] = index + 1;
+                    step = $"{field.Name}[{index}]";
+                }
+                int len = Length(ref pos, end, at, field.Name);
+                Nest(at, depth);
+                path.Add(step);
+                Charge(MessageCost(field.MessageType), at);
+                Message(pos, pos + len, field.MessageType, depth + 1, 0);
+                path.RemoveAt(path.Count - 1);
+                pos += len;
+            }
+            else if (wire == WireLength)
+                pos = LengthDelimited(at, pos, end, field);
+            else
+            {
+                Scalar(ref pos, end, at, wire, field.Name);
+                if (field.IsRepeated)
+                    Charge(ElementCost, at);
+            }
+        }
+        if (group != 0)
+            throw Error(end, $"group {group} has no end-group tag before {EndName(end)}");
+        return pos;
+    }
+
+    /// <summary>A string, bytes or packed field: its length, then what it holds.</summary>
+    int LengthDelimited(int at, int pos, int end, FieldDescriptor field)
+    {
+        int len = Length(ref pos, end, at, field.Name);
+        var body = data.Slice(pos, len);
+        switch (field.FieldType)
+        {
+            case FieldType.String:
+                if (!Utf8.IsValid(body))
+                    throw Error(at, $"{Here(field.Name)} is a string but is not valid UTF-8");
+                Charge(ObjectCost + 2L * len, at);
+                break;
+            case FieldType.Bytes:
+                Charge(ObjectCost + len, at);
+                break;
+            default:
+                int size = FixedSize(field.FieldType);
+                if (size > 0)
+                {
+                    if (len % size != 0)
+                        throw Error(at, $"{Here(field.Name)} is packed {TypeName(field)} values of {size} bytes each, " +
+                            $"but its length {len} is not a multiple of {size}");
+                    Charge(len, at);
+                }
+                else
+                {
+                    for (int p = pos; p < pos + len;)
+                    {
+                        Varint(ref p, pos + len, p, field.Name);
+                        Charge(ElementCost, at);
+                    }
+                }
+                break;
+        }
+        return pos + len;
+    }
+
+    /// <summary>Forks add fields BVLC's schema lacks; each kind is reported once, with how often it occurs.</summary>
+    void NoteUnknown(MessageDescriptor type, int number, int at)
+    {
+        if (options.Warning is null)
+            return;
+        unknown ??= [];
+        var key = (type, number);
+        unknown[key] = unknown.TryGetValue(key, out var seen) ? (seen.First, seen.Count + 1) : (at, 1);
+    }
+
+    readonly void ReportUnknownFields()
+    {
+        if (unknown is null)
+            return;
+        foreach (var ((type, number), (first, count)) in unknown)
+            options.Warning!($"{file}: byte {first}: {type.FullName} has no field {number} " +
+                $"({(count == 1 ? "once" : $"{count} times")} in the file); binary output keeps it, prototxt output leaves it out");
+    }
+
+    /// <summary>A field the schema does not know: kept by Google.Protobuf as raw bytes.</summary>
+    int Unknown(int at, int pos, int end, int wire, int number, int depth)
+    {
+        Charge(ObjectCost, at);
+        switch (wire)
+        {
+            case WireStartGroup:
+                Nest(at, depth);
+                path.Add(GroupPrefix + number);
+                pos = Message(pos, end, null, depth + 1, number);
+                path.RemoveAt(path.Count - 1);
+                return pos;
+            case WireLength:
+                int len = Length(ref pos, end, at, $"field {number}");
+                Charge(len, at);
+                return pos + len;
+            default:
+                Scalar(ref pos, end, at, wire, $"field {number}");
+                return pos;
+        }
+    }
+
+    void Scalar(ref int pos, int end, int at, int wire, string name)
+    {
+        switch (wire)
+        {
+            case WireVarint:
+                Varint(ref pos, end, at, name);
+                break;
+            case WireFixed64:
+            case WireFixed32:
+                int size = wire == WireFixed64 ? 8 : 4;
+                if (end - pos < size)
+                    throw Error(at, $"{Here(name)} needs {size} bytes but only {end - pos} remain before {EndName(end)}");
+                pos += size;
+                break;
+            default:
+                throw Error(at, $"{Here(name)} has invalid wire type {wire}; this is not a protobuf {Root} here");
+        }
+    }
+
+    /// <summary>Reads a length and checks it against the bytes left in the enclosing message.</summary>
+    int Length(ref int pos, int end, int at, string name)
+    {
+        ulong len = Varint(ref pos, end, at, name);
+        if (len > (ulong)(end - pos))
+            throw Error(at, $"{Here(name)} claims {len} bytes but only {end - pos} remain before {EndName(end)}");
+        return (int)len;
+    }
+
+    ulong Varint(ref int pos, int end, int at, string name)
+    {
+        ulong value = 0;
+        for (int shift = 0; shift < 70; shift += 7)
+        {
+            if (pos >= end)
+                throw Error(at, $"{Here(name)}: varint cut off by {EndName(end)}");
+            byte b = data[pos++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+                return value;
+        }
+        throw Error(at, $"{Here(name)}: varint longer than 10 bytes");
+    }
+
+    void Nest(int at, int depth)
+    {
+        if (depth >= MaxDepth)
+            throw Error(at, $"messages nested more than {MaxDepth} deep at {string.Join('.', path)}");
+    }
+
+    void Charge(long bytes, int at)
+    {
+        cost += bytes;
+        if (cost > budget)
+            throw Error(at, $"parsing would take more than {budget >> 20} MiB of objects for a " +
+                $"{data.Length}-byte {Root} (too many tiny fields); refusing it");
+    }
+
+    /// <summary>Estimated size of one parsed message: its object, a slot per field, a list per repeated field.</summary>
+    long MessageCost(MessageDescriptor type)
+    {
+        if (!messageCosts.TryGetValue(type, out long c))
+        {
+            var fields = type.Fields.InDeclarationOrder();
+            messageCosts[type] = c = ObjectCost + 8L * fields.Count + ObjectCost * fields.Count(f => f.IsRepeated);
+        }
+        return c;
+    }
+
+    static bool Fits(FieldDescriptor field, int wire) =>
+        wire == WireTypeOf(field.FieldType) ||
+        (wire == WireLength && field.IsRepeated && WireTypeOf(field.FieldType) is WireVarint or WireFixed32 or WireFixed64);
+
+    static int WireTypeOf(FieldType type) => type switch
+    {
+        FieldType.Double or FieldType.Fixed64 or FieldType.SFixed64 => WireFixed64,
+        FieldType.Float or FieldType.Fixed32 or FieldType.SFixed32 => WireFixed32,
+        FieldType.String or FieldType.Bytes or FieldType.Message => WireLength,
+        FieldType.Group => WireStartGroup,
+        _ => WireVarint,
+    };
+
+    static int FixedSize(FieldType type) => WireTypeOf(type) switch
+    {
+        WireFixed64 => 8,
+        WireFixed32 => 4,
+        _ => 0,
+    };
+
+    static string TypeName(FieldDescriptor f) =>
+        (f.IsRepeated ? "repeated " : "") +
+        (f.FieldType is FieldType.Message ? $"message {f.MessageType.FullName}" : f.FieldType.ToString().ToLowerInvariant());
+
+    static string WireName(int wire) => wire switch
+    {
+        WireVarint => "varint",
+        WireFixed64 => "64-bit",
+        WireLength => "length-delimited",
+        WireStartGroup => "start group",
+        WireFixed32 => "32-bit",
+        _ => "invalid",
+    };
+
+    string Root => path[0];
+
+    string Here(string field) => $"{string.Join('.', path)}.{field}";
+
+    /// <summary>Names the message that ends at <paramref name="end"/>: groups end with the message around them.</summary>
+    string EndName(int end)
+    {
+        int n = path.Count;
+        while (path[n - 1].StartsWith(GroupPrefix, StringComparison.Ordinal))
+            n--;
+        return n == 1 ? $"the end of the file (byte {end})" : $"the end of {string.Join('.', path.Take(n))} (byte {end})";
+    }
+
+    CaffeFormatException Error(int at, string message) => CaffeFormatException.AtByte(file, at, message);
+
+    const int WireVarint = 0, WireFixed64 = 1, WireLength = 2, WireStartGroup = 3, WireEndGroup = 4, WireFixed32 = 5;
+    const long ObjectCost = 32, ElementCost = 16;
+    const string GroupPrefix = "group ";
+}

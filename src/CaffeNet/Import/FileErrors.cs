@@ -1,0 +1,13 @@
+namespace CaffeNet.Import;
+
+/// <summary>One wording for file-system failures, so every reader names the path the same way.</summary>
+internal static class FileErrors
+{
+    public static string CannotRead(string path, Exception e) => e switch
+    {
+        FileNotFoundException => $"{path}: file not found",
+        DirectoryNotFoundException => $"{path}: file not found (its folder does not exist)",
+        UnauthorizedAccessException when Directory.Exists(path) => $"{path}: is a folder, not a file",
+        _ => $"{path}: cannot read: {e.Message}",
+    };
+}

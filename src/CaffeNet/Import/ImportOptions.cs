@@ -1,0 +1,10 @@
+namespace CaffeNet.Import;
+
+/// <summary>How forgiving readers are.</summary>
+/// <param name="Lenient">Skip what BVLC's schema does not know (fields forks added, or a field
+/// whose wire type differs from ours) instead of refusing the file; each one is reported.</param>
+/// <param name="Warning">Receives one line per thing skipped or changed.</param>
+public sealed record ImportOptions(bool Lenient = false, Action<string>? Warning = null)
+{
+    public static ImportOptions Strict { get; } = new();
+}

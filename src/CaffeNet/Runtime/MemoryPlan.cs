@@ -1,0 +1,84 @@
+using CaffeNet.Graph;
+
+namespace CaffeNet.Runtime;
+
+/// <summary>
+/// Where every value of a graph lives in one arena of floats. A blob's storage is live from its
+/// first write (the start, for net inputs) to its last read (the end, for net outputs); in-place
+/// versions of a blob share its storage. Blobs whose lifetimes overlap never share floats; the
+/// others are packed greedily, largest first, into the lowest free offset.
+/// </summary>
+public sealed class MemoryPlan
+{
+    readonly Dictionary<string, int> _offsets;
+
+    MemoryPlan(Dictionary<string, int> offsets, long arenaFloats, long peakLiveFloats)
+    {
+        _offsets = offsets;
+        ArenaFloats = arenaFloats;
+        PeakLiveFloats = peakLiveFloats;
+    }
+
+    /// <summary>Floats the arena needs: the planned peak.</summary>
+    public long ArenaFloats { get; }
+
+    public long ArenaBytes => ArenaFloats * sizeof(float);
+
+    /// <summary>The most floats live at any one step: the least any plan could use.</summary>
+    public long PeakLiveFloats { get; }
+
+    public long PeakLiveBytes => PeakLiveFloats * sizeof(float);
+
+    /// <summary>The arena offset of a value's storage (shared by all versions of its blob).</summary>
+    public int OffsetOf(Value value) => _offsets[value.Name];
+
+    public static MemoryPlan For(NetGraph graph)
+    {
+        var blobs = Lifetimes(graph);
+        var placed = new List<(Blob Blob, long Offset)>();
+        foreach (var blob in blobs.OrderByDescending(b => b.Floats).ThenBy(b => b.First).ThenBy(b => b.Name, StringComparer.Ordinal))
+        {
+            long offset = 0;
+            foreach (var (other, at) in placed.Where(p => p.Blob.Overlaps(blob)).OrderBy(p => p.Offset))
+            {
+                if (at >= offset + blob.Floats)
+                    break;
+                offset = Math.Max(offset, at + other.Floats);
+            }
+            placed.Add((blob, offset));
+        }
+        long arena = placed.Count == 0 ? 0 : placed.Max(p => p.Offset + p.Blob.Floats);
+        if (arena > Array.MaxLength)
+            throw new CaffeNetException(
+                $"net '{graph.Name}': its activations need {arena * sizeof(float) / (1L << 20)} MB at once, more than one buffer can hold");
+        long peak = 0;
+        for (int step = -1; step <= graph.Nodes.Count; step++)
+            peak = Math.Max(peak, blobs.Where(b => b.First <= step && step <= b.Last).Sum(b => b.Floats));
+        return new MemoryPlan(placed.ToDictionary(p => p.Blob.Name, p => (int)p.Offset, StringComparer.Ordinal), arena, peak);
+    }
+
+    /// <summary>One storage per blob name, live over steps [First, Last] (−1 is before the first node).</summary>
+    sealed record Blob(string Name, long Floats, int First, int Last)
+    {
+        public bool Overlaps(Blob other) => First <= other.Last && other.First <= Last;
+    }
+
+    static List<Blob> Lifetimes(NetGraph graph)
+    {
+        var outputs = graph.Outputs.ToHashSet();
+        var spans = new Dictionary<string, Blob>(StringComparer.Ordinal);
+        foreach (var v in graph.Values)
+        {
+            if (!v.Shape.IsKnown)
+                continue;
+            int first = v.Producer?.Index ?? -1;
+            int last = outputs.Contains(v) ? graph.Nodes.Count
+                : v.Consumers.Count > 0 ? v.Consumers[^1].Index
+                : first;
+            spans[v.Name] = spans.TryGetValue(v.Name, out var b)
+                ? b with { Floats = Math.Max(b.Floats, v.Shape.Count), First = Math.Min(b.First, first), Last = Math.Max(b.Last, last) }
+                : new Blob(v.Name, v.Shape.Count, first, last);
+        }
+        return [.. spans.Values];
+    }
+}

@@ -1,0 +1,70 @@
+using CaffeNet.Graph;
+
+namespace CaffeNet.Runtime;
+
+/// <summary>Values for a graph's inputs: seeded random ones, and the checks for given ones.</summary>
+public static class NetInputs
+{
+    /// <summary>
+    /// One tensor per graph input from a stream per input name: uniform in [−1, 1), except inputs
+    /// read as labels (the second bottom of SoftmaxWithLoss or Accuracy), which get whole class
+    /// numbers in [0, classes) so the loss layers accept them.
+    /// </summary>
+    public static Dictionary<string, Tensor> Random(NetGraph graph, ulong seed)
+    {
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var input in graph.Inputs)
+        {
+            var tensor = new Tensor(new TensorShape([.. input.Shape.Dims]));
+            var random = SeededRandom.ForStream(seed, "input/" + input.Name);
+            var span = tensor.Span;
+            int? classes = LabelClasses(input);
+            for (int i = 0; i < span.Length; i++)
+                span[i] = classes is int c ? Math.Min((int)(random.NextDouble() * c), c - 1) : random.Uniform(-1, 1);
+            result[input.Name] = tensor;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// New shapes for graph inputs given with another first dimension (batch size), for rebuilding
+    /// the graph with <see cref="GraphOptions.InputShapes"/>; any other difference is an error.
+    /// </summary>
+    public static Dictionary<string, Shape> BatchOverrides(NetGraph graph, IReadOnlyDictionary<string, Tensor> given)
+    {
+        var overrides = new Dictionary<string, Shape>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in given)
+        {
+            var input = graph.Inputs.FirstOrDefault(v => v.Name == name)
+                ?? throw new CaffeNetException(
+                    $"net '{graph.Name}' has no input '{name}' (its inputs: {string.Join(", ", graph.Inputs.Select(v => v.Name))})");
+            int[] want = [.. input.Shape.Dims];
+            var have = tensor.Shape.Dims;
+            if (have.SequenceEqual(want))
+                continue;
+            if (have.Length != want.Length || have.Length == 0 || !have[1..].SequenceEqual(want.AsSpan(1)))
+                throw new CaffeNetException(
+                    $"input '{name}' has shape {tensor.Shape}, the net expects {input.Shape} (only the first dimension may differ)");
+            overrides[name] = new Shape(have.ToArray());
+        }
+        return overrides;
+    }
+
+    /// <summary>The class count when the input is the label bottom of a loss or accuracy layer.</summary>
+    static int? LabelClasses(Value input)
+    {
+        foreach (var node in input.Consumers)
+        {
+            if (node.Type is not ("SoftmaxWithLoss" or "Accuracy") || node.Inputs.Count < 2 || node.Inputs[1] != input)
+                continue;
+            int axis = node.Attributes switch
+            {
+                AxisAttributes a => a.Axis,
+                AccuracyAttributes a => a.Axis,
+                _ => 1,
+            };
+            return node.Inputs[0].Shape[axis];
+        }
+        return null;
+    }
+}

@@ -1,0 +1,125 @@
+using CaffeNet.Graph;
+using CaffeNet.Proto;
+using CaffeNet.Runtime.Fillers;
+
+namespace CaffeNet.Runtime;
+
+/// <summary>
+/// The learnable blobs of every node: the ones the model gives (caffemodel or prototxt), and for
+/// layers given none, blobs made by the prototxt's fillers as Caffe makes them when it builds a
+/// net. Filler draws come from a stream per blob named "layer/index", derived from the seed, so a
+/// layer's weights do not depend on the layers before it.
+/// </summary>
+public sealed class NetWeights
+{
+    readonly Dictionary<Node, Tensor[]> _blobs;
+
+    NetWeights(Dictionary<Node, Tensor[]> blobs, IReadOnlyList<Node> filled)
+    {
+        _blobs = blobs;
+        Filled = filled;
+    }
+
+    /// <summary>The nodes whose blobs came from fillers.</summary>
+    public IReadOnlyList<Node> Filled { get; }
+
+    /// <summary>The node's blobs in Caffe's order (empty for a layer without any).</summary>
+    public IReadOnlyList<Tensor> For(Node node) => _blobs.TryGetValue(node, out var b) ? b : [];
+
+    public static NetWeights Resolve(NetGraph graph, ulong seed)
+    {
+        var blobs = new Dictionary<Node, Tensor[]>();
+        var filled = new List<Node>();
+        foreach (var node in graph.Nodes.Where(n => n.ParamShapes.Count > 0))
+        {
+            var shapes = node.ParamShapes.Select(s => new TensorShape([.. s.Dims])).ToArray();
+            if (node.NeedsFiller)
+            {
+                blobs[node] = Fill(node, shapes, seed);
+                filled.Add(node);
+            }
+            else
+                blobs[node] = shapes.Select((s, i) => FromProto(node, i, s)).ToArray();
+        }
+        return new NetWeights(blobs, filled);
+    }
+
+    /// <summary>
+    /// The net as Caffe saves a trained model: every layer's definition with its blobs (shapes in
+    /// the V2 `shape` field, floats in `data`), so Caffe and OpenCV can load it as a caffemodel.
+    /// </summary>
+    public NetParameter ToNetParameter(NetGraph graph)
+    {
+        var net = new NetParameter { Name = graph.Name };
+        foreach (var node in graph.Nodes)
+        {
+            var layer = node.Layer.Clone();
+            layer.Blobs.Clear();
+            foreach (var tensor in For(node))
+            {
+                var blob = new BlobProto { Shape = new BlobShape() };
+                blob.Shape.Dim.AddRange(tensor.Shape.Dims.ToArray().Select(d => (long)d));
+                blob.Data.AddRange(tensor.ToArray());
+                layer.Blobs.Add(blob);
+            }
+            net.Layer.Add(layer);
+        }
+        return net;
+    }
+
+    static Tensor FromProto(Node node, int index, TensorShape shape)
+    {
+        var blob = node.Blobs[index];
+        int count = blob.Data.Count > 0 ? blob.Data.Count : blob.DoubleData.Count;
+        if (count != shape.Count)
+            throw new CaffeNetException(
+                $"layer '{node.Name}' (type {node.Type}): weight blob {index} holds {count} values, its shape {shape} needs {shape.Count}");
+        var tensor = new Tensor(shape);
+        var span = tensor.Span;
+        for (int i = 0; i < count; i++)
+            span[i] = blob.Data.Count > 0 ? blob.Data[i] : (float)blob.DoubleData[i];
+        return tensor;
+    }
+
+    static Tensor[] Fill(Node node, TensorShape[] shapes, ulong seed)
+    {
+        var result = new Tensor[shapes.Length];
+        for (int i = 0; i < shapes.Length; i++)
+        {
+            result[i] = new Tensor(shapes[i]);
+            var random = SeededRandom.ForStream(seed, $"{node.Name}/{i}");
+            try
+            {
+                Filler.Fill(FillerFor(node, i), shapes[i], result[i].Span, random);
+            }
+            catch (CaffeNetException e)
+            {
+                throw new CaffeNetException($"layer '{node.Name}' (type {node.Type}): blob {i}: {e.Message}", e);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The filler Caffe's layer uses for blob <paramref name="index"/>. Unset fillers take
+    /// FillerParameter's default (constant 0), except Scale's factor (constant 1) and PReLU's
+    /// slope (constant 0.25), as those layers' setup code says. BatchNorm's statistics start at 0.
+    /// </summary>
+    static FillerParameter FillerFor(Node node, int index)
+    {
+        var layer = node.Layer;
+        FillerParameter? given = node.Type switch
+        {
+            "Convolution" or "Deconvolution" or "ConvolutionDepthwise" or "DepthwiseConvolution" =>
+                index == 0 ? layer.ConvolutionParam?.WeightFiller : layer.ConvolutionParam?.BiasFiller,
+            "InnerProduct" => index == 0 ? layer.InnerProductParam?.WeightFiller : layer.InnerProductParam?.BiasFiller,
+            "Scale" when index == 0 && node.Inputs.Count == 1 =>
+                layer.ScaleParam?.Filler ?? new FillerParameter { Type = "constant", Value = 1 },
+            "Scale" => layer.ScaleParam?.BiasFiller,
+            "Bias" => layer.BiasParam?.Filler,
+            "PReLU" => layer.PreluParam?.Filler ?? new FillerParameter { Type = "constant", Value = 0.25f },
+            _ => null,
+        };
+        return given ?? new FillerParameter();
+    }
+}

@@ -1,0 +1,96 @@
+using CaffeNet.Graph;
+using CaffeNet.Proto;
+
+namespace CaffeNet.Tests.Graph;
+
+/// <summary>
+/// Every net in ../shared/corpus lowers in TEST phase, or fails naming a layer type CaffeNet does
+/// not support. Skipped only when the corpus is absent.
+/// </summary>
+public class CorpusDumpTests
+{
+    /// <summary>
+    /// Nets whose data layers read their shape from a database: the shape of that dataset
+    /// (ImageNet crops, MNIST, CIFAR-10), as a user gives it with --input.
+    /// </summary>
+    static readonly Dictionary<string, GraphOptions> Options = new()
+    {
+        ["alexnet-bvlc/train_val.prototxt"] = Inputs(("data", [50, 3, 227, 227])),
+        ["lenet-bvlc/lenet_train_test.prototxt"] = Inputs(("data", [100, 1, 28, 28])),
+        ["cifar10full-bvlc/cifar10_full_train_test.prototxt"] = Inputs(("data", [100, 3, 32, 32])),
+        // Its TEST-phase data layers need a stage, which the solver's test_state gives.
+        ["mnistautoencoder-bvlc/mnist_autoencoder.prototxt"] =
+            Inputs(("data", [100, 1, 28, 28])) with { Stages = ["test-on-test"] },
+        // A training-only net: it has no TEST-phase data layer at all.
+        ["mobilenetssd-chuanqi305/train.prototxt"] = new() { Phase = Phase.Train },
+    };
+
+    /// <summary>Nets with a layer type CaffeNet does not support, and the type the error names.</summary>
+    static readonly Dictionary<string, string> Unsupported = new()
+    {
+        ["bayesiansegnet-kendall-basic/bayesian_segnet_basic_inference.prototxt"] = "DenseImageData",
+        ["bayesiansegnet-kendall-basic/bayesian_segnet_basic_train.prototxt"] = "DenseImageData",
+        ["faceres10ssd-opencv-deploy/deploy.prototxt"] = "Normalize",
+        ["fcn8s-shelhamer-voc/train.prototxt"] = "Python",
+        ["fcn8s-shelhamer-voc/val.prototxt"] = "Python",
+        ["mobilenetssd-chuanqi305/deploy.prototxt"] = "PriorBox",
+        ["mobilenetssd-chuanqi305/train.prototxt"] = "AnnotatedData",
+        ["mobilenetv2ssdlite-chuanqi305-voc-deploy/deploy.prototxt"] = "PriorBox",
+        ["seresnet50-hujiefrank/SE-ResNet-50.prototxt"] = "Axpy",
+        ["shufflenet-farmingyard-v1-1x-g3/shufflenet_1x_g3_deploy.prototxt"] = "ShuffleChannel",
+        ["yolov3-eric612-darknet/yolov3.prototxt"] = "Upsample",
+    };
+
+    /// <summary>
+    /// A deploy file that keeps its training loss layer but not the label it reads; Caffe refuses
+    /// it too ("Unknown bottom blob").
+    /// </summary>
+    const string Broken = "mobilenetv2-farmingyard-deploy/mobilenet_v2_deploy.prototxt";
+
+    static GraphOptions Inputs(params (string Name, int[] Dims)[] inputs) =>
+        new() { InputShapes = inputs.ToDictionary(i => i.Name, i => new Shape(i.Dims)) };
+
+    [Fact]
+    public void EveryCorpusNetLowersOrNamesTheUnsupportedType()
+    {
+        if (!Directory.Exists(TestPaths.Corpus)) return;
+        var nets = File.ReadLines(TestPaths.InCorpus("MANIFEST.tsv")).Skip(1)
+            .Select(line => line.Split('\t'))
+            .Where(f => f[2].EndsWith(".prototxt", StringComparison.Ordinal) && f[5].StartsWith('V'))
+            .Select(f => $"{f[0]}/{f[2]}")
+            .ToList();
+        Assert.True(nets.Count >= 40, $"only {nets.Count} nets in the manifest");
+
+        var problems = new List<string>();
+        foreach (var net in nets)
+        {
+            var options = Options.GetValueOrDefault(net) ?? new GraphOptions();
+            string? error = null;
+            try
+            {
+                var graph = GraphBuilder.Build(Models.Load(TestPaths.InCorpus(net)), options);
+                if (graph.Nodes.Count == 0 || graph.TotalCost.Params == 0)
+                    problems.Add($"{net}: lowered to an empty graph");
+            }
+            catch (CaffeNetException e)
+            {
+                error = e.Message;
+            }
+            if (Unsupported.TryGetValue(net, out var type))
+            {
+                if (error is null || !error.Contains($"type {type}", StringComparison.Ordinal))
+                    problems.Add($"{net}: expected an error naming type {type}, got: {error ?? "success"}");
+            }
+            else if (net == Broken)
+            {
+                if (error != "layer 'loss' (type SoftmaxWithLoss): bottom 'label' is not produced by any layer before it (nor is it a net input)")
+                    problems.Add($"{net}: expected the undefined 'label' error, got: {error ?? "success"}");
+            }
+            else if (error is not null)
+            {
+                problems.Add($"{net}: {error}");
+            }
+        }
+        Assert.Empty(problems);
+    }
+}

@@ -1,0 +1,78 @@
+using CaffeNet.Import;
+using CaffeNet.Import.Text;
+using CaffeNet.Proto;
+
+namespace CaffeNet.Tests.Import.Text;
+
+/// <summary>Lenient mode skips fields the schema lacks (forks' additions) and warns about each.</summary>
+public class TextLenientTests
+{
+    static (NetParameter Net, List<string> Warnings) Lenient(string text)
+    {
+        var warnings = new List<string>();
+        var net = TextFormat.Parse<NetParameter>(text, "fork.prototxt",
+            new TextParseOptions { Lenient = true, Warning = warnings.Add });
+        return (net, warnings);
+    }
+
+    [Fact]
+    public void SkipsAnUnknownBlockWithEverythingInside()
+    {
+        var (net, warnings) = Lenient(
+            "layer {\n  name: \"r6\"\n  relu6_param { threshold: 6 inner { a: [1, 2] b: 'x' } }\n  type: \"ReLU6\"\n}\nlayer { name: \"next\" }");
+        Assert.Equal(["r6", "next"], net.Layer.Select(l => l.Name));
+        Assert.Equal("ReLU6", net.Layer[0].Type);
+        Assert.Equal(["fork.prototxt:3:3: skipped unknown field \"relu6_param\" of caffe.LayerParameter (in layer[0] \"r6\")"], warnings);
+    }
+
+    [Fact]
+    public void SkipsUnknownScalarsOfEveryShape()
+    {
+        var (net, warnings) = Lenient(
+            "a: 1.5 b: -inf c: \"x\" 'y' d: [1, -2, {e: 1}, <f: 2>] g: SOME_ENUM h: -7; i: [] j: { k: 1 } 42: 3, name: \"n\"");
+        Assert.Equal("n", net.Name);
+        Assert.Equal(9, warnings.Count);
+        Assert.Equal("fork.prototxt:1:1: skipped unknown field \"a\" of caffe.NetParameter", warnings[0]);
+        Assert.Equal("fork.prototxt:1:92: skipped unknown field \"42\" of caffe.NetParameter", warnings[8]);
+    }
+
+    [Fact]
+    public void SkippedFieldsInNestedMessagesNameThePath()
+    {
+        var (net, warnings) = Lenient("layer { name: \"pool1\" pooling_param { pool: MAX torch_pooling: false } }");
+        Assert.Equal(PoolingParameter.Types.PoolMethod.Max, net.Layer[0].PoolingParam.Pool);
+        Assert.Equal(["fork.prototxt:1:49: skipped unknown field \"torch_pooling\" of caffe.PoolingParameter (in layer[0] \"pool1\" > pooling_param)"], warnings);
+    }
+
+    [Fact]
+    public void WorksWithoutAWarningCallback()
+    {
+        var net = TextFormat.Parse<NetParameter>("relu6_param { } name: \"n\"", "f.prototxt", new TextParseOptions { Lenient = true });
+        Assert.Equal("n", net.Name);
+    }
+
+    [Fact]
+    public void DefaultModeRefusesWhatLenientSkips()
+    {
+        var e = Assert.Throws<CaffeFormatException>(() => TextFormat.Parse<NetParameter>("relu6_param { }", "f.prototxt"));
+        Assert.StartsWith("f.prototxt:1:1: caffe.NetParameter has no field \"relu6_param\"", e.Message);
+    }
+
+    [Theory]
+    [InlineData("name: \"a\" name: \"b\"", "1:11", "is not repeated but is set more than once")]
+    [InlineData("layer { pooling_param { pool: MAXX } }", "1:31", "has no value 'MAXX'")]
+    [InlineData("x: -foo", "1:5", "expected a value, got 'foo'")] // only inf and nan may follow a minus
+    [InlineData("x: }", "1:4", "expected a value, got '}'")]
+    [InlineData("x { y: 1 >", "1:10", "expected '}' to close the '{' opened at 1:3, got '>'")]
+    [InlineData("x { y: 1", "1:9", "end of file inside the '{' opened at 1:3")]
+    [InlineData("x { 'y': 1 }", "1:5", "expected a field name, got 'y'")]
+    [InlineData("x 1", "1:3", "expected ':' or '{' after a field name, got '1'")]
+    [InlineData("x: [1 2]", "1:7", "expected ',' or ']' in a list, got '2'")]
+    public void LenientModeStillRefusesBrokenText(string text, string at, string expected)
+    {
+        var e = Assert.Throws<CaffeFormatException>(() =>
+            TextFormat.Parse<NetParameter>(text, "f.prototxt", new TextParseOptions { Lenient = true }));
+        Assert.StartsWith($"f.prototxt:{at}: ", e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+"""Compare every layer output of `caffenet run --dump-all DIR` with OpenCV DNN (an independent engine).
+
+Usage:
+  crosscheck-opencv.py --model NET.prototxt --weights W.caffemodel --input NAME=FILE.npy [...]
+                       --ours DIR [--tol 1e-4]
+
+OpenCV runs the same prototxt and weights with layer fusion off. Data layers (MemoryData, Data,
+...) are replaced by an Input layer of the same tops and shape, and loss layers are removed, since
+OpenCV builds neither; layers after a removed loss are not compared. A layer passes when
+max|ours - theirs| <= tol * max(1, max|theirs|). Exit status 1 when any layer fails.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+
+import cv2
+import numpy as np
+
+DATA_LAYERS = {"MemoryData", "Data", "ImageData", "HDF5Data", "DummyData", "WindowData"}
+SKIPPED_LAYERS = {"SoftmaxWithLoss", "Accuracy", "EuclideanLoss", "SigmoidCrossEntropyLoss", "Silence"}
+
+
+def split_layers(text):
+    """Split prototxt text into (prefix, [layer blocks]) at top-level `layer {` blocks."""
+    blocks, prefix, i = [], None, 0
+    for m in re.finditer(r"(?m)^\s*layers?\s*\{", text):
+        if m.start() < i:
+            continue
+        if prefix is None:
+            prefix = text[: m.start()]
+        depth, j = 0, m.end() - 1
+        while True:
+            c = text[j]
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            elif c == "#":
+                j = text.index("\n", j) - 1
+            j += 1
+        blocks.append(text[m.start(): j + 1])
+        i = j + 1
+    return (prefix if prefix is not None else text), blocks
+
+
+def field(block, name):
+    m = re.search(r'\b%s\s*:\s*"?([^"\s]+)"?' % name, block)
+    return m.group(1) if m else None
+
+
+def opencv_ready(model, inputs):
+    """Write a copy of the prototxt OpenCV can build; return its path and the layers removed."""
+    text = open(model).read()
+    prefix, blocks = split_layers(text)
+    kept, removed = [], []
+    for b in blocks:
+        ltype = field(b, "type")
+        if field(b, "phase") == "TRAIN":
+            continue
+        if ltype in DATA_LAYERS:
+            tops = re.findall(r'\btop\s*:\s*"([^"]+)"', b)
+            shapes = ""
+            for t in tops:
+                if t not in inputs:
+                    continue
+                dims = " ".join("dim: %d" % d for d in inputs[t].shape)
+                shapes += "    shape { %s }\n" % dims
+            tops = [t for t in tops if t in inputs]
+            kept.append('layer {\n  name: "%s"\n  type: "Input"\n%s  input_param {\n%s  }\n}\n' % (
+                field(b, "name"), "".join('  top: "%s"\n' % t for t in tops), shapes))
+            continue
+        if ltype in SKIPPED_LAYERS:
+            removed.append(field(b, "name"))
+            continue
+        kept.append(b)
+    fd, path = tempfile.mkstemp(suffix=".prototxt")
+    with os.fdopen(fd, "w") as f:
+        f.write(prefix + "\n".join(kept))
+    return path, removed
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--weights", required=True)
+    ap.add_argument("--input", action="append", default=[])
+    ap.add_argument("--ours", required=True)
+    ap.add_argument("--tol", type=float, default=1e-4)
+    args = ap.parse_args()
+
+    inputs = {}
+    for spec in args.input:
+        name, path = spec.split("=", 1)
+        inputs[name] = np.load(path).astype(np.float32)
+
+    proto, removed = opencv_ready(args.model, inputs)
+    try:
+        net = cv2.dnn.readNetFromCaffe(proto, args.weights)
+    finally:
+        os.unlink(proto)
+    net.enableFusion(False)
+    net.setPreferableBackend(cv2.dnn.DNN_BACKEND_OPENCV)
+    for name, value in inputs.items():
+        net.setInput(value, name)
+
+    index = json.load(open(os.path.join(args.ours, "index.json")))["layers"]
+    names = set(net.getLayerNames())
+    compared = [e for e in index if e["layer"] in names]
+    theirs = net.forward([e["layer"] for e in compared])
+
+    failures, worst = 0, 0.0
+    for entry, ref in zip(compared, theirs):
+        ours = np.load(os.path.join(args.ours, entry["file"]))
+        if ours.size != ref.size:
+            print("FAIL %-40s shape ours %s theirs %s" % (entry["layer"], ours.shape, ref.shape))
+            failures += 1
+            continue
+        ref = ref.reshape(ours.shape)
+        err = float(np.max(np.abs(ours - ref))) if ours.size else 0.0
+        bound = args.tol * max(1.0, float(np.max(np.abs(ref))) if ref.size else 0.0)
+        rel = err / bound * args.tol
+        worst = max(worst, rel)
+        ok = err <= bound
+        failures += 0 if ok else 1
+        print("%s %-40s %-12s max|diff| %.3g  bound %.3g" % ("ok  " if ok else "FAIL", entry["layer"],
+                                                              entry["type"], err, bound))
+    skipped = [e["layer"] for e in index if e["layer"] not in names]
+    print("compared %d layers, %d failed, worst error/scale %.3g; not in OpenCV's net: %d (%s); removed: %s"
+          % (len(compared), failures, worst, len(skipped), ", ".join(skipped[:8]), ", ".join(removed)))
+    return 1 if failures or not compared else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
