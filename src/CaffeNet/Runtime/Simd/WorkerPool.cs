@@ -19,6 +19,9 @@ public sealed unsafe class WorkerPool : IDisposable
     // Workers spin this long after a loop before they block: longer than the gap between two
     // layers of a forward pass, short enough not to burn a core when the model is idle.
     static readonly long SpinTicks = Stopwatch.Frequency / 2000; // 0.5 ms
+    // For the first few microseconds a waiter only spins; after that it yields between checks, so a
+    // thread it waits for that shares its core (a busy machine) gets to run instead of being starved.
+    static readonly long PureSpinTicks = Stopwatch.Frequency / 50000; // 20 us
     const int Closed = -(1 << 30);
 
     readonly Thread[] _workers;
@@ -121,11 +124,8 @@ public sealed unsafe class WorkerPool : IDisposable
         long start = Stopwatch.GetTimestamp();
         while (Volatile.Read(ref _finished) != joined)
         {
-            if (Stopwatch.GetTimestamp() - start < SpinTicks)
-            {
-                Thread.SpinWait(8);
+            if (Spin(start))
                 continue;
-            }
             lock (_gate)
             {
                 Interlocked.Exchange(ref _callerWaiting, 1);
@@ -136,6 +136,19 @@ public sealed unsafe class WorkerPool : IDisposable
         }
     }
 
+    /// <summary>One step of waiting that started at <paramref name="start"/>; false once it is time to block.</summary>
+    static bool Spin(long start)
+    {
+        long waited = Stopwatch.GetTimestamp() - start;
+        if (waited >= SpinTicks)
+            return false;
+        if (waited < PureSpinTicks)
+            Thread.SpinWait(8);
+        else
+            Thread.Yield();
+        return true;
+    }
+
     void WorkerLoop()
     {
         int seen = 0;
@@ -144,11 +157,8 @@ public sealed unsafe class WorkerPool : IDisposable
             long start = Stopwatch.GetTimestamp();
             while (Volatile.Read(ref _generation) == seen && !_disposed)
             {
-                if (Stopwatch.GetTimestamp() - start < SpinTicks)
-                {
-                    Thread.SpinWait(8);
+                if (Spin(start))
                     continue;
-                }
                 lock (_gate)
                 {
                     // Counted before the check so that a new loop either is seen here or pulses us.
