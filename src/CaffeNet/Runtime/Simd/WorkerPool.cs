@@ -9,13 +9,20 @@ namespace CaffeNet.Runtime.Simd;
 /// to its worker threads and to the calling thread, which works too, and returns when all are done.
 /// A call allocates nothing: the job is a struct read through a pointer (it stays on the caller's
 /// stack until the call returns), and idle workers spin briefly before they block, so the next
-/// layer's loop starts without a kernel wake-up.
+/// layer's loop starts without a kernel wake-up. The caller never waits for a worker that has not
+/// started: when it runs out of indices it closes the loop and waits only for the workers that
+/// joined it; one that wakes later finds it closed and leaves the job alone. So a worker that the
+/// OS has not scheduled (a busy machine) costs nothing but its share of the parallelism.
 /// </summary>
 public sealed unsafe class WorkerPool : IDisposable
 {
     // Workers spin this long after a loop before they block: longer than the gap between two
     // layers of a forward pass, short enough not to burn a core when the model is idle.
     static readonly long SpinTicks = Stopwatch.Frequency / 2000; // 0.5 ms
+    // For the first few microseconds a waiter only spins; after that it yields between checks, so a
+    // thread it waits for that shares its core (a busy machine) gets to run instead of being starved.
+    static readonly long PureSpinTicks = Stopwatch.Frequency / 50000; // 20 us
+    const int Closed = -(1 << 30);
 
     readonly Thread[] _workers;
     readonly object _gate = new();
@@ -24,7 +31,8 @@ public sealed unsafe class WorkerPool : IDisposable
     delegate*<void*, int, void> _run;
     int _count;
     int _next;
-    int _pending;
+    int _joined;   // workers in the current loop; Closed is added when the caller closes it
+    int _finished; // workers that joined and are done
     int _generation;
     int _sleepers;
     int _callerWaiting;
@@ -70,7 +78,8 @@ public sealed unsafe class WorkerPool : IDisposable
             _run = &Run<TJob>;
             _count = count;
             _next = 0;
-            _pending = _workers.Length;
+            _finished = 0;
+            Interlocked.Exchange(ref _joined, 0);
             Interlocked.Increment(ref _generation);
             if (Volatile.Read(ref _sleepers) > 0)
                 lock (_gate) Monitor.PulseAll(_gate);
@@ -111,22 +120,33 @@ public sealed unsafe class WorkerPool : IDisposable
 
     void WaitForWorkers()
     {
+        int joined = Interlocked.Add(ref _joined, Closed) - Closed;
         long start = Stopwatch.GetTimestamp();
-        while (Volatile.Read(ref _pending) != 0)
+        while (Volatile.Read(ref _finished) != joined)
         {
-            if (Stopwatch.GetTimestamp() - start < SpinTicks)
-            {
-                Thread.SpinWait(8);
+            if (Spin(start))
                 continue;
-            }
             lock (_gate)
             {
                 Interlocked.Exchange(ref _callerWaiting, 1);
-                while (Volatile.Read(ref _pending) != 0)
+                while (Volatile.Read(ref _finished) != joined)
                     Monitor.Wait(_gate);
                 Interlocked.Exchange(ref _callerWaiting, 0);
             }
         }
+    }
+
+    /// <summary>One step of waiting that started at <paramref name="start"/>; false once it is time to block.</summary>
+    static bool Spin(long start)
+    {
+        long waited = Stopwatch.GetTimestamp() - start;
+        if (waited >= SpinTicks)
+            return false;
+        if (waited < PureSpinTicks)
+            Thread.SpinWait(8);
+        else
+            Thread.Yield();
+        return true;
     }
 
     void WorkerLoop()
@@ -137,11 +157,8 @@ public sealed unsafe class WorkerPool : IDisposable
             long start = Stopwatch.GetTimestamp();
             while (Volatile.Read(ref _generation) == seen && !_disposed)
             {
-                if (Stopwatch.GetTimestamp() - start < SpinTicks)
-                {
-                    Thread.SpinWait(8);
+                if (Spin(start))
                     continue;
-                }
                 lock (_gate)
                 {
                     // Counted before the check so that a new loop either is seen here or pulses us.
@@ -154,8 +171,13 @@ public sealed unsafe class WorkerPool : IDisposable
             if (_disposed)
                 return;
             seen = Volatile.Read(ref _generation);
+            // Join only an open loop: a closed one's job may already be gone from the caller's stack.
+            // (Joining a newer loop than `seen` is fine: it is open, so its state is set.)
+            if (Interlocked.Increment(ref _joined) <= 0)
+                continue;
             Work();
-            if (Interlocked.Decrement(ref _pending) == 0 && Volatile.Read(ref _callerWaiting) != 0)
+            Interlocked.Increment(ref _finished);
+            if (Volatile.Read(ref _callerWaiting) != 0)
                 lock (_gate) Monitor.PulseAll(_gate);
         }
     }
