@@ -25,14 +25,17 @@ public sealed class BenchCommand : ICommand
               --batch N          set the first dimension of every input (default: the net's)
               --threads N        threads per layer (default 1)
               --iterations N     timed forwards (default 50)
-              --warmup N         untimed forwards first (default 5)
+              --warmup N         untimed forwards first (default 10)
+              --warmup-ms MS     keep warming up until this much time has passed (default 2000):
+                                 the JIT recompiles hot kernels in the background during the
+                                 first second or so, and timings taken before are not steady
               --per-layer        a table of layers (fused nodes) with median ms, share and GFLOP/s
               --json             print one JSON object instead of text
               --no-fuse          every layer as written on the reference kernels
             """,
         MinPositional: 1,
         MaxPositional: 1,
-        ValueOptions: ["--weights", "--batch", "--threads", "--iterations", "--warmup"],
+        ValueOptions: ["--weights", "--batch", "--threads", "--iterations", "--warmup", "--warmup-ms"],
         FlagOptions: ["--per-layer", "--json", "--no-fuse"]);
 
     public int Run(Options options, TextWriter stdout, TextWriter stderr)
@@ -40,7 +43,8 @@ public sealed class BenchCommand : ICommand
         int batch = options.GetInt("--batch", 0);
         int threads = options.GetInt("--threads", 1);
         int iterations = options.GetInt("--iterations", 50);
-        int warmup = options.GetInt("--warmup", 5);
+        int warmup = options.GetInt("--warmup", 10);
+        int warmupMs = options.GetInt("--warmup-ms", 2000);
         if (batch < 0 || options.Get("--batch") is not null && batch == 0)
             throw new CaffeNetException($"--batch must be a positive integer, not {batch}");
         if (threads is < 1 or > 256)
@@ -49,6 +53,8 @@ public sealed class BenchCommand : ICommand
             throw new CaffeNetException($"--iterations must be at least 1, not {iterations}");
         if (warmup < 0)
             throw new CaffeNetException($"--warmup must not be negative, not {warmup}");
+        if (warmupMs < 0)
+            throw new CaffeNetException($"--warmup-ms must not be negative, not {warmupMs}");
 
         var model = options.Positional[0];
         var import = new ImportOptions(Lenient: true, Warning: w => stderr.WriteLine($"caffenet bench: warning: {w}"));
@@ -73,7 +79,7 @@ public sealed class BenchCommand : ICommand
         }
         var executorOptions = options.Has("--no-fuse") ? ExecutorOptions.Reference with { Threads = threads } : ExecutorOptions.Fast(threads);
         using var executor = new Executor(graph, weights, executorOptions);
-        var result = Measure(executor, graph, inputs, warmup, iterations);
+        var result = Measure(executor, graph, inputs, warmup, TimeSpan.FromMilliseconds(warmupMs), iterations);
 
         if (options.Has("--json"))
             WriteJson(stdout, model, batch, threads, iterations, result);
@@ -84,11 +90,13 @@ public sealed class BenchCommand : ICommand
 
     sealed record Timing(double[] Forward, Node[] Nodes, double[][] PerNode);
 
-    static Timing Measure(Executor executor, NetGraph graph, Dictionary<string, Tensor> inputs, int warmup, int iterations)
+    static Timing Measure(Executor executor, NetGraph graph, Dictionary<string, Tensor> inputs, int warmup, TimeSpan warmupTime,
+        int iterations)
     {
         var ins = graph.Inputs.Select(v => inputs[v.Name]).ToArray();
         var outs = graph.Outputs.Select(v => new Tensor(new Runtime.TensorShape([.. v.Shape.Dims]))).ToArray();
-        for (int i = 0; i < warmup; i++)
+        long warmupStart = Stopwatch.GetTimestamp();
+        for (int i = 0; i < warmup || Stopwatch.GetElapsedTime(warmupStart) < warmupTime; i++)
             executor.Forward(ins, outs);
         var forward = new double[iterations];
         for (int i = 0; i < iterations; i++)
