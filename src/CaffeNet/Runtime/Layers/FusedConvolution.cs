@@ -70,9 +70,8 @@ sealed class FusedConvolutionLayer : ILayer
         switch (_path)
         {
             case Path.Pointwise:
-                for (int n = 0; n < _batch; n++)
-                    Sgemm.Multiply(_packed!, src.Slice(n * inImage, inImage), _height * _width, dst.Slice(n * outImage, outImage),
-                        outPlane, outPlane, _bias, activation: _activation, pool: _pool);
+                Sgemm.Multiply(_packed!, src, _height * _width, dst, outPlane, outPlane, _bias, activation: _activation,
+                    pool: _pool, batch: new GemmBatch(_batch, inImage, outImage));
                 break;
             case Path.Im2Col:
                 for (int n = 0; n < _batch; n++)
