@@ -36,13 +36,21 @@ public sealed class Executor : IDisposable
         // Build the layers first: an unsupported type is reported before memory is committed.
         var running = graph.Nodes.Where(n => !Plan.Skips(n)).ToArray();
         var layers = running.Select(n => Bind(n, options)).ToArray();
-        Memory = MemoryPlan.For(graph);
+        Memory = MemoryPlan.For(graph, Plan);
         _arena = new float[Memory.ArenaFloats];
         _values = graph.Values
             .Select(v => new Tensor(LayerFactory.ToTensorShape(v.Shape), _arena, Memory.OffsetOf(v)))
             .ToArray();
-        _steps = running.Select((n, i) => new Step(n, layers[i],
-            n.Inputs.Select(v => _values[v.Id]).ToArray(), n.Outputs.Select(v => _values[v.Id]).ToArray())).ToArray();
+        _steps = running.Select((n, i) => BindTensors(n, layers[i])).ToArray();
+    }
+
+    /// <summary>A fused node reads its shortcut's other input too, and writes the fusion's result.</summary>
+    Step BindTensors(Node node, ILayer layer)
+    {
+        var fusion = Plan.FusionAt(node);
+        var inputs = fusion?.Residual is { } residual ? node.Inputs.Append(residual) : node.Inputs;
+        var outputs = fusion is null ? node.Outputs : [fusion.Result];
+        return new Step(node, layer, inputs.Select(v => _values[v.Id]).ToArray(), outputs.Select(v => _values[v.Id]).ToArray());
     }
 
     /// <summary>An executor whose missing weights are filled from <paramref name="seed"/>.</summary>

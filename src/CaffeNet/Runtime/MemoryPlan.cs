@@ -1,4 +1,5 @@
 using CaffeNet.Graph;
+using CaffeNet.Graph.Passes;
 
 namespace CaffeNet.Runtime;
 
@@ -32,9 +33,13 @@ public sealed class MemoryPlan
     /// <summary>The arena offset of a value's storage (shared by all versions of its blob).</summary>
     public int OffsetOf(Value value) => _offsets[value.Name];
 
-    public static MemoryPlan For(NetGraph graph)
+    /// <summary>
+    /// The plan for running <paramref name="graph"/> under <paramref name="fusions"/> (default: as
+    /// written): a fused node's result is live from its anchor's step.
+    /// </summary>
+    public static MemoryPlan For(NetGraph graph, FusionPlan? fusions = null)
     {
-        var blobs = Lifetimes(graph);
+        var blobs = Lifetimes(graph, fusions ?? FusionPlan.None);
         var placed = new List<(Blob Blob, long Offset)>();
         foreach (var blob in blobs.OrderByDescending(b => b.Floats).ThenBy(b => b.First).ThenBy(b => b.Name, StringComparer.Ordinal))
         {
@@ -63,7 +68,7 @@ public sealed class MemoryPlan
         public bool Overlaps(Blob other) => First <= other.Last && other.First <= Last;
     }
 
-    static List<Blob> Lifetimes(NetGraph graph)
+    static List<Blob> Lifetimes(NetGraph graph, FusionPlan fusions)
     {
         var outputs = graph.Outputs.ToHashSet();
         var spans = new Dictionary<string, Blob>(StringComparer.Ordinal);
@@ -71,7 +76,7 @@ public sealed class MemoryPlan
         {
             if (!v.Shape.IsKnown)
                 continue;
-            int first = v.Producer?.Index ?? -1;
+            int first = fusions.WrittenAt(v);
             int last = outputs.Contains(v) ? graph.Nodes.Count
                 : v.Consumers.Count > 0 ? v.Consumers[^1].Index
                 : first;

@@ -70,6 +70,26 @@ public class ExecutorTests
     }
 
     [Fact]
+    public void AFusedSumIsLiveFromItsConvolutionSoItNeverSharesTheConvolutionsInput()
+    {
+        // data -> a -> conv -> sum(data, conv): unfused, "sum" may take "a"'s floats (a dies at conv,
+        // sum is born after it); fused, the convolution writes "sum" while it reads "a".
+        var conv = L("conv", "Convolution", "a", "c");
+        conv.ConvolutionParam = new ConvolutionParameter { NumOutput = 4, KernelSize = { 1 } };
+        var sum = new LayerParameter { Name = "sum", Type = "Eltwise", Bottom = { "data", "c" }, Top = { "sum" } };
+        var graph = Nets.Build(Nets.Input("data", 1, 4, 1, 1), L("a", "ReLU", "data", "a"), conv, sum);
+        var a = graph.Values.Single(v => v.Name == "a");
+        var result = graph.Values.Single(v => v.Name == "sum");
+        var unfused = MemoryPlan.For(graph);
+        Assert.Equal(unfused.OffsetOf(a), unfused.OffsetOf(result));
+        var fusions = CaffeNet.Graph.Passes.GraphOptimizer.Plan(graph);
+        Assert.Equal(1, fusions.WrittenAt(result));
+        var fused = MemoryPlan.For(graph, fusions);
+        Assert.NotEqual(fused.OffsetOf(a), fused.OffsetOf(result));
+        Assert.NotEqual(fused.OffsetOf(graph.Values.Single(v => v.Name == "data")), fused.OffsetOf(result));
+    }
+
+    [Fact]
     public void MissingWeightsComeFromTheFillersWithTheSeed()
     {
         var conv = L("conv", "Convolution", "data", "conv");

@@ -6,8 +6,12 @@ public static class GraphOptimizer
     public static FusionPlan Plan(NetGraph graph)
     {
         var plan = new FusionPlan();
-        foreach (var fusion in FoldBatchNorm.Find(graph))
-            plan.Add(FuseActivation.Apply(graph, fusion));
+        foreach (var found in FoldBatchNorm.Find(graph))
+        {
+            var fusion = FuseActivation.Apply(graph, found);
+            var withSum = FuseEltwise.Apply(graph, fusion);
+            plan.Add(ReferenceEquals(withSum, fusion) ? fusion : FuseActivation.Apply(graph, withSum));
+        }
         foreach (var node in DropIdentity.Find(graph))
             plan.Skip(node);
         return plan;

@@ -66,34 +66,47 @@ sealed class FusedConvolutionLayer : ILayer
     {
         var src = inputs[0].Span;
         var dst = outputs[0].Span;
+        // A fused shortcut's other input: the GEMM epilogue adds it before the clamp; the other
+        // paths add it after the convolution, so their own epilogue must not clamp first.
+        var residual = inputs.Length > 1 ? inputs[1].Span : default;
+        var activation = residual.IsEmpty ? _activation : Activation.None;
         int inImage = _channels * _height * _width, outPlane = _outHeight * _outWidth, outImage = _p.NumOutput * outPlane;
         switch (_path)
         {
             case Path.Pointwise:
-                Sgemm.Multiply(_packed!, src, _height * _width, dst, outPlane, outPlane, _bias, activation: _activation,
-                    pool: _pool, batch: new GemmBatch(_batch, inImage, outImage));
-                break;
+                Sgemm.Multiply(_packed!, src, _height * _width, dst, outPlane, outPlane, _bias, residual, residual.IsEmpty ? 0 : outPlane,
+                    _activation, pool: _pool, batch: new GemmBatch(_batch, inImage, outImage));
+                return;
             case Path.Im2Col:
                 for (int n = 0; n < _batch; n++)
                 {
                     Im2Col.Forward(src.Slice(n * inImage, inImage), _channels, _height, _width, _p, _outHeight, _outWidth, _columns);
                     Sgemm.Multiply(_packed!, _columns, outPlane, dst.Slice(n * outImage, outImage), outPlane, outPlane, _bias,
-                        activation: _activation, pool: _pool);
+                        residual.IsEmpty ? default : residual.Slice(n * outImage, outImage), residual.IsEmpty ? 0 : outPlane,
+                        _activation, pool: _pool);
                 }
-                break;
+                return;
             case Path.Depthwise:
                 DepthwiseConv.Forward(src, dst, _batch, _channels, _height, _width, _weights, _bias,
                     new ConvWindow(_p.KernelH, _p.KernelW, _p.StrideH, _p.StrideW, _p.PadH, _p.PadW, _p.DilationH, _p.DilationW),
-                    _activation, _pool);
+                    activation, _pool);
                 break;
             default:
                 Convolution.Forward(inputs[0], _weights, _bias, _p, outputs[0]);
-                if (!_activation.IsNone)
+                if (residual.IsEmpty && !_activation.IsNone)
                 {
                     foreach (ref float v in dst)
                         v = _activation.Apply(v);
                 }
                 break;
         }
+        if (!residual.IsEmpty)
+            AddThenClamp(dst, residual, _activation);
+    }
+
+    static void AddThenClamp(Span<float> dst, ReadOnlySpan<float> residual, Activation activation)
+    {
+        for (int i = 0; i < dst.Length; i++)
+            dst[i] = activation.Apply(dst[i] + residual[i]);
     }
 }

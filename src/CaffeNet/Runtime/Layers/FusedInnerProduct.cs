@@ -36,8 +36,9 @@ sealed class FusedInnerProductLayer : ILayer
     {
         var src = inputs[0].Span;
         var dst = outputs[0].Span;
+        var residual = inputs.Length > 1 ? inputs[1].Span : default;
         for (int r = 0; r < _rows; r++)
             Sgemm.Multiply(_packed, src.Slice(r * _k, _k), 1, dst.Slice(r * _outputs, _outputs), 1, 1, _bias,
-                activation: _activation, pool: _pool);
+                residual.IsEmpty ? default : residual.Slice(r * _outputs, _outputs), residual.IsEmpty ? 0 : 1, _activation, pool: _pool);
     }
 }

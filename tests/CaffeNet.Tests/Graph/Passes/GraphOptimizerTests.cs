@@ -51,6 +51,57 @@ public class GraphOptimizerTests
         Assert.DoesNotContain(graph.Nodes, plan.Skips);
     }
 
+    static LayerParameter Sum(string name, string a, string b, string top, params float[] coefficients)
+    {
+        var sum = new LayerParameter { Name = name, Type = "Eltwise", Bottom = { a, b }, Top = { top } };
+        if (coefficients.Length > 0)
+            sum.EltwiseParam = new EltwiseParameter { Coeff = { coefficients } };
+        return sum;
+    }
+
+    [Fact]
+    public void FusesTheShortcutSumAndTheReluAfterItIntoTheProjection()
+    {
+        var graph = Build(Input("data", 1, 2, 4, 4), Conv("conv", "data", "c"), Layer("bn", "BatchNorm", "c", "c"), Scale("c"),
+            Sum("sum", "data", "c", "s"), Layer("relu", "ReLU", "s", "s"));
+        var plan = GraphOptimizer.Plan(graph);
+        var fusion = Assert.Single(plan.Fusions);
+        Assert.Equal(["bn", "scale", "sum", "relu"], fusion.Absorbed.Select(n => n.Name));
+        Assert.Equal("data", fusion.Residual?.Name);
+        Assert.Equal("s", fusion.Result.Name);
+        Assert.Equal(["conv"], graph.Nodes.Where(n => !plan.Skips(n)).Select(n => n.Name));
+        // The fused node writes the sum at the convolution's step, not at the Eltwise's.
+        Assert.Equal(0, plan.WrittenAt(fusion.Result));
+        Assert.Equal(3, fusion.Eltwise!.Index);
+    }
+
+    [Fact]
+    public void TheSumFusesIntoWhicheverInputIsComputedLast()
+    {
+        // "c" is ready before conv2 runs, so conv2 absorbs the sum; conv cannot (d is not ready yet).
+        var graph = Build(Input("data", 1, 2, 4, 4), Conv("conv", "data", "c"), Conv("conv2", "data", "d"), Sum("sum", "c", "d", "s"));
+        var fusions = GraphOptimizer.Plan(graph).Fusions.ToDictionary(f => f.Anchor.Name);
+        Assert.Null(fusions["conv"].Eltwise);
+        Assert.Equal("sum", fusions["conv2"].Eltwise?.Name);
+        Assert.Equal("c", fusions["conv2"].Residual?.Name);
+    }
+
+    [Fact]
+    public void NoShortcutFusionAfterAnActivationWithCoefficientsOrIntoTheOtherInputsBlob()
+    {
+        var afterRelu = Build(Input("data", 1, 2, 4, 4), Conv("conv", "data", "c"), Layer("relu", "ReLU", "c", "c"), Sum("sum", "data", "c", "s"));
+        Assert.Equal(["relu"], Assert.Single(GraphOptimizer.Plan(afterRelu).Fusions).Absorbed.Select(n => n.Name));
+        var weighted = Build(Input("data", 1, 2, 4, 4), Conv("conv", "data", "c"), Sum("sum", "data", "c", "s", 1, -1));
+        Assert.Null(Assert.Single(GraphOptimizer.Plan(weighted).Fusions).Eltwise);
+        // The sum overwrites "data" in place: the epilogue would overwrite what it adds.
+        var inPlace = Build(Input("data", 1, 2, 4, 4), Conv("conv", "data", "c"), Sum("sum", "data", "c", "data"));
+        Assert.Null(Assert.Single(GraphOptimizer.Plan(inPlace).Fusions).Eltwise);
+        var product = Sum("sum", "data", "c", "s");
+        product.EltwiseParam = new EltwiseParameter { Operation = EltwiseParameter.Types.EltwiseOp.Prod };
+        var multiplied = Build(Input("data", 1, 2, 4, 4), Conv("conv", "data", "c"), product);
+        Assert.Null(Assert.Single(GraphOptimizer.Plan(multiplied).Fusions).Eltwise);
+    }
+
     [Fact]
     public void SkipsInPlaceDropoutOnly()
     {
