@@ -7,13 +7,14 @@ namespace CaffeNet.Runtime.Layers;
 
 /// <summary>
 /// A convolution with its folded BatchNorm/Scale and fused activation, on the fast kernels:
-/// 1x1 stride-1 unpadded as one SGEMM per image straight on the activations; depthwise
+/// 1x1 stride-1 unpadded as one batched SGEMM straight on the activations (on <see cref="Gemv"/>
+/// when the images are 1x1, as after a global pooling: then the batch is the GEMM's few columns); depthwise
 /// (group = channels = outputs) on <see cref="DepthwiseConv"/>; group 1 as im2col into a buffer
 /// made at load, then SGEMM; any other grouping on the reference kernel, then the clamp.
 /// </summary>
 sealed class FusedConvolutionLayer : ILayer
 {
-    enum Path { Pointwise, Depthwise, Im2Col, Reference }
+    enum Path { Pointwise, PointwiseOnePixel, Depthwise, Im2Col, Reference }
 
     readonly Path _path;
     readonly ConvolutionParams _p;
@@ -39,7 +40,7 @@ sealed class FusedConvolutionLayer : ILayer
         (_outHeight, _outWidth) = (outs[2], outs[3]);
         int k = _channels * a.KernelH * a.KernelW;
         if (a.Group == 1 && a is { KernelH: 1, KernelW: 1, StrideH: 1, StrideW: 1, PadH: 0, PadW: 0 })
-            _path = Path.Pointwise;
+            _path = _height * _width == 1 ? Path.PointwiseOnePixel : Path.Pointwise;
         else if (a.Group == _channels && a.NumOutput == _channels)
             _path = Path.Depthwise;
         else if (a.Group == 1)
@@ -76,6 +77,9 @@ sealed class FusedConvolutionLayer : ILayer
             case Path.Pointwise:
                 Sgemm.Multiply(_packed!, src, _height * _width, dst, outPlane, outPlane, _bias, residual, residual.IsEmpty ? 0 : outPlane,
                     _activation, pool: _pool, batch: new GemmBatch(_batch, inImage, outImage));
+                return;
+            case Path.PointwiseOnePixel:
+                Gemv.Multiply(_weights, _p.NumOutput, _channels, src, _batch, dst, _bias, residual, _activation, _pool);
                 return;
             case Path.Im2Col:
                 for (int n = 0; n < _batch; n++)
