@@ -29,13 +29,7 @@ public sealed class Executor : IDisposable
     public Executor(NetGraph graph, NetWeights weights, ExecutorOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1);
-        if (graph.HasUnknownDims)
-        {
-            var input = graph.Inputs.FirstOrDefault(v => !v.Shape.IsComplete);
-            throw new CaffeNetException(input is null
-                ? $"net '{graph.Name}': some blob shapes are unknown, so it cannot run; give the input shapes with --input NAME=N,C,H,W"
-                : $"net '{graph.Name}': the shape of input '{input.Name}' is {input.Shape}, not fully known, so it cannot run; give it with --input {input.Name}=N,C,H,W");
-        }
+        Require.Runnable(graph);
         Graph = graph;
         Weights = weights;
         Plan = options.Fuse ? GraphOptimizer.Plan(graph) : FusionPlan.None;
