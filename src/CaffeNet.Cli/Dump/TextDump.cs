@@ -40,14 +40,13 @@ public static class TextDump
         Footer(w, "Params", AtLeast(total.UnknownParams) + $"{Format.Count(total.Params)} ({Format.Short(total.Params)}, {Format.Bytes(total.Params * sizeof(float))} as float32)" + Missing(total.UnknownParams));
         Footer(w, "MACs", AtLeast(total.UnknownMacs) + $"{Format.Count(total.Macs)} ({Format.Short(total.Macs)}, convolution and inner product)" + Missing(total.UnknownMacs));
         Footer(w, "Other ops", AtLeast(total.UnknownElementwiseOps) + $"{Format.Count(total.ElementwiseOps)} (elementwise, normalisation, pooling)" + Missing(total.UnknownElementwiseOps));
-        Footer(w, "Activations", $"peak {(graph.HasUnknownDims ? ">= " : "")}{Format.Bytes(graph.PeakActivationBytes)} ({Format.Count(graph.PeakActivationBytes)} bytes), blobs freed after their last use"
-            + (graph.HasUnknownDims ? "; blobs of unknown size not counted" : ""));
+        Footer(w, "Activations", $"peak {(graph.HasUnknownDims ? ">= " : "")}{Format.Bytes(graph.PeakActivationBytes)} ({Format.Count(graph.PeakActivationBytes)} bytes), blobs freed after their last use");
         Footer(w, "Inputs", graph.Inputs.Select(v => $"{v.Name} {v.Shape}"));
         Footer(w, "Outputs", graph.Outputs.Select(v => $"{v.Name} {v.Shape}"));
         Footer(w, "Layer types", Format.TypeCounts(graph).Select(t => $"{t.Type} {t.Count}"));
 
         if (graph.HasUnknownDims)
-            w.WriteLine("? Sizes the prototxt leaves to the data source are unknown; totals are lower bounds. Give --input NAME=N,C,H,W for exact figures");
+            w.WriteLine("? Sizes kept in the data source are unknown (>= totals skip them); --input NAME=N,C,H,W fixes them");
         var unknown = graph.UnknownNodes.Select(n => n.Type).Distinct().ToList();
         if (unknown.Count > 0)
             w.WriteLine($"? Not supported, kept as opaque layers with unknown output shapes: {string.Join(", ", unknown)}");
@@ -78,8 +77,9 @@ public static class TextDump
     /// <summary>Marks a total that misses <paramref name="unknownLayers"/> layers as a lower bound.</summary>
     static string AtLeast(int unknownLayers) => unknownLayers > 0 ? ">= " : "";
 
+    /// <summary>", 3 layers unknown" after a lower bound.</summary>
     static string Missing(int unknownLayers) =>
-        unknownLayers > 0 ? $"; lower bound, {unknownLayers} layer{(unknownLayers == 1 ? "" : "s")} unknown" : "";
+        unknownLayers > 0 ? $", {unknownLayers} layer{(unknownLayers == 1 ? "" : "s")} unknown" : "";
 
     /// <summary>"a, b -> c", or "x (in place)" when every top rewrites its bottom.</summary>
     static string Flow(Node node)
