@@ -150,6 +150,18 @@ public class UnknownDimsTests
     }
 
     [Fact]
+    public void LegacyFourAxisWeightsGiveTheInnerProductInputSize()
+    {
+        // Old caffemodels store an N x K weight as 1 x 1 x N x K (num, channels, height, width).
+        var ip = Ip("ip", "data", 10);
+        ip.Blobs.Add(new BlobProto { Num = 1, Channels = 1, Height = 10, Width = 3 * 32 * 32 });
+        ip.Blobs.Add(new BlobProto { Num = 1, Channels = 1, Height = 1, Width = 10 });
+        var g = BuildPartial(Data(8, crop: 32), ip);
+        Assert.Equal([S(10, 3 * 32 * 32), S(10)], g.Nodes[0].ParamShapes);
+        Assert.Equal(8L * 3 * 32 * 32 * 10, g.Nodes[0].Cost.Macs);
+    }
+
+    [Fact]
     public void ConcatAddsKnownChannelsAndKeepsUnknownSizes()
     {
         var g = BuildPartial(
