@@ -161,7 +161,7 @@ public sealed class BenchCommand : ICommand
         for (int i = 0; i < t.Nodes.Length; i++)
         {
             var node = t.Nodes[i];
-            double gflops = medians[i] > 0 ? 2.0 * node.Cost.Macs / (medians[i] * 1e6) : 0;
+            double gflops = medians[i] > 0 ? 2.0 * (node.Cost.Macs ?? 0) / (medians[i] * 1e6) : 0;
             stdout.WriteLine(string.Create(c,
                 $"{node.Name,-32} {node.Type,-14} {medians[i],9:F3} {100 * medians[i] / total,6:F1}% {(node.Cost.Macs > 0 ? gflops.ToString("F1", c) : "-"),9}"));
         }

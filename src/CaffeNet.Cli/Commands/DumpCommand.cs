@@ -24,8 +24,9 @@ public sealed class DumpCommand : ICommand
                                       the right shape; layers without weights are marked *
               --phase test|train      which layers to keep (default: the net's state, else test)
               --stage NAME            add a stage to the net state (repeatable)
-              --input NAME=N,C,H,W    set an input's shape (repeatable); needed when a data layer
-                                      takes its shape from its database
+              --input NAME=N,C,H,W    set an input's shape (repeatable); without it, sizes a data
+                                      layer takes from its database show as ? and the totals
+                                      are lower bounds
               --format text|json|dot  text table (default), JSON, or Graphviz source
               -o FILE                 write to FILE instead of standard output
             """,
@@ -44,6 +45,8 @@ public sealed class DumpCommand : ICommand
             Phase = ParsePhase(options.Get("--phase")),
             Stages = options.GetAll("--stage"),
             InputShapes = ParseInputs(options.GetAll("--input")),
+            // Sizes that live in a data layer's database show as '?' rather than stopping the dump.
+            AllowUnknownDims = true,
         };
 
         // Lenient: forks add fields BVLC Caffe lacks; each skipped one is reported as a warning.

@@ -29,6 +29,7 @@ public sealed class Executor : IDisposable
     public Executor(NetGraph graph, NetWeights weights, ExecutorOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1);
+        Require.Runnable(graph);
         Graph = graph;
         Weights = weights;
         Plan = options.Fuse ? GraphOptimizer.Plan(graph) : FusionPlan.None;

@@ -28,6 +28,7 @@ public sealed class NetWeights
 
     public static NetWeights Resolve(NetGraph graph, ulong seed)
     {
+        Require.Runnable(graph);
         var blobs = new Dictionary<Node, Tensor[]>();
         var filled = new List<Node>();
         foreach (var node in graph.Nodes.Where(n => n.ParamShapes.Count > 0))
