@@ -12,10 +12,12 @@ namespace CaffeNet.Runtime;
 public sealed class MemoryPlan
 {
     readonly Dictionary<string, int> _offsets;
+    readonly Dictionary<string, string> _storage;
 
-    MemoryPlan(Dictionary<string, int> offsets, long arenaFloats, long peakLiveFloats)
+    MemoryPlan(Dictionary<string, int> offsets, Dictionary<string, string> storage, long arenaFloats, long peakLiveFloats)
     {
         _offsets = offsets;
+        _storage = storage;
         ArenaFloats = arenaFloats;
         PeakLiveFloats = peakLiveFloats;
     }
@@ -31,15 +33,19 @@ public sealed class MemoryPlan
     public long PeakLiveBytes => PeakLiveFloats * sizeof(float);
 
     /// <summary>The arena offset of a value's storage (shared by all versions of its blob).</summary>
-    public int OffsetOf(Value value) => _offsets[value.Name];
+    public int OffsetOf(Value value) => _offsets[_storage.GetValueOrDefault(value.Name, value.Name)];
 
     /// <summary>
     /// The plan for running <paramref name="graph"/> under <paramref name="fusions"/> (default: as
-    /// written): a fused node's result is live from its anchor's step.
+    /// written): a fused node's result is live from its anchor's step, and the tops of a skipped
+    /// identity layer share their bottom's storage.
     /// </summary>
     public static MemoryPlan For(NetGraph graph, FusionPlan? fusions = null)
     {
-        var blobs = Lifetimes(graph, fusions ?? FusionPlan.None);
+        fusions ??= FusionPlan.None;
+        var storage = graph.Values.Where(v => fusions.StorageOf(v) != v)
+            .ToDictionary(v => v.Name, v => fusions.StorageOf(v).Name, StringComparer.Ordinal);
+        var blobs = Lifetimes(graph, fusions, storage);
         var placed = new List<(Blob Blob, long Offset)>();
         foreach (var blob in blobs.OrderByDescending(b => b.Floats).ThenBy(b => b.First).ThenBy(b => b.Name, StringComparer.Ordinal))
         {
@@ -59,7 +65,7 @@ public sealed class MemoryPlan
         long peak = 0;
         for (int step = -1; step <= graph.Nodes.Count; step++)
             peak = Math.Max(peak, blobs.Where(b => b.First <= step && step <= b.Last).Sum(b => b.Floats));
-        return new MemoryPlan(placed.ToDictionary(p => p.Blob.Name, p => (int)p.Offset, StringComparer.Ordinal), arena, peak);
+        return new MemoryPlan(placed.ToDictionary(p => p.Blob.Name, p => (int)p.Offset, StringComparer.Ordinal), storage, arena, peak);
     }
 
     /// <summary>One storage per blob name, live over steps [First, Last] (−1 is before the first node).</summary>
@@ -68,7 +74,7 @@ public sealed class MemoryPlan
         public bool Overlaps(Blob other) => First <= other.Last && other.First <= Last;
     }
 
-    static List<Blob> Lifetimes(NetGraph graph, FusionPlan fusions)
+    static List<Blob> Lifetimes(NetGraph graph, FusionPlan fusions, Dictionary<string, string> storage)
     {
         var outputs = graph.Outputs.ToHashSet();
         var spans = new Dictionary<string, Blob>(StringComparer.Ordinal);
@@ -80,9 +86,10 @@ public sealed class MemoryPlan
             int last = outputs.Contains(v) ? graph.Nodes.Count
                 : v.Consumers.Count > 0 ? v.Consumers[^1].Index
                 : first;
-            spans[v.Name] = spans.TryGetValue(v.Name, out var b)
+            string name = storage.GetValueOrDefault(v.Name, v.Name);
+            spans[name] = spans.TryGetValue(name, out var b)
                 ? b with { Floats = Math.Max(b.Floats, v.Shape.Count), First = Math.Min(b.First, first), Last = Math.Max(b.Last, last) }
-                : new Blob(v.Name, v.Shape.Count, first, last);
+                : new Blob(name, v.Shape.Count, first, last);
         }
         return [.. spans.Values];
     }

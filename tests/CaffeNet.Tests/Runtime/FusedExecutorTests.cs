@@ -122,5 +122,21 @@ public class FusedExecutorTests
             Assert.True(MathF.Abs(got[i] - want[i]) <= tolerance, $"[{i}]: {got[i]} vs {want[i]}");
     }
 
+    [Fact]
+    public void SkippedSplitAndDropoutTopsReadTheirBottomsValues()
+    {
+        var split = new LayerParameter { Name = "split", Type = "Split", Bottom = { "d" }, Top = { "s1", "s2" } };
+        var sum = new LayerParameter { Name = "sum", Type = "Eltwise", Bottom = { "p", "s2" }, Top = { "out" } };
+        var graph = Nets.Build(Nets.Input("data", 2, 3, 4, 5), Nets.Layer("drop", "Dropout", "data", "d"), split,
+            Nets.Layer("sig", "Sigmoid", "s1", "p"), sum);
+        var inputs = NetInputs.Random(graph, 8);
+        var x = inputs["data"].ToArray();
+        using var fused = new Executor(graph, NetWeights.Resolve(graph, 0), ExecutorOptions.Fast());
+        Assert.Equal(["sig", "sum"], fused.RunningNodes.Select(n => n.Name));
+        var got = fused.Forward(inputs)["out"].ToArray();
+        for (int i = 0; i < x.Length; i++)
+            Assert.Equal(1 / (1 + MathF.Exp(-x[i])) + x[i], got[i], 5);
+    }
+
     internal static (NetGraph Graph, NetWeights Weights, Dictionary<string, Tensor> Inputs) Calibrated(int batch) => CalibratedMobileNetV2(batch);
 }

@@ -10,6 +10,7 @@ public sealed class FusionPlan
     readonly Dictionary<Node, ConvFusion> _fusions = [];
     readonly HashSet<Node> _skipped = [];
     readonly Dictionary<Value, ConvFusion> _results = [];
+    readonly Dictionary<Value, Value> _aliases = [];
 
     /// <summary>A plan that fuses nothing: every node runs as written.</summary>
     public static FusionPlan None { get; } = new();
@@ -27,6 +28,12 @@ public sealed class FusionPlan
     public int WrittenAt(Value value) =>
         _results.TryGetValue(value, out var fusion) ? fusion.Anchor.Index : value.Producer?.Index ?? -1;
 
+    /// <summary>
+    /// The value whose storage <paramref name="value"/> shares: itself, or for a top of a skipped
+    /// identity layer (out-of-place Dropout, Split), its bottom's.
+    /// </summary>
+    public Value StorageOf(Value value) => _aliases.TryGetValue(value, out var source) ? StorageOf(source) : value;
+
     /// <summary>True when the node does not run on its own.</summary>
     public bool Skips(Node node) => _skipped.Contains(node);
 
@@ -39,4 +46,6 @@ public sealed class FusionPlan
     }
 
     internal void Skip(Node node) => _skipped.Add(node);
+
+    internal void Alias(Value value, Value source) => _aliases[value] = source;
 }

@@ -13,7 +13,11 @@ public static class GraphOptimizer
             plan.Add(ReferenceEquals(withSum, fusion) ? fusion : FuseActivation.Apply(graph, withSum));
         }
         foreach (var node in DropIdentity.Find(graph))
+        {
             plan.Skip(node);
+            foreach (var top in node.Outputs.Where(top => top.Name != node.Inputs[0].Name))
+                plan.Alias(top, node.Inputs[0]);
+        }
         return plan;
     }
 }

@@ -103,12 +103,27 @@ public class GraphOptimizerTests
     }
 
     [Fact]
-    public void SkipsInPlaceDropoutOnly()
+    public void SkipsDropoutAndSplitAndLetsTheirTopsShareTheBottom()
     {
-        var graph = Build(Input("data", 1, 3, 4, 4), Layer("drop", "Dropout", "data", "data"), Layer("drop2", "Dropout", "data", "d2"));
+        var split = new LayerParameter { Name = "split", Type = "Split", Bottom = { "d2" }, Top = { "s1", "s2" } };
+        var graph = Build(Input("data", 1, 3, 4, 4), Layer("drop", "Dropout", "data", "data"), Layer("drop2", "Dropout", "data", "d2"),
+            split, Layer("sig", "Sigmoid", "s1", "p"), Layer("tanh", "TanH", "s2", "q"));
         var plan = GraphOptimizer.Plan(graph);
-        Assert.True(plan.Skips(graph.Nodes[0]));
-        Assert.False(plan.Skips(graph.Nodes[1]));
+        Assert.Equal(["sig", "tanh"], graph.Nodes.Where(n => !plan.Skips(n)).Select(n => n.Name));
+        var data = graph.Values.Single(v => v.Name == "data" && v.Version == 1);
+        Assert.All(new[] { "d2", "s1", "s2" }, name => Assert.Same(data, plan.StorageOf(graph.Values.Single(v => v.Name == name))));
+    }
+
+    [Fact]
+    public void KeepsACopyWhenEitherSideIsWrittenAgain()
+    {
+        // A ReLU in place on s1 would show through s2; one in place on data after the split would
+        // show through both tops.
+        var split = new LayerParameter { Name = "split", Type = "Split", Bottom = { "data" }, Top = { "s1", "s2" } };
+        var onTop = Build(Input("data", 1, 3, 4, 4), split, Layer("relu", "ReLU", "s1", "s1"), Layer("sig", "Sigmoid", "s2", "p"));
+        Assert.False(GraphOptimizer.Plan(onTop).Skips(onTop.Nodes[0]));
+        var onBottom = Build(Input("data", 1, 3, 4, 4), split, Layer("relu", "ReLU", "data", "data"), Layer("sig", "Sigmoid", "s2", "p"));
+        Assert.False(GraphOptimizer.Plan(onBottom).Skips(onBottom.Nodes[0]));
     }
 
     [Fact]
