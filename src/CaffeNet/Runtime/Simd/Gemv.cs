@@ -148,24 +148,20 @@ public static unsafe class Gemv
         sums[5] = Vector256.Sum(b1);
         sums[6] = Vector256.Sum(b2);
         sums[7] = Vector256.Sum(b3);
-        for (; i < k; i++)
-        {
-            sums[0] += w0[i] * x0[i];
-            sums[1] += w0[i] * x1[i];
-            sums[2] += w0[i] * x2[i];
-            sums[3] += w0[i] * x3[i];
-            sums[4] += w1[i] * x0[i];
-            sums[5] += w1[i] * x1[i];
-            sums[6] += w1[i] * x2[i];
-            sums[7] += w1[i] * x3[i];
-        }
+        AddProducts(w0, w1, x0, x1, x2, x3, i, k, sums);
     }
 
     static void DotScalar(float* w0, float* w1, float* x0, float* x1, float* x2, float* x3, int k, float* sums)
     {
         for (int j = 0; j < 2 * RowGroup; j++)
             sums[j] = 0;
-        for (int i = 0; i < k; i++)
+        AddProducts(w0, w1, x0, x1, x2, x3, 0, k, sums);
+    }
+
+    /// <summary>The scalar path, and the vector path's last k % 8 terms.</summary>
+    static void AddProducts(float* w0, float* w1, float* x0, float* x1, float* x2, float* x3, int from, int k, float* sums)
+    {
+        for (int i = from; i < k; i++)
         {
             sums[0] += w0[i] * x0[i];
             sums[1] += w0[i] * x1[i];
