@@ -21,7 +21,8 @@ public sealed class OptimizeCommand : ICommand
             and Scale that rewrites a Convolution's or InnerProduct's output in place, with no
             other reader of that blob, is folded into it: the layer is removed and the convolution
             takes the folded weights and a bias. Dropouts are removed, later layers reading their
-            input. Activations stay layers of their own. Everything else, names included, is kept.
+            input (one that writes a net output out of place stays, so no output is renamed).
+            Activations stay layers of their own. Everything else, names included, is kept.
 
             Folding needs the trained statistics, so --weights is required and must hold blobs for
             every learnable layer (for a net without any, `caffenet init --calibrate` makes some).
