@@ -37,9 +37,9 @@ public class OptimizeCommandTests
         Assert.Equal(102, written.Layer.Count);
         Assert.DoesNotContain(written.Layer, l => l.Type is "BatchNorm" or "Scale" or "Dropout");
 
-        var original = CliRunner.Run("run", Deploy, "--weights", Calibrated, "--random-input", "--seed", "4", "--no-fuse",
+        var original = CliRunner.Run("run", Deploy, "--weights", Calibrated, "--random-input", "--seed", "4",
             "--output", dir.File("original"));
-        var folded = CliRunner.Run("run", prototxt, "--weights", caffemodel, "--random-input", "--seed", "4", "--no-fuse",
+        var folded = CliRunner.Run("run", prototxt, "--weights", caffemodel, "--random-input", "--seed", "4",
             "--output", dir.File("folded"));
         Assert.Equal((0, 0), (original.ExitCode, folded.ExitCode));
         // The net's one output, the softmax "loss": values in [0, 1], so 1e-4 · max(1, max|x|) is 1e-4.
