@@ -37,7 +37,7 @@ public static class NetFolder
         var dropouts = DropIdentity.Removable(graph).Select(n => n.Layer).ToHashSet<LayerParameter>(ReferenceEqualityComparer.Instance);
 
         var definition = Header(net);
-        var trained = Header(net);
+        var trained = definition.Clone();
         var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
         var state = NetStateFilter.State(net, options);
         var removedDropouts = new List<string>();
