@@ -22,4 +22,14 @@ public static class DropIdentity
         return sourceIsLast && node.Outputs.All(top =>
             top.Name != source.Name && !graph.Values.Any(v => v.Name == top.Name && v != top) && top.Shape.Equals(source.Shape));
     }
+    /// <summary>
+    /// The Dropouts a net definition can lose: in-place ones, and out-of-place ones whose input
+    /// only they read and whose output blob is not a net output. Later layers then read the input
+    /// blob under its own name, which nobody else reads or rewrites, and no output is renamed.
+    /// </summary>
+    public static IEnumerable<Node> Removable(NetGraph graph) =>
+        graph.Nodes.Where(n => IsDropout(n) && (n.IsInPlace(0) ||
+            n.Inputs[0].Consumers.Count == 1 && !graph.Outputs.Any(o => o.Name == n.Outputs[0].Name)));
+
+    static bool IsDropout(Node n) => n.Type == "Dropout" && n.Inputs.Count == 1 && n.Outputs.Count == 1;
 }

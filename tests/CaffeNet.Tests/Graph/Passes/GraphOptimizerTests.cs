@@ -51,6 +51,16 @@ public class GraphOptimizerTests
         Assert.DoesNotContain(graph.Nodes, plan.Skips);
     }
 
+    [Fact]
+    public void NoFoldIntoAnInnerProductWhoseOutputsAreNotOnAxisOne()
+    {
+        // axis 2: the output is 1x2x5, the 5 outputs on axis 2; BatchNorm normalises the 2 channels of axis 1.
+        var ip = Layer("ip", "InnerProduct", "data", "y");
+        ip.InnerProductParam = new InnerProductParameter { NumOutput = 5, Axis = 2 };
+        var graph = Build(Input("data", 1, 2, 3, 4), ip, Layer("bn", "BatchNorm", "y", "y"));
+        Assert.Empty(GraphOptimizer.Plan(graph).Fusions);
+    }
+
     static LayerParameter Sum(string name, string a, string b, string top, params float[] coefficients)
     {
         var sum = new LayerParameter { Name = name, Type = "Eltwise", Bottom = { a, b }, Top = { top } };
