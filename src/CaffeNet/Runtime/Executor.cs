@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CaffeNet.Graph;
 using CaffeNet.Graph.Passes;
 using CaffeNet.Runtime.Layers;
@@ -38,11 +40,20 @@ public sealed class Executor : IDisposable
         var running = graph.Nodes.Where(n => !Plan.Skips(n)).ToArray();
         var layers = running.Select(n => Bind(n, options)).ToArray();
         Memory = MemoryPlan.For(graph, Plan);
-        _arena = new float[Memory.ArenaFloats];
+        // Pinned, so that the plan's cache-line alignment holds for the arena's lifetime.
+        _arena = GC.AllocateArray<float>(checked((int)Memory.ArenaFloats + MemoryPlan.Alignment), pinned: true);
+        int start = CacheLineStart(_arena);
         _values = graph.Values
-            .Select(v => new Tensor(LayerFactory.ToTensorShape(v.Shape), _arena, Memory.OffsetOf(v)))
+            .Select(v => new Tensor(LayerFactory.ToTensorShape(v.Shape), _arena, start + Memory.OffsetOf(v)))
             .ToArray();
         _steps = running.Select((n, i) => BindTensors(n, layers[i])).ToArray();
+    }
+
+    /// <summary>The index of the first float of a pinned array that starts a 64-byte cache line.</summary>
+    static unsafe int CacheLineStart(float[] pinned)
+    {
+        long address = (long)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+        return (int)((64 - (address & 63)) & 63) / sizeof(float);
     }
 
     /// <summary>A fused node reads its shortcut's other input too, and writes the fusion's result.</summary>

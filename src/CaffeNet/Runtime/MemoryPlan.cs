@@ -22,7 +22,13 @@ public sealed class MemoryPlan
         PeakLiveFloats = peakLiveFloats;
     }
 
-    /// <summary>Floats the arena needs: the planned peak.</summary>
+    /// <summary>
+    /// Every offset is a multiple of this many floats (64 bytes): on an arena whose first float is
+    /// on a cache line, every blob starts on one, so a kernel's aligned vectors never straddle two.
+    /// </summary>
+    public const int Alignment = 16;
+
+    /// <summary>Floats the arena needs: the planned peak, plus the gaps alignment leaves.</summary>
     public long ArenaFloats { get; }
 
     public long ArenaBytes => ArenaFloats * sizeof(float);
@@ -54,7 +60,7 @@ public sealed class MemoryPlan
             {
                 if (at >= offset + blob.Floats)
                     break;
-                offset = Math.Max(offset, at + other.Floats);
+                offset = Math.Max(offset, at + RoundUp(other.Floats));
             }
             placed.Add((blob, offset));
         }
@@ -67,6 +73,8 @@ public sealed class MemoryPlan
             peak = Math.Max(peak, blobs.Where(b => b.First <= step && step <= b.Last).Sum(b => b.Floats));
         return new MemoryPlan(placed.ToDictionary(p => p.Blob.Name, p => (int)p.Offset, StringComparer.Ordinal), storage, arena, peak);
     }
+
+    static long RoundUp(long floats) => (floats + Alignment - 1) / Alignment * Alignment;
 
     /// <summary>One storage per blob name, live over steps [First, Last] (−1 is before the first node).</summary>
     sealed record Blob(string Name, long Floats, int First, int Last)

@@ -58,8 +58,10 @@ public class ExecutorTests
             L("a", "ReLU", "data", "a"), L("b", "ReLU", "a", "b"), L("c", "ReLU", "b", "c"),
             L("d", "ReLU", "c", "d"), L("d2", "ReLU", "d", "d"));
         var plan = MemoryPlan.For(graph);
-        Assert.Equal(8, plan.ArenaFloats);
+        // Two 4-float blobs alive at once, the second on the next 16-float line.
+        Assert.Equal(20, plan.ArenaFloats);
         Assert.Equal(8, plan.PeakLiveFloats);
+        Assert.All(graph.Values, v => Assert.Equal(0, plan.OffsetOf(v) % MemoryPlan.Alignment));
         var d = graph.Values.Where(v => v.Name == "d").ToArray();
         Assert.Equal(2, d.Length);
         Assert.Equal(plan.OffsetOf(d[0]), plan.OffsetOf(d[1]));
