@@ -23,6 +23,8 @@ public sealed class BenchCommand : ICommand
 
               --weights FILE     a .caffemodel with the net's weights
               --batch N          set the first dimension of every input (default: the net's)
+              --input NAME=N,C,H,W  set an input's shape (repeatable), e.g. for a Data layer
+                                 whose size only its database knows
               --threads N        threads per layer (default 1)
               --iterations N     timed forwards (default 50)
               --warmup N         untimed forwards first (default 10)
@@ -35,7 +37,7 @@ public sealed class BenchCommand : ICommand
             """,
         MinPositional: 1,
         MaxPositional: 1,
-        ValueOptions: ["--weights", "--batch", "--threads", "--iterations", "--warmup", "--warmup-ms"],
+        ValueOptions: ["--weights", "--batch", "--input", "--threads", "--iterations", "--warmup", "--warmup-ms"],
         FlagOptions: ["--per-layer", "--json", "--no-fuse"]);
 
     public int Run(Options options, TextWriter stdout, TextWriter stderr)
@@ -60,7 +62,8 @@ public sealed class BenchCommand : ICommand
         var import = new ImportOptions(Lenient: true, Warning: w => stderr.WriteLine($"caffenet bench: warning: {w}"));
         var weightsFile = options.Get("--weights");
         var net = ModelLoader.Load(model, weightsFile, import);
-        var graph = GraphBuilder.Build(net);
+        var given = InputShapeOption.Parse(options.GetAll("--input"));
+        var graph = GraphBuilder.Build(net, new GraphOptions { InputShapes = given });
         if (batch > 0)
         {
             var shapes = graph.Inputs.Where(v => v.Shape.Rank > 0)

@@ -44,7 +44,7 @@ public sealed class DumpCommand : ICommand
         {
             Phase = ParsePhase(options.Get("--phase")),
             Stages = options.GetAll("--stage"),
-            InputShapes = ParseInputs(options.GetAll("--input")),
+            InputShapes = InputShapeOption.Parse(options.GetAll("--input")),
             // Sizes that live in a data layer's database show as '?' rather than stopping the dump.
             AllowUnknownDims = true,
         };
@@ -94,25 +94,4 @@ public sealed class DumpCommand : ICommand
         "train" => Phase.Train,
         _ => throw new CaffeNetException($"--phase must be test or train, not '{value}'"),
     };
-
-    /// <summary>NAME=N,C,H,W (any number of dims). The name is everything before the last '='.</summary>
-    static Dictionary<string, Shape> ParseInputs(IReadOnlyList<string> values)
-    {
-        var shapes = new Dictionary<string, Shape>(StringComparer.Ordinal);
-        foreach (var value in values)
-        {
-            int eq = value.LastIndexOf('=');
-            if (eq <= 0)
-                throw new CaffeNetException($"--input expects NAME=N,C,H,W, got '{value}'");
-            var dims = new List<int>();
-            foreach (var part in value[(eq + 1)..].Split(','))
-            {
-                if (!int.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int d) || d <= 0)
-                    throw new CaffeNetException($"--input {value}: '{part}' is not a positive integer dimension");
-                dims.Add(d);
-            }
-            shapes[value[..eq]] = new Shape(dims);
-        }
-        return shapes;
-    }
 }
