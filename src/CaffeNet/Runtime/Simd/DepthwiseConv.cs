@@ -76,8 +76,14 @@ public static unsafe class DepthwiseConv
     /// plane-wise kernels' per-row set-up at stride 2 with output rows of 14 or less (about 2x for
     /// 14x14 -> 7x7), but not at stride 1 (2x slower at 14x14, even at 7x7), so only there.
     /// </summary>
-    static bool UsesBlocks(SimdPath path, ConvWindow w, int outWidth) =>
-        path == SimdPath.Vector256 && IsFast(w) && w.StrideH == 2 && outWidth <= 14;
+    static bool UsesBlocks(SimdPath path, ConvWindow w, int outWidth) => DevMode switch
+    {
+        0 => path == SimdPath.Vector256 && IsFast(w) && w.StrideH == 2 && outWidth <= 14,
+        1 => path == SimdPath.Vector256 && IsFast(w),
+        _ => false,
+    };
+
+    internal static int DevMode = 1;
 
     /// <summary>Whether the vector kernels handle this window.</summary>
     static bool IsFast(ConvWindow w) =>
@@ -101,8 +107,13 @@ public static unsafe class DepthwiseConv
                 int blocks = ChannelBlocked.Blocks(Channels);
                 int image = index / blocks, block = index % blocks, c0 = block * ChannelBlocked.Block;
                 nint plane0 = (nint)image * Channels + c0;
+                if (DevMode == 0)
                 DepthwiseConvBlocked.PlanarBlock(Input + plane0 * Height * Width, Output + plane0 * OutHeight * OutWidth, block,
                     Channels, Height, Width, Weights, Bias, Window, Lo, Hi);
+                else
+                DepthwiseConvBlockRing.Block(Input + plane0 * Height * Width, Output + plane0 * OutHeight * OutWidth,
+                    Math.Min(ChannelBlocked.Block, Channels - c0), Height, Width, Weights + (nint)c0 * 9,
+                    Bias != null ? Bias + c0 : null, Window, Lo, Hi);
                 return;
             }
             int first = index * PlanesPerTask, last = Math.Min(Planes, first + PlanesPerTask);
