@@ -65,10 +65,11 @@ public static unsafe class ChannelBlocked
     }
 
     /// <summary>
-    /// One row of 8 NCHW planes to NCHWc pixels (AVX2): dst[x * 8 + l] = src[l * plane + x] for x below
-    /// width. Channels from <paramref name="lanes"/> on repeat channel 0 (their outputs are dropped).
+    /// A run of pixels of 8 NCHW planes to NCHWc (AVX2): dst[x * 8 + l] = src[l * plane + x] for x
+    /// below count, and zeros for x up to count rounded up to 8 (dst must have room for them).
+    /// Channels from <paramref name="lanes"/> on repeat channel 0 (their outputs are dropped).
     /// </summary>
-    internal static void GatherRow(float* src, nint plane, int lanes, int width, float* dst)
+    internal static void Gather(float* src, nint plane, int lanes, int count, float* dst)
     {
         float* p0 = src;
         float* p1 = lanes > 1 ? src + plane : src;
@@ -79,41 +80,41 @@ public static unsafe class ChannelBlocked
         float* p6 = lanes > 6 ? src + 6 * plane : src;
         float* p7 = lanes > 7 ? src + 7 * plane : src;
         int x = 0;
-        for (; x + Block <= width; x += Block)
+        for (; x + Block <= count; x += Block)
             Transpose(Vector256.Load(p0 + x), Vector256.Load(p1 + x), Vector256.Load(p2 + x), Vector256.Load(p3 + x),
                 Vector256.Load(p4 + x), Vector256.Load(p5 + x), Vector256.Load(p6 + x), Vector256.Load(p7 + x), dst + x * Block, Block);
-        if (x == width)
+        if (x == count)
             return;
-        // The last few pixels: masked loads, so nothing past the row is read.
-        int n = width - x;
-        var mask = TailMask(n);
-        var t = stackalloc float[Block * Block];
+        // The last few pixels: masked loads, so nothing past the run is read, and the lanes past it are zeros.
+        var mask = TailMask(count - x);
         Transpose(Avx.MaskLoad(p0 + x, mask), Avx.MaskLoad(p1 + x, mask), Avx.MaskLoad(p2 + x, mask), Avx.MaskLoad(p3 + x, mask),
-            Avx.MaskLoad(p4 + x, mask), Avx.MaskLoad(p5 + x, mask), Avx.MaskLoad(p6 + x, mask), Avx.MaskLoad(p7 + x, mask), t, Block);
-        for (int j = 0; j < n; j++)
-            Vector256.Store(Vector256.Load(t + j * Block), dst + (x + j) * Block);
+            Avx.MaskLoad(p4 + x, mask), Avx.MaskLoad(p5 + x, mask), Avx.MaskLoad(p6 + x, mask), Avx.MaskLoad(p7 + x, mask),
+            dst + x * Block, Block);
     }
 
     /// <summary>
-    /// NCHWc pixels back to one row of 8 NCHW planes (AVX2): dst[l * plane + x] = src[x * 8 + l] for x
-    /// below count and l below lanes. src may be read up to count rounded up to 8 pixels.
+    /// NCHWc pixels back to a run of 8 NCHW planes (AVX2): dst[l * plane + x] = src[x * 8 + l] for x
+    /// below count and l below lanes; src is read up to count rounded up to 8 pixels. Unless
+    /// <paramref name="exact"/>, the last partial vector of each plane is stored whole: the caller
+    /// overwrites what spills past the run later.
     /// </summary>
-    internal static void ScatterRow(float* src, int count, float* dst, nint plane, int lanes)
+    internal static void Scatter(float* src, int count, float* dst, nint plane, int lanes, bool exact)
     {
         int x = 0;
         if (lanes == Block)
         {
-            for (; x + Block <= count; x += Block)
+            int end = exact ? count - Block : count - 1;
+            for (; x <= end; x += Block)
             {
                 float* s = src + x * Block;
                 Transpose(Vector256.Load(s), Vector256.Load(s + Block), Vector256.Load(s + 2 * Block), Vector256.Load(s + 3 * Block),
                     Vector256.Load(s + 4 * Block), Vector256.Load(s + 5 * Block), Vector256.Load(s + 6 * Block),
                     Vector256.Load(s + 7 * Block), dst + x, plane);
             }
+            if (x >= count)
+                return;
         }
-        if (x == count)
-            return;
-        // Missing channels or the last few pixels: transpose into a buffer, store what exists.
+        // Missing channels or an exact end: transpose into a buffer, store what exists.
         var t = stackalloc float[Block * Block];
         for (; x < count; x += Block)
         {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace CaffeNet.Runtime.Simd;
 
@@ -18,6 +19,10 @@ static unsafe class DepthwiseConvBlockRing
     // without evicting them.
     const int Slots = 4;
 
+    // Output rows are made into a band buffer of about this many pixels (16 KB), then transposed
+    // back all at once: a band is contiguous in each plane, so only its end can be a partial vector.
+    const int BandPixels = 512;
+
     /// <summary>
     /// Output planes of channels c0 .. c0 + lanes - 1 (lanes 1..8): input and output point at channel
     /// c0's planes, weights at its 9 taps, bias at its bias or null.
@@ -28,27 +33,24 @@ static unsafe class DepthwiseConvBlockRing
     {
         int oh = window.OutputHeight(height), ow = window.OutputWidth(width);
         int stride = window.StrideH, padH = window.PadH, padW = window.PadW;
-        int slotWidth = (width + 2 * padW) * C;
-        int outRow = (ow + C - 1) / C * C * C;
-        float* ring = Scratch.BlockedTile((Slots + 1) * slotWidth + outRow);
+        // A slot: padW zero pixels, the row, then zeros: the row's last chunk of 8 pixels is stored
+        // whole (zeros past the row), and the padding on the right may reach further.
+        int chunked = RoundUp(width);
+        int slotWidth = (padW + Math.Max(chunked, width + padW)) * C;
+        int bandRows = Math.Clamp(BandPixels / ow, 1, oh);
+        float* ring = Scratch.BlockedTile((Slots + 1) * slotWidth + RoundUp(bandRows * ow) * C);
         float* zeroRow = ring + Slots * slotWidth;
-        float* rowOut = zeroRow + slotWidth;
+        float* band = zeroRow + slotWidth;
         new Span<float>(zeroRow, slotWidth).Clear();
         for (int s = 0; s < Slots; s++)
         {
             float* slot = ring + s * slotWidth;
             new Span<float>(slot, padW * C).Clear();
-            new Span<float>(slot + (padW + width) * C, padW * C).Clear();
+            new Span<float>(slot + (padW + chunked) * C, slotWidth - (padW + chunked) * C).Clear();
         }
 
-        // The block's weights as 9 vectors of 8 channels (tap-major), then bias, lo, hi.
         var w = stackalloc Vector256<float>[12];
-        float* lanesOf = (float*)w;
-        for (int t = 0; t < 9; t++)
-            for (int l = 0; l < C; l++)
-                lanesOf[t * C + l] = l < lanes ? weights[l * 9 + t] : 0f;
-        for (int l = 0; l < C; l++)
-            lanesOf[9 * C + l] = l < lanes && bias != null ? bias[l] : 0f;
+        Weights(weights, bias, lanes, w);
         w[10] = Vector256.Create(lo);
         w[11] = Vector256.Create(hi);
 
@@ -56,12 +58,16 @@ static unsafe class DepthwiseConvBlockRing
         var tags = stackalloc int[Slots];
         for (int s = 0; s < Slots; s++)
             tags[s] = -1;
-        for (int oy = 0; oy < oh; oy++)
+        for (int y0 = 0; y0 < oh; y0 += bandRows)
         {
-            int q = oy * stride;
-            float* r0 = Row(q), r1 = Row(q + 1), r2 = Row(q + 2);
-            Interior(r0, r1, r2, stride * C, ow, w, rowOut);
-            ChannelBlocked.ScatterRow(rowOut, ow, output + (nint)oy * ow, outPlane, lanes);
+            int y1 = Math.Min(oh, y0 + bandRows);
+            for (int oy = y0; oy < y1; oy++)
+            {
+                int q = oy * stride;
+                float* r0 = Row(q), r1 = Row(q + 1), r2 = Row(q + 2);
+                Interior(r0, r1, r2, stride * C, ow, w, band + (nint)(oy - y0) * ow * C);
+            }
+            ChannelBlocked.Scatter(band, (y1 - y0) * ow, output + (nint)y0 * ow, outPlane, lanes, exact: y1 == oh);
         }
 
         // Padded row q: the zero row in the padding, else its slot, transposed in if not there yet.
@@ -75,10 +81,31 @@ static unsafe class DepthwiseConvBlockRing
             if (tags[s] != q)
             {
                 tags[s] = q;
-                ChannelBlocked.GatherRow(input + (nint)i * width, inPlane, lanes, width, slot + padW * C);
+                ChannelBlocked.Gather(input + (nint)i * width, inPlane, lanes, width, slot + padW * C);
             }
             return slot;
         }
+    }
+
+    static int RoundUp(int n) => (n + C - 1) / C * C;
+
+    /// <summary>The block's weights as 9 vectors of 8 channels (tap-major), then its bias; zeros past the last channel.</summary>
+    static void Weights(float* weights, float* bias, int lanes, Vector256<float>* w)
+    {
+        if (lanes == C)
+        {
+            var taps = Vector256.Create(0, 9, 18, 27, 36, 45, 54, 63);
+            for (int t = 0; t < 9; t++)
+                w[t] = Avx2.GatherVector256(weights + t, taps, 4);
+            w[9] = bias != null ? Vector256.Load(bias) : default;
+            return;
+        }
+        float* lanesOf = (float*)w;
+        for (int t = 0; t < 9; t++)
+            for (int l = 0; l < C; l++)
+                lanesOf[t * C + l] = l < lanes ? weights[l * 9 + t] : 0f;
+        for (int l = 0; l < C; l++)
+            lanesOf[9 * C + l] = l < lanes && bias != null ? bias[l] : 0f;
     }
 
     /// <summary>
