@@ -101,20 +101,21 @@ public static unsafe class ChannelBlocked
     internal static void Scatter(float* src, int count, float* dst, nint plane, int lanes, bool exact)
     {
         int x = 0;
-        if (lanes == Block)
+        if (lanes == Block && (count >= Block || !exact))
         {
-            int end = exact ? count - Block : count - 1;
-            for (; x <= end; x += Block)
+            for (; x < count; x += Block)
             {
+                // An exact end is the run's last 8 pixels, overlapping the chunk before (same values).
+                if (exact && x > count - Block)
+                    x = count - Block;
                 float* s = src + x * Block;
                 Transpose(Vector256.Load(s), Vector256.Load(s + Block), Vector256.Load(s + 2 * Block), Vector256.Load(s + 3 * Block),
                     Vector256.Load(s + 4 * Block), Vector256.Load(s + 5 * Block), Vector256.Load(s + 6 * Block),
                     Vector256.Load(s + 7 * Block), dst + x, plane);
             }
-            if (x >= count)
-                return;
+            return;
         }
-        // Missing channels or an exact end: transpose into a buffer, store what exists.
+        // Missing channels, or an exact run of under 8 pixels: transpose into a buffer, store what exists.
         var t = stackalloc float[Block * Block];
         for (; x < count; x += Block)
         {

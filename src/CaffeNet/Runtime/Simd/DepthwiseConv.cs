@@ -79,7 +79,7 @@ public static unsafe class DepthwiseConv
     static bool UsesBlocks(SimdPath path, ConvWindow w, int outWidth) => DevMode switch
     {
         0 => path == SimdPath.Vector256 && IsFast(w) && w.StrideH == 2 && outWidth <= 14,
-        1 => path == SimdPath.Vector256 && IsFast(w),
+        1 => path == SimdPath.Vector256 && IsFast(w) && (w.StrideH == 2 || outWidth <= 64),
         _ => false,
     };
 

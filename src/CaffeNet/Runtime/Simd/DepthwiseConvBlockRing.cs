@@ -15,9 +15,11 @@ namespace CaffeNet.Runtime.Simd;
 static unsafe class DepthwiseConvBlockRing
 {
     const int C = ChannelBlocked.Block;
-    // Output row y reads padded rows s y .. s y + 2: at most 3 slots, and the next one can be filled
-    // without evicting them.
-    const int Slots = 4;
+    // A pair of output rows reads at most 5 consecutive input rows (stride 2), in order; 8 slots keep
+    // them all, and the rows of the next pair can come in without evicting them.
+    const int Slots = 8;
+    // Planes whose transposed rows take at most this many floats (48 KB) are transposed whole.
+    const int WholeFloats = 12 * 1024;
 
     // Output rows are made into a band buffer of about this many pixels (16 KB), then transposed
     // back all at once: a band is contiguous in each plane, so only its end can be a partial vector.
@@ -37,16 +39,19 @@ static unsafe class DepthwiseConvBlockRing
         // whole (zeros past the row), and the padding on the right may reach further.
         int chunked = RoundUp(width);
         int slotWidth = (padW + Math.Max(chunked, width + padW)) * C;
+        // Small planes are transposed whole up front (no ring bookkeeping per row).
+        bool whole = height * slotWidth <= WholeFloats;
+        int slots = whole ? height : Slots;
         int bandRows = Math.Clamp(BandPixels / ow, 1, oh);
-        float* ring = Scratch.BlockedTile((Slots + 1) * slotWidth + RoundUp(bandRows * ow) * C);
-        float* zeroRow = ring + Slots * slotWidth;
+        float* ring = Scratch.BlockedTile((slots + 1) * slotWidth + RoundUp(bandRows * ow) * C);
+        float* zeroRow = ring + slots * slotWidth;
         float* band = zeroRow + slotWidth;
-        new Span<float>(zeroRow, slotWidth).Clear();
-        for (int s = 0; s < Slots; s++)
+        Clear(zeroRow, slotWidth);
+        for (int s = 0; s < slots; s++)
         {
             float* slot = ring + s * slotWidth;
-            new Span<float>(slot, padW * C).Clear();
-            new Span<float>(slot + (padW + chunked) * C, slotWidth - (padW + chunked) * C).Clear();
+            Clear(slot, padW * C);
+            Clear(slot + (padW + chunked) * C, slotWidth - (padW + chunked) * C);
         }
 
         var w = stackalloc Vector256<float>[12];
@@ -58,14 +63,29 @@ static unsafe class DepthwiseConvBlockRing
         var tags = stackalloc int[Slots];
         for (int s = 0; s < Slots; s++)
             tags[s] = -1;
+        if (whole)
+            for (int i = 0; i < height; i++)
+                ChannelBlocked.Gather(input + (nint)i * width, inPlane, lanes, width, ring + i * slotWidth + padW * C);
         for (int y0 = 0; y0 < oh; y0 += bandRows)
         {
             int y1 = Math.Min(oh, y0 + bandRows);
-            for (int oy = y0; oy < y1; oy++)
+            int oy = y0;
+            for (; oy + 2 <= y1; oy += 2)
             {
                 int q = oy * stride;
-                float* r0 = Row(q), r1 = Row(q + 1), r2 = Row(q + 2);
-                Interior(r0, r1, r2, stride * C, ow, w, band + (nint)(oy - y0) * ow * C);
+                // The rows of the pair, in the order they are first needed (so none is evicted early).
+                float* a0 = Row(q), a1 = Row(q + 1), a2 = Row(q + 2);
+                float* b0 = stride == 1 ? a1 : a2;
+                float* b1 = stride == 1 ? a2 : Row(q + 3);
+                float* b2 = Row(q + stride + 2);
+                float* o = band + (nint)(oy - y0) * ow * C;
+                Pair(a0, a1, a2, b0, b1, b2, stride * C, ow, w, o, o + ow * C);
+            }
+            if (oy < y1)
+            {
+                int q = oy * stride;
+                float* a0 = Row(q), a1 = Row(q + 1), a2 = Row(q + 2);
+                Pair(a0, a1, a2, a0, a1, a2, stride * C, ow, w, band + (nint)(oy - y0) * ow * C, null);
             }
             ChannelBlocked.Scatter(band, (y1 - y0) * ow, output + (nint)y0 * ow, outPlane, lanes, exact: y1 == oh);
         }
@@ -76,15 +96,23 @@ static unsafe class DepthwiseConvBlockRing
             int i = q - padH;
             if ((uint)i >= (uint)height)
                 return zeroRow;
-            int s = q & (Slots - 1);
+            if (whole)
+                return ring + i * slotWidth;
+            int s = i & (Slots - 1);
             float* slot = ring + s * slotWidth;
-            if (tags[s] != q)
+            if (tags[s] != i)
             {
-                tags[s] = q;
+                tags[s] = i;
                 ChannelBlocked.Gather(input + (nint)i * width, inPlane, lanes, width, slot + padW * C);
             }
             return slot;
         }
+    }
+
+    static void Clear(float* p, int floats)
+    {
+        for (int i = 0; i < floats; i += C)
+            Vector256.Store(Vector256<float>.Zero, p + i);
     }
 
     static int RoundUp(int n) => (n + C - 1) / C * C;
@@ -109,52 +137,88 @@ static unsafe class DepthwiseConvBlockRing
     }
 
     /// <summary>
-    /// One output row of a block: pixel x reads r0, r1, r2 at x * step + 0, 8, 16. Two pixels per step,
-    /// so two FMA chains run side by side.
+    /// Two output rows of a block: pixel x of row A reads a0, a1, a2 at x * step + 0, 8, 16, row B the
+    /// same of b0, b1, b2; <paramref name="ob"/> null makes row A alone. Two pixels of each row per
+    /// step, so four FMA chains run side by side. Each output sums its taps in the same order,
+    /// however it is paired.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Interior(float* r0, float* r1, float* r2, int step, int count, Vector256<float>* w, float* o)
+    static void Pair(float* a0, float* a1, float* a2, float* b0, float* b1, float* b2, int step, int count,
+        Vector256<float>* w, float* oa, float* ob)
     {
         var w0 = w[0]; var w1 = w[1]; var w2 = w[2]; var w3 = w[3]; var w4 = w[4];
         var w5 = w[5]; var w6 = w[6]; var w7 = w[7]; var w8 = w[8];
         int i = 0;
-        for (; i + 2 <= count; i += 2)
+        if (ob != null)
         {
-            nint p = (nint)i * step, q = p + step;
-            var a = Vector256.FusedMultiplyAdd(w0, Vector256.Load(r0 + p), w[9]);
-            var b = Vector256.FusedMultiplyAdd(w0, Vector256.Load(r0 + q), w[9]);
-            a = Vector256.FusedMultiplyAdd(w1, Vector256.Load(r0 + p + C), a);
-            b = Vector256.FusedMultiplyAdd(w1, Vector256.Load(r0 + q + C), b);
-            a = Vector256.FusedMultiplyAdd(w2, Vector256.Load(r0 + p + 2 * C), a);
-            b = Vector256.FusedMultiplyAdd(w2, Vector256.Load(r0 + q + 2 * C), b);
-            a = Vector256.FusedMultiplyAdd(w3, Vector256.Load(r1 + p), a);
-            b = Vector256.FusedMultiplyAdd(w3, Vector256.Load(r1 + q), b);
-            a = Vector256.FusedMultiplyAdd(w4, Vector256.Load(r1 + p + C), a);
-            b = Vector256.FusedMultiplyAdd(w4, Vector256.Load(r1 + q + C), b);
-            a = Vector256.FusedMultiplyAdd(w5, Vector256.Load(r1 + p + 2 * C), a);
-            b = Vector256.FusedMultiplyAdd(w5, Vector256.Load(r1 + q + 2 * C), b);
-            a = Vector256.FusedMultiplyAdd(w6, Vector256.Load(r2 + p), a);
-            b = Vector256.FusedMultiplyAdd(w6, Vector256.Load(r2 + q), b);
-            a = Vector256.FusedMultiplyAdd(w7, Vector256.Load(r2 + p + C), a);
-            b = Vector256.FusedMultiplyAdd(w7, Vector256.Load(r2 + q + C), b);
-            a = Vector256.FusedMultiplyAdd(w8, Vector256.Load(r2 + p + 2 * C), a);
-            b = Vector256.FusedMultiplyAdd(w8, Vector256.Load(r2 + q + 2 * C), b);
-            Vector256.Store(Vector256.MinNative(Vector256.MaxNative(a, w[10]), w[11]), o + (nint)i * C);
-            Vector256.Store(Vector256.MinNative(Vector256.MaxNative(b, w[10]), w[11]), o + (nint)(i + 1) * C);
+            for (; i + 2 <= count; i += 2)
+            {
+                nint p = (nint)i * step, q = p + step;
+                var a = Vector256.FusedMultiplyAdd(w0, Vector256.Load(a0 + p), w[9]);
+                var b = Vector256.FusedMultiplyAdd(w0, Vector256.Load(a0 + q), w[9]);
+                var c = Vector256.FusedMultiplyAdd(w0, Vector256.Load(b0 + p), w[9]);
+                var d = Vector256.FusedMultiplyAdd(w0, Vector256.Load(b0 + q), w[9]);
+                a = Vector256.FusedMultiplyAdd(w1, Vector256.Load(a0 + p + C), a);
+                b = Vector256.FusedMultiplyAdd(w1, Vector256.Load(a0 + q + C), b);
+                c = Vector256.FusedMultiplyAdd(w1, Vector256.Load(b0 + p + C), c);
+                d = Vector256.FusedMultiplyAdd(w1, Vector256.Load(b0 + q + C), d);
+                a = Vector256.FusedMultiplyAdd(w2, Vector256.Load(a0 + p + 2 * C), a);
+                b = Vector256.FusedMultiplyAdd(w2, Vector256.Load(a0 + q + 2 * C), b);
+                c = Vector256.FusedMultiplyAdd(w2, Vector256.Load(b0 + p + 2 * C), c);
+                d = Vector256.FusedMultiplyAdd(w2, Vector256.Load(b0 + q + 2 * C), d);
+                a = Vector256.FusedMultiplyAdd(w3, Vector256.Load(a1 + p), a);
+                b = Vector256.FusedMultiplyAdd(w3, Vector256.Load(a1 + q), b);
+                c = Vector256.FusedMultiplyAdd(w3, Vector256.Load(b1 + p), c);
+                d = Vector256.FusedMultiplyAdd(w3, Vector256.Load(b1 + q), d);
+                a = Vector256.FusedMultiplyAdd(w4, Vector256.Load(a1 + p + C), a);
+                b = Vector256.FusedMultiplyAdd(w4, Vector256.Load(a1 + q + C), b);
+                c = Vector256.FusedMultiplyAdd(w4, Vector256.Load(b1 + p + C), c);
+                d = Vector256.FusedMultiplyAdd(w4, Vector256.Load(b1 + q + C), d);
+                a = Vector256.FusedMultiplyAdd(w5, Vector256.Load(a1 + p + 2 * C), a);
+                b = Vector256.FusedMultiplyAdd(w5, Vector256.Load(a1 + q + 2 * C), b);
+                c = Vector256.FusedMultiplyAdd(w5, Vector256.Load(b1 + p + 2 * C), c);
+                d = Vector256.FusedMultiplyAdd(w5, Vector256.Load(b1 + q + 2 * C), d);
+                a = Vector256.FusedMultiplyAdd(w6, Vector256.Load(a2 + p), a);
+                b = Vector256.FusedMultiplyAdd(w6, Vector256.Load(a2 + q), b);
+                c = Vector256.FusedMultiplyAdd(w6, Vector256.Load(b2 + p), c);
+                d = Vector256.FusedMultiplyAdd(w6, Vector256.Load(b2 + q), d);
+                a = Vector256.FusedMultiplyAdd(w7, Vector256.Load(a2 + p + C), a);
+                b = Vector256.FusedMultiplyAdd(w7, Vector256.Load(a2 + q + C), b);
+                c = Vector256.FusedMultiplyAdd(w7, Vector256.Load(b2 + p + C), c);
+                d = Vector256.FusedMultiplyAdd(w7, Vector256.Load(b2 + q + C), d);
+                a = Vector256.FusedMultiplyAdd(w8, Vector256.Load(a2 + p + 2 * C), a);
+                b = Vector256.FusedMultiplyAdd(w8, Vector256.Load(a2 + q + 2 * C), b);
+                c = Vector256.FusedMultiplyAdd(w8, Vector256.Load(b2 + p + 2 * C), c);
+                d = Vector256.FusedMultiplyAdd(w8, Vector256.Load(b2 + q + 2 * C), d);
+                Vector256.Store(Vector256.MinNative(Vector256.MaxNative(a, w[10]), w[11]), oa + (nint)i * C);
+                Vector256.Store(Vector256.MinNative(Vector256.MaxNative(b, w[10]), w[11]), oa + (nint)(i + 1) * C);
+                Vector256.Store(Vector256.MinNative(Vector256.MaxNative(c, w[10]), w[11]), ob + (nint)i * C);
+                Vector256.Store(Vector256.MinNative(Vector256.MaxNative(d, w[10]), w[11]), ob + (nint)(i + 1) * C);
+            }
+            if (i < count)
+            {
+                Pixel(a0, a1, a2, (nint)i * step, w, oa + (nint)i * C);
+                Pixel(b0, b1, b2, (nint)i * step, w, ob + (nint)i * C);
+            }
+            return;
         }
-        if (i < count)
-        {
-            nint p = (nint)i * step;
-            var a = Vector256.FusedMultiplyAdd(w0, Vector256.Load(r0 + p), w[9]);
-            a = Vector256.FusedMultiplyAdd(w1, Vector256.Load(r0 + p + C), a);
-            a = Vector256.FusedMultiplyAdd(w2, Vector256.Load(r0 + p + 2 * C), a);
-            a = Vector256.FusedMultiplyAdd(w3, Vector256.Load(r1 + p), a);
-            a = Vector256.FusedMultiplyAdd(w4, Vector256.Load(r1 + p + C), a);
-            a = Vector256.FusedMultiplyAdd(w5, Vector256.Load(r1 + p + 2 * C), a);
-            a = Vector256.FusedMultiplyAdd(w6, Vector256.Load(r2 + p), a);
-            a = Vector256.FusedMultiplyAdd(w7, Vector256.Load(r2 + p + C), a);
-            a = Vector256.FusedMultiplyAdd(w8, Vector256.Load(r2 + p + 2 * C), a);
-            Vector256.Store(Vector256.MinNative(Vector256.MaxNative(a, w[10]), w[11]), o + (nint)i * C);
-        }
+        for (; i < count; i++)
+            Pixel(a0, a1, a2, (nint)i * step, w, oa + (nint)i * C);
+    }
+
+    /// <summary>One output pixel of a block: its 9 taps at offset p of rows r0, r1, r2, in the same order as in <see cref="Pair"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Pixel(float* r0, float* r1, float* r2, nint p, Vector256<float>* w, float* o)
+    {
+        var a = Vector256.FusedMultiplyAdd(w[0], Vector256.Load(r0 + p), w[9]);
+        a = Vector256.FusedMultiplyAdd(w[1], Vector256.Load(r0 + p + C), a);
+        a = Vector256.FusedMultiplyAdd(w[2], Vector256.Load(r0 + p + 2 * C), a);
+        a = Vector256.FusedMultiplyAdd(w[3], Vector256.Load(r1 + p), a);
+        a = Vector256.FusedMultiplyAdd(w[4], Vector256.Load(r1 + p + C), a);
+        a = Vector256.FusedMultiplyAdd(w[5], Vector256.Load(r1 + p + 2 * C), a);
+        a = Vector256.FusedMultiplyAdd(w[6], Vector256.Load(r2 + p), a);
+        a = Vector256.FusedMultiplyAdd(w[7], Vector256.Load(r2 + p + C), a);
+        a = Vector256.FusedMultiplyAdd(w[8], Vector256.Load(r2 + p + 2 * C), a);
+        Vector256.Store(Vector256.MinNative(Vector256.MaxNative(a, w[10]), w[11]), o);
     }
 }
