@@ -6,11 +6,12 @@ namespace CaffeNet.Runtime.Simd;
 
 /// <summary>
 /// 3x3 depthwise convolution (stride 1 or 2, any padding) of one block of 8 NCHW channel planes,
-/// AVX2. Input rows are transposed, 8 channels per pixel, into a small ring of zero-bordered row
-/// slots as they are first needed; each output pixel of the block is then 9 FMAs on whole vectors
-/// with no border cases and no shuffles, whatever the width or stride; each output row is
-/// transposed back into the 8 planes. The transposes are 8x8 in registers, so for small planes and
-/// stride 2 this beats the plane-wise kernels, whose cost per row does not shrink with the row.
+/// AVX2. Input rows are transposed, 8 channels per pixel, into zero-bordered rows (a small plane
+/// all at once, a bigger one through a ring of row slots as rows are first needed); each output
+/// pixel of the block is then 9 FMAs on whole vectors with no border cases and no shuffles, whatever
+/// the width or stride, and the outputs are transposed back into the 8 planes. The transposes are
+/// 8x8 in registers, so at stride 2 and on small planes this beats the plane-wise kernels, whose cost
+/// per row does not shrink with the row and which split stride-2 rows into even and odd columns.
 /// </summary>
 static unsafe class DepthwiseConvBlockRing
 {
