@@ -10,13 +10,7 @@ dll=$(realpath "$1")
 corpus=../shared/corpus
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-caffenet() { dotnet "$dll" "$@"; }
-
-# npy FILE SEED D0 D1 ...: uniform [0, 1) float32 values from SEED.
-npy() {
-  /usr/bin/python3 -c 'import sys, numpy as np
-np.save(sys.argv[1], np.random.RandomState(int(sys.argv[2])).uniform(0, 1, [int(d) for d in sys.argv[3:]]).astype(np.float32))' "$@"
-}
+source tools/common.sh
 
 # check NAME PROTOTXT WEIGHTS INPUT.npy [extra run options]
 failed=()
