@@ -8,12 +8,13 @@ namespace CaffeNet.Runtime.Layers;
 /// <summary>
 /// A convolution with its folded BatchNorm/Scale and fused activation, on the fast kernels:
 /// 1x1 stride-1 unpadded as one SGEMM per image straight on the activations; depthwise
-/// (group = channels = outputs) on <see cref="DepthwiseConv"/>; group 1 as im2col into a buffer
-/// made at load, then SGEMM; any other grouping on the reference kernel, then the clamp.
+/// (group = channels = outputs) on <see cref="DepthwiseConv"/>; group 1 with few input channels (a
+/// first layer) on <see cref="DirectConv"/>; other group 1 as im2col into a buffer made at load, then
+/// SGEMM; any other grouping on the reference kernel, then the clamp.
 /// </summary>
 sealed class FusedConvolutionLayer : ILayer
 {
-    enum Path { Pointwise, Depthwise, Im2Col, Reference }
+    enum Path { Pointwise, Depthwise, Direct, Im2Col, Reference }
 
     readonly Path _path;
     readonly ConvolutionParams _p;
@@ -21,6 +22,7 @@ sealed class FusedConvolutionLayer : ILayer
     readonly float[] _weights;
     readonly float[] _bias;
     readonly PackedMatrix? _packed;
+    readonly DirectConv? _direct;
     readonly float[] _columns = [];
     readonly int _batch, _channels, _height, _width, _outHeight, _outWidth;
     readonly WorkerPool? _pool;
@@ -42,6 +44,11 @@ sealed class FusedConvolutionLayer : ILayer
             _path = Path.Pointwise;
         else if (a.Group == _channels && a.NumOutput == _channels)
             _path = Path.Depthwise;
+        else if (a.Group == 1 && DirectConv.Handles(_channels, Window(_p)))
+        {
+            _path = Path.Direct;
+            _direct = new DirectConv(_weights, _bias, a.NumOutput, _channels, Window(_p));
+        }
         else if (a.Group == 1)
         {
             _path = Path.Im2Col;
@@ -52,6 +59,9 @@ sealed class FusedConvolutionLayer : ILayer
         if (_path is Path.Pointwise or Path.Im2Col)
             _packed = PackedMatrix.Pack(_weights, a.NumOutput, k, k);
     }
+
+    static ConvWindow Window(in ConvolutionParams p) =>
+        new(p.KernelH, p.KernelW, p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW);
 
     internal static Activation ActivationOf(Node? node) => node?.Attributes switch
     {
@@ -86,6 +96,9 @@ sealed class FusedConvolutionLayer : ILayer
                 DepthwiseConv.Forward(src, dst, _batch, _channels, _height, _width, _weights, _bias,
                     new ConvWindow(_p.KernelH, _p.KernelW, _p.StrideH, _p.StrideW, _p.PadH, _p.PadW, _p.DilationH, _p.DilationW),
                     _activation, _pool);
+                break;
+            case Path.Direct:
+                _direct!.Forward(src, dst, _batch, _height, _width, _activation, _pool);
                 break;
             default:
                 Convolution.Forward(inputs[0], _weights, _bias, _p, outputs[0]);

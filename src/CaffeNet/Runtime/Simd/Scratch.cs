@@ -13,6 +13,7 @@ static unsafe class Scratch
     [ThreadStatic] static float[]? s_packedA;
     [ThreadStatic] static float[]? s_paddedPlane;
     [ThreadStatic] static float[]? s_blockedTile;
+    [ThreadStatic] static float[]? s_inputRows;
 
     /// <summary>Room for packed B panels; only the kernels of the current call use it.</summary>
     public static float* PackedB(int floats) => Get(ref s_packedB, floats);
@@ -25,6 +26,9 @@ static unsafe class Scratch
 
     /// <summary>Room for one channel block's input and output tiles in NCHWc (small-plane depthwise).</summary>
     public static float* BlockedTile(int floats) => Get(ref s_blockedTile, floats);
+
+    /// <summary>Room for the zero-bordered input rows of one strip of output (direct convolution).</summary>
+    public static float* InputRows(int floats) => Get(ref s_inputRows, floats);
 
     static float* Get(ref float[]? buffer, int floats)
     {
