@@ -9,8 +9,8 @@ namespace CaffeNet.Runtime.Layers;
 /// A convolution with its folded BatchNorm/Scale and fused activation, on the fast kernels:
 /// 1x1 stride-1 unpadded as one SGEMM per image straight on the activations; depthwise
 /// (group = channels = outputs) on <see cref="DepthwiseConv"/>; group 1 with few input channels (a
-/// first layer) on <see cref="DirectConv"/>; other group 1 as im2col into a buffer made at load, then
-/// SGEMM; any other grouping on the reference kernel, then the clamp.
+/// first layer) on <see cref="DirectConv"/>; other group 1 as im2col + SGEMM by strips of output rows
+/// (<see cref="Im2ColConv"/>); any other grouping on the reference kernel, then the clamp.
 /// </summary>
 sealed class FusedConvolutionLayer : ILayer
 {
@@ -23,7 +23,6 @@ sealed class FusedConvolutionLayer : ILayer
     readonly float[] _bias;
     readonly PackedMatrix? _packed;
     readonly DirectConv? _direct;
-    readonly float[] _columns = [];
     readonly int _batch, _channels, _height, _width, _outHeight, _outWidth;
     readonly WorkerPool? _pool;
 
@@ -50,10 +49,7 @@ sealed class FusedConvolutionLayer : ILayer
             _direct = new DirectConv(_weights, _bias, a.NumOutput, _channels, Window(_p));
         }
         else if (a.Group == 1)
-        {
             _path = Path.Im2Col;
-            _columns = new float[(long)k * _outHeight * _outWidth];
-        }
         else
             _path = Path.Reference;
         if (_path is Path.Pointwise or Path.Im2Col)
@@ -85,12 +81,8 @@ sealed class FusedConvolutionLayer : ILayer
                         outPlane, outPlane, _bias, activation: _activation, pool: _pool);
                 break;
             case Path.Im2Col:
-                for (int n = 0; n < _batch; n++)
-                {
-                    Im2Col.Forward(src.Slice(n * inImage, inImage), _channels, _height, _width, _p, _outHeight, _outWidth, _columns);
-                    Sgemm.Multiply(_packed!, _columns, outPlane, dst.Slice(n * outImage, outImage), outPlane, outPlane, _bias,
-                        activation: _activation, pool: _pool);
-                }
+                Im2ColConv.Forward(_packed!, src, dst, _batch, _channels, _height, _width, _p, _outHeight, _outWidth, _bias,
+                    _activation, _pool);
                 break;
             case Path.Depthwise:
                 DepthwiseConv.Forward(src, dst, _batch, _channels, _height, _width, _weights, _bias,
