@@ -7,7 +7,9 @@ namespace CaffeNet.Benchmarks.Simd;
 
 /// <summary>
 /// MobileNetV2's conv_1_1: 3 -> 32 channels, 3x3 stride 2 pad 1, 224x224 -> 112x112, bias and ReLU
-/// fused. The im2col + SGEMM path it used to take against <see cref="DirectConv"/>.
+/// fused. The im2col + SGEMM path it used to take (whole image, then one SGEMM over the pool), the
+/// same by strips (<see cref="Im2ColConv"/>, where other group-1 convolutions go now), and
+/// <see cref="DirectConv"/>, which it takes now.
 /// </summary>
 [Config(typeof(KernelConfig))]
 public class FirstConvBenchmarks : IFlopCount
@@ -60,6 +62,10 @@ public class FirstConvBenchmarks : IFlopCount
                 activation: Activation.Relu, pool: _pool);
         }
     }
+
+    [Benchmark]
+    public void Im2ColStrips() =>
+        Im2ColConv.Forward(_packed, _input, _output, Batch, Channels, Size, Size, Params, OutSize, OutSize, _bias, Activation.Relu, _pool);
 
     [Benchmark]
     public void Direct() => _direct.Forward(_input, _output, Batch, Size, Size, Activation.Relu, _pool);
