@@ -8,7 +8,9 @@
 # Engines alternate within every round (the order rotates from round to round) so that drift on a
 # shared machine hits all of them alike; each figure is the median over rounds of each run's median
 # ms per forward. Settings from the environment:
-#   ROUNDS=5 ITERATIONS=40 WARMUP=10   rounds per cell, timed and untimed forwards per run
+#   ROUNDS=5 ITERATIONS=40 WARMUP=10   rounds per cell, timed and untimed forwards per run (caffenet
+#                                      bench also warms up for at least its default 2 s, until the
+#                                      JIT has recompiled its kernels)
 #   CELLS="1:1 1:2 8:2"                batch:threads cells
 #   LOAD_RUNS=10                       whole-process runs per side in the load comparison (with
 #                                      hyperfine where installed, `apt-get install hyperfine`)

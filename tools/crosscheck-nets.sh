@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every net issue 4 names, run by our CLI with --dump-all and compared layer by layer with OpenCV
-# DNN by tools/crosscheck-opencv.py. Usage: tools/crosscheck-nets.sh CAFFENET.dll
+# Every net issue 4 names, run by our CLI with --dump-all (every layer, unfused) and once more on
+# the default fused path (net outputs), and compared with OpenCV DNN by tools/crosscheck-opencv.py.
+# Usage: tools/crosscheck-nets.sh CAFFENET.dll
 # Inputs are seeded random .npy files; filler weights come from `caffenet init` (calibrated, and
 # once pure). CIFAR-10's trained weights are read from ../shared in place (their licence forbids copies).
 set -euo pipefail
@@ -22,10 +23,11 @@ failed=()
 check() {
   local name=$1 model=$2 weights=$3 input=$4; shift 4
   echo "== $name"
-  rm -rf "$work/dump"
+  rm -rf "$work/dump" "$work/fused"
   caffenet run "$model" --weights "$weights" --input "data=$input" "$@" --dump-all "$work/dump" > /dev/null
+  caffenet run "$model" --weights "$weights" --input "data=$input" "$@" --output "$work/fused" > /dev/null
   if ! /usr/bin/python3 tools/crosscheck-opencv.py --model "$model" --weights "$weights" \
-      --input "data=$input" --ours "$work/dump"; then
+      --input "data=$input" --ours "$work/dump" --outputs "$work/fused"; then
     failed+=("$name")
   fi
 }

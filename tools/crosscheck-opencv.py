@@ -3,7 +3,11 @@
 
 Usage:
   crosscheck-opencv.py --model NET.prototxt --weights W.caffemodel --input NAME=FILE.npy [...]
-                       --ours DIR [--tol 1e-4]
+                       --ours DIR [--outputs DIR] [--tol 1e-4]
+
+--outputs DIR takes the net outputs of `caffenet run --output DIR` (the fused fast path, which
+--dump-all does not take) and holds each to the same rule against the OpenCV layer that last
+writes that blob.
 
 OpenCV runs the same prototxt and weights with layer fusion off. Data layers (MemoryData, Data,
 ...) are replaced by an Input layer of the same tops and shape, and loss layers are removed, since
@@ -87,12 +91,31 @@ def opencv_ready(model, inputs):
     return path, removed
 
 
+def fused_outputs(model, directory, names):
+    """Index entries for the .npy files of `caffenet run --output`: each blob's last writer in OpenCV's net."""
+    _, blocks = split_layers(open(model).read())
+    writer = {}
+    for b in blocks:
+        if field(b, "name") in names:
+            for top in re.findall(r'\btop\s*:\s*"([^"]+)"', b):
+                writer[top] = field(b, "name")
+    entries = []
+    for file in sorted(os.listdir(directory)):
+        blob = file[:-len(".npy")]
+        if file.endswith(".npy") and blob in writer:
+            entries.append({"layer": writer[blob], "type": "fused output", "file": os.path.join(os.path.abspath(directory), file)})
+    print("fused path: %d net output(s) to compare (%s)" % (len(entries), ", ".join(e["layer"] for e in entries) or
+                                                          "the outputs are losses or accuracies, which OpenCV does not run"))
+    return entries
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True)
     ap.add_argument("--weights", required=True)
     ap.add_argument("--input", action="append", default=[])
     ap.add_argument("--ours", required=True)
+    ap.add_argument("--outputs", help="net outputs written by `caffenet run --output DIR` (fused path)")
     ap.add_argument("--tol", type=float, default=1e-4)
     ap.add_argument("--verbose", action="store_true", help="print every layer, not only failures")
     args = ap.parse_args()
@@ -114,6 +137,8 @@ def main():
 
     index = json.load(open(os.path.join(args.ours, "index.json")))["layers"]
     names = set(net.getLayerNames())
+    if args.outputs:
+        index += fused_outputs(args.model, args.outputs, names)
     compared = [e for e in index if e["layer"] in names]
     theirs = net.forward([e["layer"] for e in compared])
 

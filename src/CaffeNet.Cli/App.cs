@@ -12,6 +12,7 @@ public static class App
         new Commands.BenchCommand(),
         new Commands.DumpCommand(),
         new Commands.InitCommand(),
+        new Commands.OptimizeCommand(),
         new Commands.RunCommand(),
     ];
 

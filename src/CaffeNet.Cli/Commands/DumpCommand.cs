@@ -24,8 +24,9 @@ public sealed class DumpCommand : ICommand
                                       the right shape; layers without weights are marked *
               --phase test|train      which layers to keep (default: the net's state, else test)
               --stage NAME            add a stage to the net state (repeatable)
-              --input NAME=N,C,H,W    set an input's shape (repeatable); needed when a data layer
-                                      takes its shape from its database
+              --input NAME=N,C,H,W    set an input's shape (repeatable); without it, sizes a data
+                                      layer takes from its database show as ? and the totals
+                                      are lower bounds
               --format text|json|dot  text table (default), JSON, or Graphviz source
               -o FILE                 write to FILE instead of standard output
             """,
@@ -43,7 +44,9 @@ public sealed class DumpCommand : ICommand
         {
             Phase = ParsePhase(options.Get("--phase")),
             Stages = options.GetAll("--stage"),
-            InputShapes = ParseInputs(options.GetAll("--input")),
+            InputShapes = InputShapeOption.Parse(options.GetAll("--input")),
+            // Sizes that live in a data layer's database show as '?' rather than stopping the dump.
+            AllowUnknownDims = true,
         };
 
         // Lenient: forks add fields BVLC Caffe lacks; each skipped one is reported as a warning.
@@ -91,25 +94,4 @@ public sealed class DumpCommand : ICommand
         "train" => Phase.Train,
         _ => throw new CaffeNetException($"--phase must be test or train, not '{value}'"),
     };
-
-    /// <summary>NAME=N,C,H,W (any number of dims). The name is everything before the last '='.</summary>
-    static Dictionary<string, Shape> ParseInputs(IReadOnlyList<string> values)
-    {
-        var shapes = new Dictionary<string, Shape>(StringComparer.Ordinal);
-        foreach (var value in values)
-        {
-            int eq = value.LastIndexOf('=');
-            if (eq <= 0)
-                throw new CaffeNetException($"--input expects NAME=N,C,H,W, got '{value}'");
-            var dims = new List<int>();
-            foreach (var part in value[(eq + 1)..].Split(','))
-            {
-                if (!int.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int d) || d <= 0)
-                    throw new CaffeNetException($"--input {value}: '{part}' is not a positive integer dimension");
-                dims.Add(d);
-            }
-            shapes[value[..eq]] = new Shape(dims);
-        }
-        return shapes;
-    }
 }

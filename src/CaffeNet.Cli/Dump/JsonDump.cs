@@ -7,7 +7,10 @@ namespace CaffeNet.Cli.Dump;
 /// The graph as JSON: {"name", "inputs":[{"name","shape"}], "outputs":[{"name","shape"}],
 /// "layers":[{"name","type","bottoms","tops","shapes","params","macs"}],
 /// "totals":{"params","macs","activation_bytes"}}. Names are as in the prototxt; a shape CaffeNet
-/// cannot infer (an unsupported layer's top) is null.
+/// cannot infer (an unsupported layer's top) is null. A dimension the prototxt leaves to the data
+/// source is null inside its shape ([64, null, 28, 28]), and so are a layer's params and macs when
+/// they depend on it; then the totals, which sum the known figures, are lower bounds and
+/// "totals" also holds "lower_bound": true.
 /// </summary>
 public static class JsonDump
 {
@@ -30,8 +33,8 @@ public static class JsonDump
             foreach (var output in node.Outputs)
                 WriteShape(w, output.Shape);
             w.WriteEndArray();
-            w.WriteNumber("params", node.Cost.Params);
-            w.WriteNumber("macs", node.Cost.Macs);
+            WriteNumber(w, "params", node.Cost.Params);
+            WriteNumber(w, "macs", node.Cost.Macs);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -40,6 +43,7 @@ public static class JsonDump
         w.WriteNumber("params", total.Params);
         w.WriteNumber("macs", total.Macs);
         w.WriteNumber("activation_bytes", graph.PeakActivationBytes);
+        if (graph.HasUnknownDims) w.WriteBoolean("lower_bound", true);
         w.WriteEndObject();
         w.WriteEndObject();
         w.Flush();
@@ -75,7 +79,17 @@ public static class JsonDump
             return;
         }
         w.WriteStartArray();
-        foreach (var d in shape.Dims) w.WriteNumberValue(d);
+        foreach (var d in shape.OptionalDims)
+        {
+            if (d is { } n) w.WriteNumberValue(n);
+            else w.WriteNullValue();
+        }
         w.WriteEndArray();
+    }
+
+    static void WriteNumber(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } n) w.WriteNumber(name, n);
+        else w.WriteNull(name);
     }
 }

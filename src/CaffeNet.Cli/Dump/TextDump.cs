@@ -37,14 +37,16 @@ public static class TextDump
         w.WriteLine();
 
         var total = graph.TotalCost;
-        Footer(w, "Params", $"{Format.Count(total.Params)} ({Format.Short(total.Params)}, {Format.Bytes(total.Params * sizeof(float))} as float32)");
-        Footer(w, "MACs", $"{Format.Count(total.Macs)} ({Format.Short(total.Macs)}, convolution and inner product)");
-        Footer(w, "Other ops", $"{Format.Count(total.ElementwiseOps)} (elementwise, normalisation, pooling)");
-        Footer(w, "Activations", $"peak {Format.Bytes(graph.PeakActivationBytes)} ({Format.Count(graph.PeakActivationBytes)} bytes), blobs freed after their last use");
+        Footer(w, "Params", AtLeast(total.UnknownParams) + $"{Format.Count(total.Params)} ({Format.Short(total.Params)}, {Format.Bytes(total.Params * sizeof(float))} as float32)" + Missing(total.UnknownParams));
+        Footer(w, "MACs", AtLeast(total.UnknownMacs) + $"{Format.Count(total.Macs)} ({Format.Short(total.Macs)}, convolution and inner product)" + Missing(total.UnknownMacs));
+        Footer(w, "Other ops", AtLeast(total.UnknownElementwiseOps) + $"{Format.Count(total.ElementwiseOps)} (elementwise, normalisation, pooling)" + Missing(total.UnknownElementwiseOps));
+        Footer(w, "Activations", $"peak {(graph.HasUnknownDims ? ">= " : "")}{Format.Bytes(graph.PeakActivationBytes)} ({Format.Count(graph.PeakActivationBytes)} bytes), blobs freed after their last use");
         Footer(w, "Inputs", graph.Inputs.Select(v => $"{v.Name} {v.Shape}"));
         Footer(w, "Outputs", graph.Outputs.Select(v => $"{v.Name} {v.Shape}"));
         Footer(w, "Layer types", Format.TypeCounts(graph).Select(t => $"{t.Type} {t.Count}"));
 
+        if (graph.HasUnknownDims)
+            w.WriteLine("? Sizes kept in the data source are unknown (>= totals skip them); --input NAME=N,C,H,W fixes them");
         var unknown = graph.UnknownNodes.Select(n => n.Type).Distinct().ToList();
         if (unknown.Count > 0)
             w.WriteLine($"? Not supported, kept as opaque layers with unknown output shapes: {string.Join(", ", unknown)}");
@@ -64,13 +66,20 @@ public static class TextDump
         foreach (var node in graph.Nodes)
         {
             string type = node.IsKnown ? node.Type : node.Type + "?";
-            string parameters = Format.Count(node.Cost.Params) + (info.WithWeights && node.NeedsFiller ? "*" : "");
+            string parameters = (node.Cost.Params is { } p ? Format.Count(p) : "?") + (info.WithWeights && node.NeedsFiller ? "*" : "");
             // Exact figures are in the totals and the JSON; per row a short form keeps the table narrow.
-            string macs = node.Cost.Macs == 0 ? "" : Format.Short(node.Cost.Macs);
+            string macs = node.Cost.Macs switch { null => "?", 0 => "", { } m => Format.Short(m) };
             yield return new Row(node.Index.ToString(), node.Name, type, Flow(node),
                 node.Outputs.Select(o => o.Shape.ToString()).ToList(), parameters, macs);
         }
     }
+
+    /// <summary>Marks a total that misses <paramref name="unknownLayers"/> layers as a lower bound.</summary>
+    static string AtLeast(int unknownLayers) => unknownLayers > 0 ? ">= " : "";
+
+    /// <summary>", 3 layers unknown" after a lower bound.</summary>
+    static string Missing(int unknownLayers) =>
+        unknownLayers > 0 ? $", {unknownLayers} layer{(unknownLayers == 1 ? "" : "s")} unknown" : "";
 
     /// <summary>"a, b -> c", or "x (in place)" when every top rewrites its bottom.</summary>
     static string Flow(Node node)

@@ -23,12 +23,16 @@ public sealed record NetSetup(NetGraph Graph, Dictionary<string, Tensor> Inputs)
         ulong? randomSeed, Action<string> warning)
     {
         var net = ModelLoader.Load(model, weights, new ImportOptions(Lenient: true, Warning: warning));
-        var options = new GraphOptions { Phase = phase };
-        var graph = GraphBuilder.Build(net, options);
         var given = ReadInputs(inputSpecs);
+        var options = new GraphOptions { Phase = phase, InputShapes = ShapesFromFiles(net, phase, given) };
+        var graph = GraphBuilder.Build(net, options);
         var overrides = NetInputs.BatchOverrides(graph, given);
         if (overrides.Count > 0)
+        {
+            foreach (var (name, shape) in options.InputShapes)
+                overrides.TryAdd(name, shape);
             graph = GraphBuilder.Build(net, options with { InputShapes = overrides });
+        }
 
         var inputs = new Dictionary<string, Tensor>(given, StringComparer.Ordinal);
         if (randomSeed is ulong seed)
@@ -42,6 +46,24 @@ public sealed record NetSetup(NetGraph Graph, Dictionary<string, Tensor> Inputs)
                 $"no value for input {string.Join(", ", missing.Select(v => $"'{v.Name}' {v.Shape}"))}; " +
                 "give --input NAME=FILE.npy or --random-input");
         return new NetSetup(graph, inputs);
+    }
+
+    /// <summary>
+    /// The shapes of the given files, for the inputs whose size the prototxt leaves to a data
+    /// source (a Data layer's LMDB): the file is then the only place that says it.
+    /// </summary>
+    static Dictionary<string, Shape> ShapesFromFiles(NetParameter net, Phase? phase, Dictionary<string, Tensor> given)
+    {
+        var partial = GraphBuilder.Build(net, new GraphOptions { Phase = phase, AllowUnknownDims = true });
+        if (!partial.HasUnknownDims)
+            return [];
+        var open = partial.Inputs.Where(v => v.Shape.IsKnown && !v.Shape.IsComplete).ToList();
+        var missing = open.FirstOrDefault(v => !given.ContainsKey(v.Name));
+        if (missing is not null)
+            throw new CaffeNetException(
+                $"net '{partial.Name}': the shape of input '{missing.Name}' is {missing.Shape}, the rest is kept in its data source; " +
+                $"give its values with --input {missing.Name}=FILE.npy");
+        return open.ToDictionary(v => v.Name, v => new Shape(given[v.Name].Shape.Dims.ToArray()), StringComparer.Ordinal);
     }
 
     public static Phase? ParsePhase(string? value) => value?.ToLowerInvariant() switch

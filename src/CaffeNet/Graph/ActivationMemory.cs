@@ -3,7 +3,8 @@ namespace CaffeNet.Graph;
 /// <summary>
 /// Peak activation memory of running the nodes in order: a blob's storage lives from its first
 /// write (or the start, for inputs) to its last read, net outputs to the end; in-place versions
-/// share their blob's storage, as in Caffe.
+/// share their blob's storage, as in Caffe. Blobs of unknown size count as empty, so the peak is
+/// then a lower bound.
 /// </summary>
 internal static class ActivationMemory
 {
@@ -14,7 +15,7 @@ internal static class ActivationMemory
         {
             int first = v.Producer?.Index ?? 0;
             int last = outputs.Contains(v) ? nodeCount : v.Consumers.Count > 0 ? v.Consumers[^1].Index : first;
-            long bytes = v.Shape.IsKnown ? v.Shape.Count * sizeof(float) : 0;
+            long bytes = (v.Shape.CountIfKnown ?? 0) * sizeof(float);
             spans[v.Name] = spans.TryGetValue(v.Name, out var s)
                 ? (Math.Min(s.First, first), Math.Max(s.Last, last), Math.Max(s.Bytes, bytes))
                 : (first, last, bytes);

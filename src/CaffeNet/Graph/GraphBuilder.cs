@@ -79,7 +79,7 @@ public static class GraphBuilder
                 shape = given;
                 usedInputShapes.Add(name);
             }
-            if (shape is null)
+            if (shape is null || !shape.IsComplete && !options.AllowUnknownDims)
                 throw context.Error(
                     $"the shape of '{name}' is not in the prototxt (Caffe reads it from the data source); give it with --input {name}=N,C,H,W");
             if (current.TryGetValue(name, out var existing))
@@ -114,6 +114,13 @@ public static class GraphBuilder
                 {
                     throw context.Error("a size computed from the parameters overflows");
                 }
+                catch (UnknownDimensionException)
+                {
+                    // A rule that needs a size the data source holds (say, to check it).
+                    var partial = bottoms.First(b => !b.Shape.IsComplete);
+                    throw context.Error(
+                        $"needs the exact shape of bottom '{partial.Name}', which is {partial.Shape}; give the net's input shape with --input NAME=N,C,H,W");
+                }
                 node.IsKnown = true;
                 node.Attributes = shapes.Attributes;
                 node.ParamShapes = shapes.Params;
@@ -130,8 +137,12 @@ public static class GraphBuilder
             node.Outputs = outputs;
             foreach (var b in bottoms.Distinct())
                 b.AddConsumer(node);
-            long outputBytes = outputs.Where(o => o.Shape.IsKnown).Sum(o => o.Shape.Count * sizeof(float));
-            node.Cost = new NodeCost(shapes.Params.Sum(p => p.Count), shapes.Macs, shapes.ElementwiseOps, outputBytes);
+            // Opaque layers' outputs count as nothing, as before; partial ones make the figure unknown.
+            var outputCounts = outputs.Where(o => o.Shape.IsKnown).Select(o => o.Shape.CountIfKnown).ToList();
+            long? outputBytes = outputCounts.Contains(null) ? null : outputCounts.Sum() * sizeof(float);
+            var paramCounts = shapes.Params.Select(p => p.CountIfKnown).ToList();
+            long? parameters = paramCounts.Contains(null) ? null : paramCounts.Sum();
+            node.Cost = new NodeCost(parameters, shapes.Macs, shapes.ElementwiseOps, outputBytes);
             nodes.Add(node);
         }
 
@@ -142,7 +153,7 @@ public static class GraphBuilder
             if (node.IsInPlace(top))
             {
                 var previous = current[name];
-                if (shape.IsKnown && !shape.Equals(previous.Shape))
+                if (shape.IsKnown && !shape.Matches(previous.Shape))
                     throw context.Error($"works in place on '{name}' but would change its shape from {previous.Shape} to {shape}");
                 version = previous.Version + 1;
             }

@@ -16,4 +16,11 @@ public sealed record GraphOptions
 
     /// <summary>Shapes for named graph inputs, overriding what the prototxt says (`--input NAME=N,C,H,W`).</summary>
     public IReadOnlyDictionary<string, Shape> InputShapes { get; init; } = new Dictionary<string, Shape>();
+
+    /// <summary>
+    /// Lower the net even when a data layer's dimensions live only in its database: they become
+    /// unknown (<see cref="Shape.Partial"/>) and are carried through the shape rules. For
+    /// inspection only (`dump`); such a graph cannot run. Off, the builder asks for --input.
+    /// </summary>
+    public bool AllowUnknownDims { get; init; }
 }

@@ -42,10 +42,21 @@ public sealed class NetGraph
     /// <summary>Nodes whose type has no shape rule; they are kept so the graph reads whole.</summary>
     public IEnumerable<Node> UnknownNodes => Nodes.Where(n => !n.IsKnown);
 
-    /// <summary>Sum of all node costs.</summary>
-    public NodeCost TotalCost => new(
-        Nodes.Sum(n => n.Cost.Params),
-        Nodes.Sum(n => n.Cost.Macs),
-        Nodes.Sum(n => n.Cost.ElementwiseOps),
-        Nodes.Sum(n => n.Cost.OutputBytes));
+    /// <summary>
+    /// True when some value has unknown dimensions (a graph built with
+    /// <see cref="GraphOptions.AllowUnknownDims"/>); such a graph can be inspected but not run.
+    /// </summary>
+    public bool HasUnknownDims => Values.Any(v => v.Shape.IsKnown && !v.Shape.IsComplete);
+
+    /// <summary>Sums of the node costs; lower bounds when some are unknown (see <see cref="CostTotal"/>).</summary>
+    public CostTotal TotalCost => new(
+        Nodes.Sum(n => n.Cost.Params ?? 0),
+        Nodes.Sum(n => n.Cost.Macs ?? 0),
+        Nodes.Sum(n => n.Cost.ElementwiseOps ?? 0),
+        Nodes.Sum(n => n.Cost.OutputBytes ?? 0))
+    {
+        UnknownParams = Nodes.Count(n => n.Cost.Params is null),
+        UnknownMacs = Nodes.Count(n => n.Cost.Macs is null),
+        UnknownElementwiseOps = Nodes.Count(n => n.Cost.ElementwiseOps is null),
+    };
 }

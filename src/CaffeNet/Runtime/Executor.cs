@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CaffeNet.Graph;
 using CaffeNet.Graph.Passes;
 using CaffeNet.Runtime.Layers;
@@ -29,6 +31,7 @@ public sealed class Executor : IDisposable
     public Executor(NetGraph graph, NetWeights weights, ExecutorOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1);
+        Require.Runnable(graph);
         Graph = graph;
         Weights = weights;
         Plan = options.Fuse ? GraphOptimizer.Plan(graph) : FusionPlan.None;
@@ -36,13 +39,30 @@ public sealed class Executor : IDisposable
         // Build the layers first: an unsupported type is reported before memory is committed.
         var running = graph.Nodes.Where(n => !Plan.Skips(n)).ToArray();
         var layers = running.Select(n => Bind(n, options)).ToArray();
-        Memory = MemoryPlan.For(graph);
-        _arena = new float[Memory.ArenaFloats];
+        Memory = MemoryPlan.For(graph, Plan);
+        // Pinned, so that the plan's cache-line alignment holds for the arena's lifetime.
+        _arena = GC.AllocateArray<float>(checked((int)Memory.ArenaFloats + MemoryPlan.Alignment), pinned: true);
+        int start = CacheLineStart(_arena);
         _values = graph.Values
-            .Select(v => new Tensor(LayerFactory.ToTensorShape(v.Shape), _arena, Memory.OffsetOf(v)))
+            .Select(v => new Tensor(LayerFactory.ToTensorShape(v.Shape), _arena, start + Memory.OffsetOf(v)))
             .ToArray();
-        _steps = running.Select((n, i) => new Step(n, layers[i],
-            n.Inputs.Select(v => _values[v.Id]).ToArray(), n.Outputs.Select(v => _values[v.Id]).ToArray())).ToArray();
+        _steps = running.Select((n, i) => BindTensors(n, layers[i])).ToArray();
+    }
+
+    /// <summary>The index of the first float of a pinned array that starts a 64-byte cache line.</summary>
+    static unsafe int CacheLineStart(float[] pinned)
+    {
+        long address = (long)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+        return (int)((64 - (address & 63)) & 63) / sizeof(float);
+    }
+
+    /// <summary>A fused node reads its shortcut's other input too, and writes the fusion's result.</summary>
+    Step BindTensors(Node node, ILayer layer)
+    {
+        var fusion = Plan.FusionAt(node);
+        var inputs = fusion?.Residual is { } residual ? node.Inputs.Append(residual) : node.Inputs;
+        var outputs = fusion is null ? node.Outputs : [fusion.Result];
+        return new Step(node, layer, inputs.Select(v => _values[v.Id]).ToArray(), outputs.Select(v => _values[v.Id]).ToArray());
     }
 
     /// <summary>An executor whose missing weights are filled from <paramref name="seed"/>.</summary>

@@ -1,4 +1,5 @@
 using CaffeNet.Graph;
+using CaffeNet.Graph.Passes;
 
 namespace CaffeNet.Runtime;
 
@@ -11,15 +12,23 @@ namespace CaffeNet.Runtime;
 public sealed class MemoryPlan
 {
     readonly Dictionary<string, int> _offsets;
+    readonly Dictionary<string, string> _storage;
 
-    MemoryPlan(Dictionary<string, int> offsets, long arenaFloats, long peakLiveFloats)
+    MemoryPlan(Dictionary<string, int> offsets, Dictionary<string, string> storage, long arenaFloats, long peakLiveFloats)
     {
         _offsets = offsets;
+        _storage = storage;
         ArenaFloats = arenaFloats;
         PeakLiveFloats = peakLiveFloats;
     }
 
-    /// <summary>Floats the arena needs: the planned peak.</summary>
+    /// <summary>
+    /// Every offset is a multiple of this many floats (64 bytes): on an arena whose first float is
+    /// on a cache line, every blob starts on one, so a kernel's aligned vectors never straddle two.
+    /// </summary>
+    public const int Alignment = 16;
+
+    /// <summary>Floats the arena needs: the planned peak, plus the gaps alignment leaves.</summary>
     public long ArenaFloats { get; }
 
     public long ArenaBytes => ArenaFloats * sizeof(float);
@@ -30,11 +39,19 @@ public sealed class MemoryPlan
     public long PeakLiveBytes => PeakLiveFloats * sizeof(float);
 
     /// <summary>The arena offset of a value's storage (shared by all versions of its blob).</summary>
-    public int OffsetOf(Value value) => _offsets[value.Name];
+    public int OffsetOf(Value value) => _offsets[_storage.GetValueOrDefault(value.Name, value.Name)];
 
-    public static MemoryPlan For(NetGraph graph)
+    /// <summary>
+    /// The plan for running <paramref name="graph"/> under <paramref name="fusions"/> (default: as
+    /// written): a fused node's result is live from its anchor's step, and the tops of a skipped
+    /// identity layer share their bottom's storage.
+    /// </summary>
+    public static MemoryPlan For(NetGraph graph, FusionPlan? fusions = null)
     {
-        var blobs = Lifetimes(graph);
+        fusions ??= FusionPlan.None;
+        var storage = graph.Values.Where(v => fusions.StorageOf(v) != v)
+            .ToDictionary(v => v.Name, v => fusions.StorageOf(v).Name, StringComparer.Ordinal);
+        var blobs = Lifetimes(graph, fusions, storage);
         var placed = new List<(Blob Blob, long Offset)>();
         foreach (var blob in blobs.OrderByDescending(b => b.Floats).ThenBy(b => b.First).ThenBy(b => b.Name, StringComparer.Ordinal))
         {
@@ -43,7 +60,7 @@ public sealed class MemoryPlan
             {
                 if (at >= offset + blob.Floats)
                     break;
-                offset = Math.Max(offset, at + other.Floats);
+                offset = Math.Max(offset, at + RoundUp(other.Floats));
             }
             placed.Add((blob, offset));
         }
@@ -54,8 +71,10 @@ public sealed class MemoryPlan
         long peak = 0;
         for (int step = -1; step <= graph.Nodes.Count; step++)
             peak = Math.Max(peak, blobs.Where(b => b.First <= step && step <= b.Last).Sum(b => b.Floats));
-        return new MemoryPlan(placed.ToDictionary(p => p.Blob.Name, p => (int)p.Offset, StringComparer.Ordinal), arena, peak);
+        return new MemoryPlan(placed.ToDictionary(p => p.Blob.Name, p => (int)p.Offset, StringComparer.Ordinal), storage, arena, peak);
     }
+
+    static long RoundUp(long floats) => (floats + Alignment - 1) / Alignment * Alignment;
 
     /// <summary>One storage per blob name, live over steps [First, Last] (−1 is before the first node).</summary>
     sealed record Blob(string Name, long Floats, int First, int Last)
@@ -63,7 +82,7 @@ public sealed class MemoryPlan
         public bool Overlaps(Blob other) => First <= other.Last && other.First <= Last;
     }
 
-    static List<Blob> Lifetimes(NetGraph graph)
+    static List<Blob> Lifetimes(NetGraph graph, FusionPlan fusions, Dictionary<string, string> storage)
     {
         var outputs = graph.Outputs.ToHashSet();
         var spans = new Dictionary<string, Blob>(StringComparer.Ordinal);
@@ -71,13 +90,14 @@ public sealed class MemoryPlan
         {
             if (!v.Shape.IsKnown)
                 continue;
-            int first = v.Producer?.Index ?? -1;
+            int first = fusions.WrittenAt(v);
             int last = outputs.Contains(v) ? graph.Nodes.Count
                 : v.Consumers.Count > 0 ? v.Consumers[^1].Index
                 : first;
-            spans[v.Name] = spans.TryGetValue(v.Name, out var b)
+            string name = storage.GetValueOrDefault(v.Name, v.Name);
+            spans[name] = spans.TryGetValue(name, out var b)
                 ? b with { Floats = Math.Max(b.Floats, v.Shape.Count), First = Math.Min(b.First, first), Last = Math.Max(b.Last, last) }
-                : new Blob(v.Name, v.Shape.Count, first, last);
+                : new Blob(name, v.Shape.Count, first, last);
         }
         return [.. spans.Values];
     }

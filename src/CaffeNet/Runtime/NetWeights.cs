@@ -28,6 +28,7 @@ public sealed class NetWeights
 
     public static NetWeights Resolve(NetGraph graph, ulong seed)
     {
+        Require.Runnable(graph);
         var blobs = new Dictionary<Node, Tensor[]>();
         var filled = new List<Node>();
         foreach (var node in graph.Nodes.Where(n => n.ParamShapes.Count > 0))
@@ -42,6 +43,25 @@ public sealed class NetWeights
                 blobs[node] = shapes.Select((s, i) => FromProto(node, i, s)).ToArray();
         }
         return new NetWeights(blobs, filled);
+    }
+
+    /// <summary>
+    /// The same blobs (shared, not copied) for another lowering of the same net, say at another
+    /// batch size: nodes are matched by layer name, and each blob must keep its shape.
+    /// </summary>
+    public NetWeights Rebind(NetGraph graph)
+    {
+        var byName = _blobs.ToDictionary(p => p.Key.Name, p => p.Value, StringComparer.Ordinal);
+        var blobs = new Dictionary<Node, Tensor[]>();
+        foreach (var node in graph.Nodes.Where(n => n.ParamShapes.Count > 0))
+        {
+            if (!byName.TryGetValue(node.Name, out var tensors) || tensors.Length != node.ParamShapes.Count ||
+                tensors.Zip(node.ParamShapes).Any(p => p.First.Shape != new TensorShape([.. p.Second.Dims])))
+                throw new ArgumentException($"layer '{node.Name}' has no blobs of its shapes among these weights", nameof(graph));
+            blobs[node] = tensors;
+        }
+        var filled = Filled.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        return new NetWeights(blobs, [.. graph.Nodes.Where(n => filled.Contains(n.Name))]);
     }
 
     /// <summary>

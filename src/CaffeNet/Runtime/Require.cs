@@ -22,6 +22,19 @@ static class Require
             throw new ArgumentException($"{what} has {span.Length} values, expected {expected}");
     }
 
+    /// <summary>
+    /// Refuses a graph built for inspection only, whose dimensions are partly unknown
+    /// (<see cref="Graph.GraphOptions.AllowUnknownDims"/>): nothing can be sized for it.
+    /// </summary>
+    public static void Runnable(Graph.NetGraph graph)
+    {
+        if (!graph.HasUnknownDims) return;
+        var input = graph.Inputs.FirstOrDefault(v => v.Shape.IsKnown && !v.Shape.IsComplete);
+        throw new CaffeNetException(input is null
+            ? $"net '{graph.Name}': some blob shapes are unknown, so it cannot run; give the input shapes with --input NAME=N,C,H,W"
+            : $"net '{graph.Name}': the shape of input '{input.Name}' is {input.Shape}, not fully known, so it cannot run; give it with --input {input.Name}=N,C,H,W");
+    }
+
     /// <summary>A model-level condition: its message is for the user.</summary>
     public static void Model(bool condition, string message)
     {

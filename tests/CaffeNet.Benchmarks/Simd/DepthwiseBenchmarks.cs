@@ -3,14 +3,15 @@ using CaffeNet.Runtime.Simd;
 
 namespace CaffeNet.Benchmarks.Simd;
 
-/// <summary>3x3 depthwise convolution, pad 1, bias and ReLU fused, at MobileNetV2 shapes C x H x W / stride.</summary>
+/// <summary>3x3 depthwise convolution, pad 1, bias and ReLU fused, at MobileNetV2 shapes C x H x H / stride.</summary>
 [Config(typeof(KernelConfig))]
 public class DepthwiseBenchmarks : IFlopCount
 {
     float[] _input = null!, _output = null!, _weights = null!, _bias = null!;
     WorkerPool? _pool;
 
-    [Params("32x112/1", "96x112/2", "144x56/1", "144x56/2", "384x14/1", "960x7/1")]
+    // Every depthwise layer shape of MobileNetV2 (input planes; the 28, 14 and 7 ones repeat in the net).
+    [Params("32x112/1", "96x112/2", "144x56/1", "144x56/2", "192x28/1", "192x28/2", "384x14/1", "576x14/1", "576x14/2", "960x7/1")]
     public string Shape { get; set; } = "144x56/1";
 
     [ParamsSource(nameof(Paths))]

@@ -65,7 +65,7 @@ public class FirstConvBenchmarks : IFlopCount
 
     [Benchmark]
     public void Im2ColStrips() =>
-        Im2ColConv.Forward(_packed, _input, _output, Batch, Channels, Size, Size, Params, OutSize, OutSize, _bias, Activation.Relu, _pool);
+        Im2ColConv.Forward(_packed, _input, _output, Batch, Channels, Size, Size, Params, OutSize, OutSize, _bias, activation: Activation.Relu, pool: _pool);
 
     [Benchmark]
     public void Direct() => _direct.Forward(_input, _output, Batch, Size, Size, Activation.Relu, _pool);

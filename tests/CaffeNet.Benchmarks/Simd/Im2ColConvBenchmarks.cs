@@ -68,6 +68,6 @@ public class Im2ColConvBenchmarks : IFlopCount
     public void Strips()
     {
         var (c, h) = Dims;
-        Im2ColConv.Forward(_packed, _input, _output, 1, c, h, h, Params, h, h, _bias, Activation.Relu, _pool);
+        Im2ColConv.Forward(_packed, _input, _output, 1, c, h, h, Params, h, h, _bias, activation: Activation.Relu, pool: _pool);
     }
 }

@@ -12,7 +12,7 @@ public class BenchCommandTests
     [InlineData(true)]
     public void JsonHasTheSchemaBenchCompareReads(bool noFuse)
     {
-        string[] args = ["bench", LeNet, "--weights", LeNetWeights, "--batch", "3", "--threads", "2", "--iterations", "4", "--warmup", "1", "--json"];
+        string[] args = ["bench", LeNet, "--weights", LeNetWeights, "--batch", "3", "--threads", "2", "--iterations", "4", "--warmup", "1", "--warmup-ms", "0", "--json"];
         var r = CliRunner.Run(noFuse ? [.. args, "--no-fuse"] : args);
         Assert.Equal(0, r.ExitCode);
         using var doc = JsonDocument.Parse(r.Stdout);
@@ -34,7 +34,7 @@ public class BenchCommandTests
     [Fact]
     public void PerLayerTableNamesEveryRunningNode()
     {
-        var r = CliRunner.Run("bench", LeNet, "--iterations", "2", "--warmup", "0", "--per-layer");
+        var r = CliRunner.Run("bench", LeNet, "--iterations", "2", "--warmup", "0", "--warmup-ms", "0", "--per-layer");
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("forward: median", r.Stdout);
         Assert.Contains("ip1 ", r.Stdout);

@@ -58,8 +58,10 @@ public class ExecutorTests
             L("a", "ReLU", "data", "a"), L("b", "ReLU", "a", "b"), L("c", "ReLU", "b", "c"),
             L("d", "ReLU", "c", "d"), L("d2", "ReLU", "d", "d"));
         var plan = MemoryPlan.For(graph);
-        Assert.Equal(8, plan.ArenaFloats);
+        // Two 4-float blobs alive at once, the second on the next 16-float line.
+        Assert.Equal(20, plan.ArenaFloats);
         Assert.Equal(8, plan.PeakLiveFloats);
+        Assert.All(graph.Values, v => Assert.Equal(0, plan.OffsetOf(v) % MemoryPlan.Alignment));
         var d = graph.Values.Where(v => v.Name == "d").ToArray();
         Assert.Equal(2, d.Length);
         Assert.Equal(plan.OffsetOf(d[0]), plan.OffsetOf(d[1]));
@@ -67,6 +69,26 @@ public class ExecutorTests
         var offsets = new[] { "data", "a", "b", "c", "d" }.Select(n => plan.OffsetOf(graph.Values.First(v => v.Name == n))).ToArray();
         for (int i = 0; i + 1 < offsets.Length; i++)
             Assert.NotEqual(offsets[i], offsets[i + 1]);
+    }
+
+    [Fact]
+    public void AFusedSumIsLiveFromItsConvolutionSoItNeverSharesTheConvolutionsInput()
+    {
+        // data -> a -> conv -> sum(data, conv): unfused, "sum" may take "a"'s floats (a dies at conv,
+        // sum is born after it); fused, the convolution writes "sum" while it reads "a".
+        var conv = L("conv", "Convolution", "a", "c");
+        conv.ConvolutionParam = new ConvolutionParameter { NumOutput = 4, KernelSize = { 1 } };
+        var sum = new LayerParameter { Name = "sum", Type = "Eltwise", Bottom = { "data", "c" }, Top = { "sum" } };
+        var graph = Nets.Build(Nets.Input("data", 1, 4, 1, 1), L("a", "ReLU", "data", "a"), conv, sum);
+        var a = graph.Values.Single(v => v.Name == "a");
+        var result = graph.Values.Single(v => v.Name == "sum");
+        var unfused = MemoryPlan.For(graph);
+        Assert.Equal(unfused.OffsetOf(a), unfused.OffsetOf(result));
+        var fusions = CaffeNet.Graph.Passes.GraphOptimizer.Plan(graph);
+        Assert.Equal(1, fusions.WrittenAt(result));
+        var fused = MemoryPlan.For(graph, fusions);
+        Assert.NotEqual(fused.OffsetOf(a), fused.OffsetOf(result));
+        Assert.NotEqual(fused.OffsetOf(graph.Values.Single(v => v.Name == "data")), fused.OffsetOf(result));
     }
 
     [Fact]

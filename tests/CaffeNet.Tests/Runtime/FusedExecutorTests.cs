@@ -92,5 +92,51 @@ public class FusedExecutorTests
         Assert.True(checkedNodes < graph.Nodes.Count / 2, $"only {graph.Nodes.Count - checkedNodes} of {graph.Nodes.Count} nodes fused away");
     }
 
+    [Theory]
+    [InlineData(1, 1, 1, 1)]   // pointwise: the sum in the GEMM epilogue
+    [InlineData(3, 1, 1, 2)]   // 3x3 im2col
+    [InlineData(3, 1, 5, 2)]   // depthwise (group = channels): added after the kernel
+    [InlineData(3, 1, 1, 1)]
+    public void AFusedShortcutSumMatchesTheReferencePath(int kernel, int batch, int group, int threads)
+    {
+        // x -> conv (same size) -> BN -> Scale -> sum with x -> ReLU: a residual block's tail.
+        var conv = Nets.Layer("conv", "Convolution", "data", "c");
+        conv.ConvolutionParam = new ConvolutionParameter { NumOutput = 5, KernelSize = { (uint)kernel }, Pad = { (uint)(kernel / 2) }, Group = (uint)group };
+        var scale = Nets.Layer("scale", "Scale", "c", "c");
+        scale.ScaleParam = new ScaleParameter { BiasTerm = true };
+        var sum = new LayerParameter { Name = "sum", Type = "Eltwise", Bottom = { "data", "c" }, Top = { "s" } };
+        var graph = Nets.Build(Nets.Input("data", batch, 5, 6, 7), conv, Nets.Layer("bn", "BatchNorm", "c", "c"), scale, sum,
+            Nets.Layer("relu", "ReLU", "s", "s"));
+        var weights = NetWeights.Resolve(graph, 5);
+        var inputs = NetInputs.Random(graph, 6);
+        using var reference = new Executor(graph, weights);
+        BatchNormCalibration.Calibrate(reference, inputs);
+        var want = reference.Forward(inputs)["s"].ToArray();
+        using var fused = new Executor(graph, weights, ExecutorOptions.Fast(threads));
+        Assert.Equal(["conv"], fused.RunningNodes.Select(n => n.Name));
+        var got = fused.Forward(inputs)["s"].ToArray();
+        Assert.Contains(want, v => v == 0);  // the ReLU clipped something...
+        Assert.Contains(want, v => v > 0);   // ...and let something through
+        float tolerance = 1e-5f * Math.Max(1, want.Max(MathF.Abs));
+        for (int i = 0; i < want.Length; i++)
+            Assert.True(MathF.Abs(got[i] - want[i]) <= tolerance, $"[{i}]: {got[i]} vs {want[i]}");
+    }
+
+    [Fact]
+    public void SkippedSplitAndDropoutTopsReadTheirBottomsValues()
+    {
+        var split = new LayerParameter { Name = "split", Type = "Split", Bottom = { "d" }, Top = { "s1", "s2" } };
+        var sum = new LayerParameter { Name = "sum", Type = "Eltwise", Bottom = { "p", "s2" }, Top = { "out" } };
+        var graph = Nets.Build(Nets.Input("data", 2, 3, 4, 5), Nets.Layer("drop", "Dropout", "data", "d"), split,
+            Nets.Layer("sig", "Sigmoid", "s1", "p"), sum);
+        var inputs = NetInputs.Random(graph, 8);
+        var x = inputs["data"].ToArray();
+        using var fused = new Executor(graph, NetWeights.Resolve(graph, 0), ExecutorOptions.Fast());
+        Assert.Equal(["sig", "sum"], fused.RunningNodes.Select(n => n.Name));
+        var got = fused.Forward(inputs)["out"].ToArray();
+        for (int i = 0; i < x.Length; i++)
+            Assert.Equal(1 / (1 + MathF.Exp(-x[i])) + x[i], got[i], 5);
+    }
+
     internal static (NetGraph Graph, NetWeights Weights, Dictionary<string, Tensor> Inputs) Calibrated(int batch) => CalibratedMobileNetV2(batch);
 }

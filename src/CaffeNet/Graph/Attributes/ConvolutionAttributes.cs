@@ -1,7 +1,8 @@
 namespace CaffeNet.Graph;
 
 /// <summary>
-/// Convolution and Deconvolution (and the forks' depthwise types, with Group = channels), 2-D.
+/// Convolution and Deconvolution (and the forks' depthwise types, with Group = channels, or 0 in
+/// a graph where the channel count is unknown), 2-D.
 /// Axis is the channel axis, made canonical; spatial axes follow it.
 /// </summary>
 public sealed record ConvolutionAttributes(

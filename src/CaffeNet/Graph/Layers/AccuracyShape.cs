@@ -11,18 +11,19 @@ internal sealed class AccuracyShape : ILayerShape
         c.Tops(1, 2);
         var p = c.Layer.AccuracyParam ?? new AccuracyParameter();
         var (scores, labels) = (c.Inputs[0], c.Inputs[1]);
-        if (p.TopK > scores.Count / labels.Count)
+        // Checks that need a size the data source holds are left out.
+        if (p.TopK > scores.CountIfKnown / labels.CountIfKnown)
             throw c.Error($"top_k {p.TopK} is more than the number of classes ({scores.Count / labels.Count})");
         int axis = c.Axis(p.Axis, scores);
-        long predictions = scores.CountRange(0, axis) * scores.CountFrom(axis + 1);
-        if (predictions != labels.Count)
-            throw c.Error($"{labels.Count} labels ({labels}) for {predictions} predictions ({scores}, label axis {axis})");
+        long? predictions = scores.CountRangeIfKnown(0, axis) * scores.CountFromIfKnown(axis + 1);
+        if (predictions is { } n && labels.CountIfKnown is { } l && n != l)
+            throw c.Error($"{l} labels ({labels}) for {n} predictions ({scores}, label axis {axis})");
         var outputs = new List<Shape> { new() };
-        if (c.TopCount == 2) outputs.Add(new Shape(scores[axis]));
+        if (c.TopCount == 2) outputs.Add(c.Output(scores.Dim(axis)));
         return new LayerShapes(outputs)
         {
             Attributes = new AccuracyAttributes((int)p.TopK, axis, p.HasIgnoreLabel ? p.IgnoreLabel : null),
-            ElementwiseOps = scores.Count,
+            ElementwiseOps = scores.CountIfKnown,
         };
     }
 }

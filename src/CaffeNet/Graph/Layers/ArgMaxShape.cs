@@ -21,16 +21,16 @@ internal sealed class ArgMaxShape : ILayerShape
         if (p.HasAxis)
         {
             int a = c.Axis(p.Axis, input);
-            if (k > input[a]) throw c.Error($"top_k {k} is larger than axis {a} of {input}");
-            output = c.Output(input.Dims.Select((d, i) => i == a ? k : d));
+            if (k > input.Dim(a)) throw c.Error($"top_k {k} is larger than axis {a} of {input}");
+            output = c.Output(input.OptionalDims.Select((d, i) => i == a ? k : (long?)d));
             axis = a;
         }
         else
         {
             if (input.Rank == 0) throw c.Error("needs an input with at least one axis");
-            if (k > input.CountFrom(1)) throw c.Error($"top_k {k} is larger than the {input.CountFrom(1)} values per item");
-            var dims = Enumerable.Repeat(1L, Math.Max(input.Rank, 3)).ToArray();
-            dims[0] = input[0];
+            if (k > input.CountFromIfKnown(1)) throw c.Error($"top_k {k} is larger than the {input.CountFrom(1)} values per item");
+            var dims = Enumerable.Repeat<long?>(1L, Math.Max(input.Rank, 3)).ToArray();
+            dims[0] = input.Dim(0);
             dims[1] = p.OutMaxVal ? 2 : 1;
             dims[2] = k;
             output = c.Output(dims);
@@ -38,7 +38,7 @@ internal sealed class ArgMaxShape : ILayerShape
         return new LayerShapes([output])
         {
             Attributes = new ArgMaxAttributes(p.OutMaxVal, (int)k, axis),
-            ElementwiseOps = input.Count,
+            ElementwiseOps = input.CountIfKnown,
         };
     }
 }

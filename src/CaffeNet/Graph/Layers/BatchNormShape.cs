@@ -15,13 +15,13 @@ internal sealed class BatchNormShape : ILayerShape
         var p = c.Layer.BatchNormParam ?? new BatchNormParameter();
         var input = c.Input;
         if (input.Rank == 0) throw c.Error("needs an input with at least one axis");
-        int channels = input.Rank == 1 ? 1 : input[1];
+        int? channels = input.Rank == 1 ? 1 : input.Dim(1);
         bool global = p.HasUseGlobalStats ? p.UseGlobalStats : c.Phase == Phase.Test;
         return new LayerShapes([input])
         {
-            Params = [new Shape(channels), new Shape(channels), new Shape(1)],
+            Params = [Shape.Partial([channels]), Shape.Partial([channels]), new Shape(1)],
             Attributes = new BatchNormAttributes(p.Eps, global, p.MovingAverageFraction),
-            ElementwiseOps = input.Count,
+            ElementwiseOps = input.CountIfKnown,
         };
     }
 }

@@ -15,7 +15,7 @@ internal sealed class BiasShape : ILayerShape
         {
             Params = c.Inputs.Count == 1 ? [bias] : [],
             Attributes = new ScaleAttributes(axis, bias.Rank, BiasTerm: true, FromInput: c.Inputs.Count == 2),
-            ElementwiseOps = c.Input.Count,
+            ElementwiseOps = c.Input.CountIfKnown,
         };
     }
 }

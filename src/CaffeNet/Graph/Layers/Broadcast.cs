@@ -23,14 +23,14 @@ internal static class Broadcast
             int end = numAxes == -1 ? input.Rank : start + numAxes;
             if (end > input.Rank)
                 throw c.Error($"the {what} blob would span axes {start}..{end - 1}, past the input's {input.Rank} axes ({input})");
-            factor = new Shape(input.Dims.Skip(start).Take(end - start));
+            factor = Shape.Partial(input.OptionalDims.Skip(start).Take(end - start));
         }
         if (factor.Rank == 0) return (0, factor);
         int at = c.Axis(axis, input);
         if (at + factor.Rank > input.Rank)
             throw c.Error($"the {what} blob {factor} starting at axis {at} goes past the input {input}");
         for (int i = 0; i < factor.Rank; i++)
-            if (factor[i] != input[at + i])
+            if (factor.Dim(i) is { } f && input.Dim(at + i) is { } d && f != d)
                 throw c.Error($"the {what} blob {factor} does not match the input {input} at axis {at + i}");
         return (at, factor);
     }

@@ -2,7 +2,10 @@ using CaffeNet.Proto;
 
 namespace CaffeNet.Graph;
 
-/// <summary>Concat: inputs equal on every axis but the concatenation axis, whose sizes add up.</summary>
+/// <summary>
+/// Concat: inputs equal on every axis but the concatenation axis, whose sizes add up. Axes
+/// unknown in some inputs take their size from the others; the sum is unknown if a part is.
+/// </summary>
 internal sealed class ConcatShape : ILayerShape
 {
     public LayerShapes Infer(LayerContext c)
@@ -21,16 +24,20 @@ internal sealed class ConcatShape : ILayerShape
         {
             axis = c.Axis(p.Axis, first);
         }
-        long total = 0;
+        long? total = 0;
+        var dims = first.OptionalDims.Select(d => (long?)d).ToArray();
         for (int i = 0; i < c.Inputs.Count; i++)
         {
             var s = c.Inputs[i];
-            bool fits = s.Rank == first.Rank && Enumerable.Range(0, s.Rank).All(j => j == axis || s[j] == first[j]);
+            bool fits = s.Rank == first.Rank && Enumerable.Range(0, s.Rank).All(j => j == axis || s.Dim(j) is not { } a || dims[j] is not { } b || a == b);
             if (!fits)
                 throw c.Error($"bottom {i} ({c.Layer.Bottom[i]}: {s}) does not match bottom 0 ({first}) on the axes other than the concat axis {axis}");
-            total += s[axis];
+            for (int j = 0; j < s.Rank; j++)
+                dims[j] ??= s.Dim(j);
+            total += s.Dim(axis);
         }
-        var output = c.Output(first.Dims.Select((d, j) => j == axis ? total : d));
+        dims[axis] = total;
+        var output = c.Output(dims);
         return new LayerShapes([output]) { Attributes = new AxisAttributes(axis) };
     }
 }

@@ -5,6 +5,8 @@ namespace CaffeNet.Graph;
 /// <summary>
 /// Convolution (Caffe's BaseConvolutionLayer and ConvolutionLayer), 2-D. Each bottom gives one top
 /// of the same shape. Output size: (in + 2 pad - (dilation (kernel - 1) + 1)) / stride + 1, floored.
+/// With an unknown input size the output's spatial size is unknown but its channels (num_output)
+/// are not; an unknown channel count is taken from the weights when they are given.
 /// </summary>
 internal class ConvolutionShape : ILayerShape
 {
@@ -16,36 +18,41 @@ internal class ConvolutionShape : ILayerShape
         var p = c.Layer.ConvolutionParam ?? new ConvolutionParameter();
         var input = c.Input;
         for (int i = 1; i < c.Inputs.Count; i++)
-            if (!c.Inputs[i].Equals(input))
+            if (!c.Inputs[i].Matches(input))
                 throw c.Error($"all bottoms must have one shape: bottom 0 is {input}, bottom {i} is {c.Inputs[i]}");
         int axis = c.Axis(p.Axis, input);
         if (input.Rank - axis - 1 != 2)
             throw c.Error($"only 2-D convolution is supported; input {input} has {input.Rank - axis - 1} spatial axes after axis {axis}");
-        long channels = input[axis];
+        long? channels = input.Dim(axis) ?? ChannelsFromWeights(c, p);
         var a = Attributes(c, p, axis, channels);
         if (a.NumOutput <= 0) throw c.Error("num_output must be positive");
-        if (a.Group <= 0 || channels % a.Group != 0)
-            throw c.Error($"group {a.Group} must divide the input channels ({channels})");
-        if (a.NumOutput % a.Group != 0)
-            throw c.Error($"group {a.Group} must divide num_output ({a.NumOutput})");
+        // Group 0: a depthwise fork whose channel count is unknown, so neither check can be made.
+        if (a.Group != 0 || !Depthwise)
+        {
+            if (a.Group <= 0 || channels is { } ch && ch % a.Group != 0)
+                throw c.Error($"group {a.Group} must divide the input channels ({channels?.ToString() ?? "?"})");
+            if (a.NumOutput % a.Group != 0)
+                throw c.Error($"group {a.Group} must divide num_output ({a.NumOutput})");
+        }
 
-        long outH = OutputSize(c, input[axis + 1], a.KernelH, a.StrideH, a.PadH, a.DilationH);
-        long outW = OutputSize(c, input[axis + 2], a.KernelW, a.StrideW, a.PadW, a.DilationW);
-        var dims = input.Dims.Take(axis).Select(d => (long)d).Append(a.NumOutput).Append(outH).Append(outW);
+        long? outH = input.Dim(axis + 1) is { } h ? OutputSize(c, h, a.KernelH, a.StrideH, a.PadH, a.DilationH) : null;
+        long? outW = input.Dim(axis + 2) is { } w ? OutputSize(c, w, a.KernelW, a.StrideW, a.PadW, a.DilationW) : null;
+        var dims = input.OptionalDims.Take(axis).Select(d => (long?)d).Append(a.NumOutput).Append(outH).Append(outW);
         var output = c.Output(dims);
 
         // The weight maps the "in" side of the im2col product: input channels for convolution,
         // output channels for deconvolution (Caffe's reverse_dimensions).
-        long weightOut = Transposed ? channels : a.NumOutput;
-        long weightIn = (Transposed ? a.NumOutput : channels) / a.Group;
-        var weights = new Shape(checked((int)weightOut), checked((int)weightIn), a.KernelH, a.KernelW);
+        long? weightOut = Transposed ? channels : a.NumOutput;
+        // A depthwise fork's weight has one input channel per group, whatever the channel count.
+        long? weightIn = a.Group == 0 ? 1 : (Transposed ? a.NumOutput : channels) / a.Group;
+        var weights = Shape.Partial([checked((int?)weightOut), checked((int?)weightIn), a.KernelH, a.KernelW]);
         IReadOnlyList<Shape> parameters = a.BiasTerm ? [weights, new Shape(a.NumOutput)] : [weights];
 
         // Each output pixel of a convolution (each input pixel of a deconvolution) takes
         // (in-channels / group) x kernel multiply-accumulates per channel on the other side.
         var perItem = Transposed ? input : output;
-        long spatial = perItem.CountRange(0, axis) * perItem.CountFrom(axis + 1);
-        long macs = checked(spatial * weightOut * weightIn * a.KernelH * a.KernelW * c.Inputs.Count);
+        long? spatial = perItem.CountRangeIfKnown(0, axis) * perItem.CountFromIfKnown(axis + 1);
+        long? macs = checked(spatial * weightOut * weightIn * a.KernelH * a.KernelW * c.Inputs.Count);
         return new LayerShapes(Enumerable.Repeat(output, c.TopCount).ToList())
         {
             Params = parameters,
@@ -57,14 +64,29 @@ internal class ConvolutionShape : ILayerShape
     /// <summary>True for deconvolution, where the roles of input and output are swapped.</summary>
     protected virtual bool Transposed => false;
 
-    /// <summary>The group to use; depthwise forks force it to the channel count.</summary>
-    protected virtual int Group(LayerContext c, ConvolutionParameter p, long channels) => (int)p.Group;
+    /// <summary>
+    /// The input channel count as the weights give it (blob 0 is out x in/group x kh x kw, or
+    /// in x out/group x kh x kw transposed); null without weights, and for the depthwise forks,
+    /// whose weight (out x 1 x kh x kw) does not tell it.
+    /// </summary>
+    long? ChannelsFromWeights(LayerContext c, ConvolutionParameter p)
+    {
+        if (c.Layer.Blobs.Count == 0 || Depthwise) return null;
+        var blob = c.Layer.Blobs[0];
+        return Transposed ? BlobShapes.Dim(blob, 0, 4) : BlobShapes.Dim(blob, 1, 4) * p.Group;
+    }
+
+    /// <summary>True for the depthwise forks, which use one group per input channel.</summary>
+    protected virtual bool Depthwise => false;
+
+    /// <summary>The group to use; depthwise forks force it to the channel count, 0 when that is unknown.</summary>
+    protected virtual int Group(LayerContext c, ConvolutionParameter p, long? channels) => (int)p.Group;
 
     /// <summary>Integer division truncating toward zero, as in Caffe's C++; a size below 1 is reported by the caller.</summary>
     protected virtual long OutputSize(LayerContext c, int input, int kernel, int stride, int pad, int dilation) =>
         (input + 2L * pad - ((long)dilation * (kernel - 1) + 1)) / stride + 1;
 
-    ConvolutionAttributes Attributes(LayerContext c, ConvolutionParameter p, int axis, long channels)
+    ConvolutionAttributes Attributes(LayerContext c, ConvolutionParameter p, int axis, long? channels)
     {
         var (kh, kw) = Pair(c, "kernel_size", p.KernelSize, p.HasKernelH || p.HasKernelW, p.KernelH, p.KernelW, null);
         if (kh <= 0 || kw <= 0) throw c.Error($"kernel size must be positive, got {kh}x{kw}");

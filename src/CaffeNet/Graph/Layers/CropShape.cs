@@ -21,19 +21,19 @@ internal sealed class CropShape : ILayerShape
         if (reference.Rank != data.Rank)
             throw c.Error($"bottom 1 ({reference}) must have as many axes as bottom 0 ({data})");
         var offsets = new List<int>();
-        var dims = new List<long>();
+        var dims = new List<long?>();
         for (int i = 0; i < data.Rank; i++)
         {
             if (i < axis)
             {
-                dims.Add(data[i]);
+                dims.Add(data.Dim(i));
                 continue;
             }
             long offset = p.Offset.Count switch { 0 => 0, 1 => p.Offset[0], _ => p.Offset[i - axis] };
-            if (data[i] - offset < reference[i])
+            if (data.Dim(i) - offset < reference.Dim(i))
                 throw c.Error($"crop of axis {i} to size {reference[i]} at offset {offset} goes past the input size {data[i]}");
             offsets.Add((int)offset);
-            dims.Add(reference[i]);
+            dims.Add(reference.Dim(i));
         }
         return new LayerShapes([c.Output(dims)]) { Attributes = new CropAttributes(axis, offsets) };
     }

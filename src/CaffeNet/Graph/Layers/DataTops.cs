@@ -3,8 +3,8 @@ namespace CaffeNet.Graph;
 /// <summary>The tops of Caffe's data layers: the data, then an optional label of one value per item.</summary>
 internal static class DataTops
 {
-    public static IReadOnlyList<Shape?> With(LayerContext c, Shape? data, uint batchSize) =>
-        c.TopCount == 1 ? [data] : [data, batchSize > 0 ? c.Output(batchSize) : null];
+    public static IReadOnlyList<Shape?> With(LayerContext c, Shape data, uint batchSize) =>
+        c.TopCount == 1 ? [data] : [data, c.Output(Known(batchSize))];
 
     /// <summary>transform_param's crop_size, 0 when not cropping.</summary>
     public static int Crop(LayerContext c) => checked((int)(c.Layer.TransformParam?.CropSize ?? 0));
@@ -13,10 +13,10 @@ internal static class DataTops
     public static int? ChannelsFromMean(LayerContext c) =>
         c.Layer.TransformParam?.MeanValue.Count is > 1 and var n ? n : null;
 
-    /// <summary>Image data: batch x channels x (crop or stored size); null when a size lives in the data source.</summary>
-    public static Shape? Image(LayerContext c, uint batchSize, int? channels, int height, int width)
-    {
-        if (batchSize == 0 || channels is null || height <= 0 || width <= 0) return null;
-        return c.Output(batchSize, channels.Value, height, width);
-    }
+    /// <summary>Image data: batch x channels x (crop or stored size); a size that lives in the data source is unknown.</summary>
+    public static Shape Image(LayerContext c, uint batchSize, int? channels, int height, int width) =>
+        c.Output(Known(batchSize), channels, Known(height), Known(width));
+
+    /// <summary>A size from the prototxt, where 0 (unset) leaves it to the data source.</summary>
+    static long? Known(long size) => size > 0 ? size : null;
 }

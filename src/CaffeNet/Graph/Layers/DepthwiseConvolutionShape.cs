@@ -8,5 +8,7 @@ namespace CaffeNet.Graph;
 /// </summary>
 internal sealed class DepthwiseConvolutionShape : ConvolutionShape
 {
-    protected override int Group(LayerContext c, ConvolutionParameter p, long channels) => checked((int)channels);
+    protected override bool Depthwise => true;
+
+    protected override int Group(LayerContext c, ConvolutionParameter p, long? channels) => checked((int)(channels ?? 0));
 }

@@ -2,7 +2,10 @@ using CaffeNet.Proto;
 
 namespace CaffeNet.Graph;
 
-/// <summary>Eltwise: PROD, SUM (with optional per-input coefficients) or MAX of equally shaped inputs.</summary>
+/// <summary>
+/// Eltwise: PROD, SUM (with optional per-input coefficients) or MAX of equally shaped inputs; an
+/// axis unknown in one input takes its size from another.
+/// </summary>
 internal sealed class EltwiseShape : ILayerShape
 {
     public LayerShapes Infer(LayerContext c)
@@ -14,14 +17,18 @@ internal sealed class EltwiseShape : ILayerShape
             throw c.Error($"takes one coefficient per bottom ({c.Inputs.Count}), got {p.Coeff.Count}");
         if (p.Coeff.Count != 0 && p.Operation != EltwiseParameter.Types.EltwiseOp.Sum)
             throw c.Error("coefficients are allowed only for SUM");
+        var output = c.Input;
         for (int i = 1; i < c.Inputs.Count; i++)
-            if (!c.Inputs[i].Equals(c.Input))
+        {
+            if (!c.Inputs[i].Matches(output))
                 throw c.Error($"bottoms must have equal shapes: '{c.Layer.Bottom[0]}' is {c.Input}, '{c.Layer.Bottom[i]}' is {c.Inputs[i]}");
+            output = output.Merge(c.Inputs[i]);
+        }
         var coefficients = p.Coeff.Count > 0 ? p.Coeff.ToList() : Enumerable.Repeat(1f, c.Inputs.Count).ToList();
-        return new LayerShapes([c.Input])
+        return new LayerShapes([output])
         {
             Attributes = new EltwiseAttributes(p.Operation, coefficients),
-            ElementwiseOps = c.Input.Count * (c.Inputs.Count - 1),
+            ElementwiseOps = output.CountIfKnown * (c.Inputs.Count - 1),
         };
     }
 }

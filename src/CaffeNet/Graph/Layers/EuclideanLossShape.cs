@@ -9,8 +9,8 @@ internal sealed class EuclideanLossShape : ILayerShape
         c.Tops(1);
         Loss.CheckBatch(c);
         var (a, b) = (c.Inputs[0], c.Inputs[1]);
-        if (a.CountFrom(1) != b.CountFrom(1))
+        if (a.CountFromIfKnown(1) is { } x && b.CountFromIfKnown(1) is { } y && x != y)
             throw c.Error($"bottoms must have the same size per item, got {a} and {b}");
-        return new LayerShapes([new Shape()]) { ElementwiseOps = a.Count };
+        return new LayerShapes([new Shape()]) { ElementwiseOps = a.CountIfKnown };
     }
 }

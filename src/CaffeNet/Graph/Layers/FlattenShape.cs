@@ -14,10 +14,10 @@ internal sealed class FlattenShape : ILayerShape
         var input = c.Input;
         int start = c.Axis(p.Axis, input);
         int end = c.Axis(p.EndAxis, input, "end_axis");
-        var dims = new List<long>();
-        dims.AddRange(input.Dims.Take(start).Select(d => (long)d));
-        dims.Add(input.CountRange(start, end + 1));
-        dims.AddRange(input.Dims.Skip(end + 1).Select(d => (long)d));
+        var dims = new List<long?>();
+        dims.AddRange(input.OptionalDims.Take(start).Select(d => (long?)d));
+        dims.Add(input.CountRangeIfKnown(start, end + 1));
+        dims.AddRange(input.OptionalDims.Skip(end + 1).Select(d => (long?)d));
         return new LayerShapes([c.Output(dims)]) { Attributes = new FlattenAttributes(start, end) };
     }
 }

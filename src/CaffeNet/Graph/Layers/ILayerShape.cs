@@ -13,7 +13,10 @@ internal interface ILayerShape
 /// <summary>The shape rule for a layer without bottoms that feeds the net (Input and data layers).</summary>
 internal interface ISourceShape
 {
-    /// <summary>One shape per top; null where Caffe would read it from a file the prototxt names.</summary>
+    /// <summary>
+    /// One shape per top, with unknown dimensions where Caffe would read them from a file the
+    /// prototxt names; null where even the rank lives there.
+    /// </summary>
     IReadOnlyList<Shape?> Tops(LayerContext c);
 }
 
@@ -24,7 +27,9 @@ internal sealed record LayerShapes(IReadOnlyList<Shape> Outputs)
 
     public LayerAttributes? Attributes { get; init; }
 
-    public long Macs { get; init; }
+    /// <summary>Null when it depends on an unknown dimension.</summary>
+    public long? Macs { get; init; } = 0;
 
-    public long ElementwiseOps { get; init; }
+    /// <summary>Null when it depends on an unknown dimension.</summary>
+    public long? ElementwiseOps { get; init; } = 0;
 }

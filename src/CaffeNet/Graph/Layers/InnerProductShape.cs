@@ -4,7 +4,8 @@ namespace CaffeNet.Graph;
 
 /// <summary>
 /// InnerProduct: axes from `axis` on are flattened into K inputs; the output keeps the axes before
-/// it and adds num_output. Weight N x K (K x N when transposed), bias N.
+/// it and adds num_output. Weight N x K (K x N when transposed), bias N. An unknown K is taken
+/// from the weights when they are given.
 /// </summary>
 internal sealed class InnerProductShape : ILayerShape
 {
@@ -18,11 +19,11 @@ internal sealed class InnerProductShape : ILayerShape
         int n = (int)p.NumOutput;
         var input = c.Input;
         int axis = c.Axis(p.Axis, input);
-        long k = input.CountFrom(axis);
-        long m = input.CountRange(0, axis);
-        var output = c.Output(input.Dims.Take(axis).Select(d => (long)d).Append(n));
-        int kInt = k <= int.MaxValue ? (int)k : throw c.Error($"input of {k} features is too large");
-        var weight = p.Transpose ? new Shape(kInt, n) : new Shape(n, kInt);
+        long? k = input.CountFromIfKnown(axis) ?? KFromWeights(c, p.Transpose);
+        long? m = input.CountRangeIfKnown(0, axis);
+        var output = c.Output(input.OptionalDims.Take(axis).Select(d => (long?)d).Append(n));
+        int? kInt = k is null or <= int.MaxValue ? (int?)k : throw c.Error($"input of {k} features is too large");
+        var weight = Shape.Partial(p.Transpose ? [kInt, n] : [n, kInt]);
         return new LayerShapes([output])
         {
             Params = p.BiasTerm ? [weight, new Shape(n)] : [weight],
@@ -30,4 +31,7 @@ internal sealed class InnerProductShape : ILayerShape
             Macs = checked(m * k * n),
         };
     }
+
+    static long? KFromWeights(LayerContext c, bool transposed) =>
+        c.Layer.Blobs.Count == 0 ? null : BlobShapes.Dim(c.Layer.Blobs[0], transposed ? 0 : 1, 2);
 }

@@ -16,7 +16,7 @@ internal sealed class LRNShape : ILayerShape
         return new LayerShapes([c.Input])
         {
             Attributes = new LRNAttributes(size, p.Alpha, p.Beta, p.K, p.NormRegion),
-            ElementwiseOps = checked(c.Input.Count * size),
+            ElementwiseOps = checked(c.Input.CountIfKnown * size),
         };
     }
 }

@@ -76,6 +76,24 @@ internal sealed class LayerContext(LayerParameter layer, IReadOnlyList<Shape> in
 
     public Shape Output(params long[] dims) => Output((IEnumerable<long>)dims);
 
+    /// <summary>
+    /// An output shape whose null dimensions are unknown; the known ones are checked as in
+    /// <see cref="Output(IEnumerable{long})"/>. With none unknown it is that shape.
+    /// </summary>
+    public Shape Output(IEnumerable<long?> dims)
+    {
+        var list = dims.ToList();
+        if (list.All(d => d.HasValue)) return Output(list.Select(d => d!.Value));
+        for (int i = 0; i < list.Count; i++)
+            if (list[i] is { } d && (d <= 0 || d > int.MaxValue))
+                throw Error($"output dimension {i} would be {d} (shape {Describe(list)})");
+        return Shape.Partial(list.Select(d => (int?)d));
+    }
+
+    public Shape Output(params long?[] dims) => Output((IEnumerable<long?>)dims);
+
+    static string Describe(IEnumerable<long?> dims) => string.Join('x', dims.Select(d => d?.ToString() ?? "?"));
+
     static string Range(int min, int max) =>
         min == max ? $"{min}" : max == int.MaxValue ? $"at least {min}" : $"{min} to {max}";
 }

@@ -10,7 +10,7 @@ internal abstract class NeuronShape : ILayerShape
     {
         c.Bottoms(1);
         c.Tops(1);
-        return new LayerShapes([c.Input]) { Attributes = Attributes(c), ElementwiseOps = c.Input.Count };
+        return new LayerShapes([c.Input]) { Attributes = Attributes(c), ElementwiseOps = c.Input.CountIfKnown };
     }
 
     protected virtual LayerAttributes? Attributes(LayerContext c) => null;

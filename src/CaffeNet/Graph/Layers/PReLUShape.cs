@@ -11,9 +11,9 @@ internal sealed class PReLUShape : ILayerShape
         bool shared = c.Layer.PreluParam?.ChannelShared ?? false;
         return new LayerShapes([c.Input])
         {
-            Params = [shared ? new Shape() : new Shape(c.Input[1])],
+            Params = [shared ? new Shape() : Shape.Partial([c.Input.Dim(1)])],
             Attributes = new PReLUAttributes(shared),
-            ElementwiseOps = c.Input.Count,
+            ElementwiseOps = c.Input.CountIfKnown,
         };
     }
 }

@@ -22,7 +22,7 @@ internal sealed class PermuteShape : ILayerShape
         }
         for (int i = 0; i < input.Rank; i++)
             if (!order.Contains(i)) order.Add(i);
-        var output = c.Output(order.Select(a => (long)input[a]));
+        var output = c.Output(order.Select(a => (long?)input.Dim(a)));
         return new LayerShapes([output]) { Attributes = new PermuteAttributes(order) };
     }
 }

@@ -6,7 +6,8 @@ namespace CaffeNet.Graph;
 /// <summary>
 /// Pooling over H and W of a 4-axis input. Output size (in + 2 pad - kernel) / stride + 1, rounded
 /// up (CEIL, Caffe's default) or down (FLOOR, or the forks' ceil_mode: false); with padding, a last window that would start in the padding
-/// is dropped. MAX pooling may have a second top for the argmax mask.
+/// is dropped. MAX pooling may have a second top for the argmax mask. An unknown input size gives
+/// an unknown output size, except that global pooling always gives 1x1.
 /// </summary>
 internal sealed class PoolingShape : ILayerShape
 {
@@ -17,14 +18,15 @@ internal sealed class PoolingShape : ILayerShape
         c.Tops(1, p.Pool == PoolMethod.Max ? 2 : 1);
         var input = c.Input;
         c.Rank(input, 4, "(N, C, H, W) input");
-        int height = input[2], width = input[3];
+        int? height = input.Dim(2), width = input.Dim(3);
 
         int kh, kw;
         if (p.GlobalPooling)
         {
             if (p.HasKernelSize || p.HasKernelH || p.HasKernelW)
                 throw c.Error("global pooling takes its kernel from the input; do not give kernel_size");
-            (kh, kw) = (height, width);
+            // 0: the kernel is the input's size, which is unknown (see PoolingAttributes).
+            (kh, kw) = (height ?? 0, width ?? 0);
         }
         else if (p.HasKernelSize == (p.HasKernelH && p.HasKernelW))
         {
@@ -34,7 +36,7 @@ internal sealed class PoolingShape : ILayerShape
         {
             (kh, kw) = p.HasKernelSize ? (Int(c, p.KernelSize), Int(c, p.KernelSize)) : (Int(c, p.KernelH), Int(c, p.KernelW));
         }
-        if (kh <= 0 || kw <= 0) throw c.Error($"kernel size must be positive, got {kh}x{kw}");
+        if (!p.GlobalPooling && (kh <= 0 || kw <= 0)) throw c.Error($"kernel size must be positive, got {kh}x{kw}");
 
         if (p.HasPad ? p.HasPadH || p.HasPadW : p.HasPadH != p.HasPadW)
             throw c.Error("give padding as pad or as both pad_h and pad_w");
@@ -59,15 +61,16 @@ internal sealed class PoolingShape : ILayerShape
             if (p.HasRoundMode) throw c.Error("give round_mode or the older ceil_mode, not both");
             round = p.CeilMode ? RoundMode.Ceil : RoundMode.Floor;
         }
-        long outH = Pooled(height, kh, sh, ph, round);
-        long outW = Pooled(width, kw, sw, pw, round);
+        long? outH = p.GlobalPooling ? 1 : height is { } h ? Pooled(h, kh, sh, ph, round) : null;
+        long? outW = p.GlobalPooling ? 1 : width is { } w ? Pooled(w, kw, sw, pw, round) : null;
         if (ph > 0 && (outH - 1) * sh >= height + ph || pw > 0 && (outW - 1) * sw >= width + pw)
             throw c.Error($"the last pooling window would start in the padding ({outH}x{outW} windows over {height}x{width})");
-        var output = c.Output(input[0], input[1], outH, outW);
+        var output = c.Output(input.Dim(0), input.Dim(1), outH, outW);
         return new LayerShapes(Enumerable.Repeat(output, c.TopCount).ToList())
         {
             Attributes = new PoolingAttributes(p.Pool, kh, kw, sh, sw, ph, pw, p.GlobalPooling, round),
-            ElementwiseOps = checked(output.Count * kh * kw),
+            // Each output reads a kernel's worth of inputs; a global pool reads every input once.
+            ElementwiseOps = p.GlobalPooling ? input.CountIfKnown : checked(output.CountIfKnown * kh * kw),
         };
     }
 

@@ -4,7 +4,8 @@ namespace CaffeNet.Graph;
 
 /// <summary>
 /// Reshape: replaces input axes [axis, axis + num_axes) by the given dims, where 0 copies the input
-/// dim at the same position and one -1 is inferred so the element count is kept.
+/// dim at the same position and one -1 is inferred so the element count is kept. Copied unknown
+/// dims stay unknown, and so does the -1 when the count or another dim is.
 /// </summary>
 internal sealed class ReshapeShape : ILayerShape
 {
@@ -25,17 +26,17 @@ internal sealed class ReshapeShape : ILayerShape
         if (end > input.Rank)
             throw c.Error($"axis {p.Axis} + num_axes {p.NumAxes} go past the input's {input.Rank} axes");
 
-        var dims = new List<long>();
-        dims.AddRange(input.Dims.Take(start).Select(d => (long)d));
+        var dims = new List<long?>();
+        dims.AddRange(input.OptionalDims.Take(start).Select(d => (long?)d));
         int inferred = -1;
         for (int i = 0; i < spec.Count; i++)
         {
-            long d = spec[i];
+            long? d = spec[i];
             if (d == 0)
             {
                 if (start + i >= input.Rank)
                     throw c.Error($"shape dim {i} is 0 but the input has no axis {start + i} to copy");
-                d = input[start + i];
+                d = input.Dim(start + i);
             }
             else if (d == -1)
             {
@@ -48,18 +49,18 @@ internal sealed class ReshapeShape : ILayerShape
             }
             dims.Add(d);
         }
-        dims.AddRange(input.Dims.Skip(end).Select(d => (long)d));
+        dims.AddRange(input.OptionalDims.Skip(end).Select(d => (long?)d));
 
         if (inferred >= 0)
         {
-            long known = dims.Where((_, i) => i != inferred).Aggregate(1L, (a, d) => checked(a * d));
-            if (input.Count % known != 0)
+            long? known = dims.Where((_, i) => i != inferred).Aggregate((long?)1L, (a, d) => checked(a * d));
+            if (input.CountIfKnown % known is { } rest && rest != 0)
                 throw c.Error($"cannot infer the -1: the input's {input.Count} elements are not divisible by {known}");
-            dims[inferred] = input.Count / known;
+            dims[inferred] = input.CountIfKnown / known;
         }
         var output = c.Output(dims);
-        if (output.Count != input.Count)
-            throw c.Error($"output {output} has {output.Count} elements but the input {input} has {input.Count}");
+        if (output.CountIfKnown is { } count && input.CountIfKnown is { } expected && count != expected)
+            throw c.Error($"output {output} has {count} elements but the input {input} has {expected}");
         return new LayerShapes([output]);
     }
 }

@@ -21,7 +21,7 @@ internal sealed class ScaleShape : ILayerShape
         {
             Params = parameters,
             Attributes = new ScaleAttributes(axis, factor.Rank, p.BiasTerm, FromInput: c.Inputs.Count == 2),
-            ElementwiseOps = c.Input.Count * (p.BiasTerm ? 2 : 1),
+            ElementwiseOps = c.Input.CountIfKnown * (p.BiasTerm ? 2 : 1),
         };
     }
 }

@@ -9,8 +9,8 @@ internal sealed class SigmoidCrossEntropyLossShape : ILayerShape
         c.Tops(1);
         Loss.CheckBatch(c);
         var (a, b) = (c.Inputs[0], c.Inputs[1]);
-        if (a.Count != b.Count)
+        if (a.CountIfKnown is { } x && b.CountIfKnown is { } y && x != y)
             throw c.Error($"scores and targets must have the same count, got {a} and {b}");
-        return new LayerShapes([new Shape()]) { ElementwiseOps = a.Count };
+        return new LayerShapes([new Shape()]) { ElementwiseOps = a.CountIfKnown };
     }
 }

@@ -2,7 +2,10 @@ using CaffeNet.Proto;
 
 namespace CaffeNet.Graph;
 
-/// <summary>Slice: cuts one axis at the slice points, or into equal parts (one per top) when none are given.</summary>
+/// <summary>
+/// Slice: cuts one axis at the slice points, or into equal parts (one per top) when none are
+/// given. If the axis's size is unknown, so are the parts the points do not bound.
+/// </summary>
 internal sealed class SliceShape : ILayerShape
 {
     public LayerShapes Infer(LayerContext c)
@@ -21,7 +24,7 @@ internal sealed class SliceShape : ILayerShape
         {
             axis = c.Axis(p.Axis, input);
         }
-        int size = input[axis];
+        int? size = input.Dim(axis);
         var points = new List<int>();
         if (p.SlicePoint.Count > 0)
         {
@@ -39,17 +42,20 @@ internal sealed class SliceShape : ILayerShape
             if (previous >= size)
                 throw c.Error($"slice point {previous} is beyond axis {axis} of size {size}");
         }
-        else
+        else if (size is { } known)
         {
-            if (size % c.TopCount != 0)
+            if (known % c.TopCount != 0)
                 throw c.Error($"{c.TopCount} tops do not evenly divide axis {axis} of size {size}");
             for (int i = 1; i < c.TopCount; i++)
-                points.Add(i * (size / c.TopCount));
+                points.Add(i * (known / c.TopCount));
         }
-        var bounds = points.Prepend(0).Append(size).ToList();
+        // Equal parts of an unknown size leave every bound but the first unknown.
+        var bounds = p.SlicePoint.Count == 0 && size is null
+            ? Enumerable.Repeat<long?>(null, c.TopCount).Prepend(0).ToList()
+            : points.Select(b => (long?)b).Prepend(0).Append(size).ToList();
         var outputs = new List<Shape>();
         for (int i = 0; i < c.TopCount; i++)
-            outputs.Add(c.Output(input.Dims.Select((d, j) => j == axis ? (long)(bounds[i + 1] - bounds[i]) : d)));
+            outputs.Add(c.Output(input.OptionalDims.Select((d, j) => j == axis ? bounds[i + 1] - bounds[i] : d)));
         return new LayerShapes(outputs) { Attributes = new SliceAttributes(axis, points) };
     }
 }

@@ -10,6 +10,6 @@ internal sealed class SoftmaxShape : ILayerShape
         c.Bottoms(1);
         c.Tops(1);
         int axis = c.Axis((c.Layer.SoftmaxParam ?? new SoftmaxParameter()).Axis, c.Input);
-        return new LayerShapes([c.Input]) { Attributes = new AxisAttributes(axis), ElementwiseOps = c.Input.Count };
+        return new LayerShapes([c.Input]) { Attributes = new AxisAttributes(axis), ElementwiseOps = c.Input.CountIfKnown };
     }
 }

@@ -15,11 +15,11 @@ internal sealed class SoftmaxWithLossShape : ILayerShape
         var (scores, labels) = (c.Inputs[0], c.Inputs[1]);
         Loss.CheckBatch(c);
         int axis = c.Axis((c.Layer.SoftmaxParam ?? new SoftmaxParameter()).Axis, scores);
-        long predictions = scores.CountRange(0, axis) * scores.CountFrom(axis + 1);
-        if (predictions != labels.Count)
-            throw c.Error($"{labels.Count} labels ({labels}) for {predictions} predictions ({scores}, softmax axis {axis})");
+        long? predictions = scores.CountRangeIfKnown(0, axis) * scores.CountFromIfKnown(axis + 1);
+        if (predictions is { } n && labels.CountIfKnown is { } l && n != l)
+            throw c.Error($"{l} labels ({labels}) for {n} predictions ({scores}, softmax axis {axis})");
         var outputs = new List<Shape> { new() };
         if (c.TopCount == 2) outputs.Add(scores);
-        return new LayerShapes(outputs) { Attributes = new AxisAttributes(axis), ElementwiseOps = scores.Count };
+        return new LayerShapes(outputs) { Attributes = new AxisAttributes(axis), ElementwiseOps = scores.CountIfKnown };
     }
 }

@@ -31,7 +31,8 @@ public static class FoldBatchNorm
         node.Outputs[0].Shape.IsKnown && node.Attributes switch
         {
             ConvolutionAttributes c => c.Axis == 1 && node.Outputs[0].Shape.Rank == 4,
-            InnerProductAttributes ip => !ip.Transpose,
+            // With a later axis the outputs are not on axis 1, where BatchNorm and Scale work.
+            InnerProductAttributes ip => !ip.Transpose && ip.Axis == 1,
             _ => false,
         };
 }

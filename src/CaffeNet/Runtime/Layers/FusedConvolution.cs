@@ -7,14 +7,15 @@ namespace CaffeNet.Runtime.Layers;
 
 /// <summary>
 /// A convolution with its folded BatchNorm/Scale and fused activation, on the fast kernels:
-/// 1x1 stride-1 unpadded as one SGEMM per image straight on the activations; depthwise
+/// 1x1 stride-1 unpadded as one batched SGEMM straight on the activations (on <see cref="Gemv"/>
+/// when the images are 1x1, as after a global pooling: then the batch is the GEMM's few columns); depthwise
 /// (group = channels = outputs) on <see cref="DepthwiseConv"/>; group 1 with few input channels (a
 /// first layer) on <see cref="DirectConv"/>; other group 1 as im2col + SGEMM by strips of output rows
 /// (<see cref="Im2ColConv"/>); any other grouping on the reference kernel, then the clamp.
 /// </summary>
 sealed class FusedConvolutionLayer : ILayer
 {
-    enum Path { Pointwise, Depthwise, Direct, Im2Col, Reference }
+    enum Path { Pointwise, PointwiseOnePixel, Depthwise, Direct, Im2Col, Reference }
 
     readonly Path _path;
     readonly ConvolutionParams _p;
@@ -40,7 +41,7 @@ sealed class FusedConvolutionLayer : ILayer
         (_outHeight, _outWidth) = (outs[2], outs[3]);
         int k = _channels * a.KernelH * a.KernelW;
         if (a.Group == 1 && a is { KernelH: 1, KernelW: 1, StrideH: 1, StrideW: 1, PadH: 0, PadW: 0 })
-            _path = Path.Pointwise;
+            _path = _height * _width == 1 ? Path.PointwiseOnePixel : Path.Pointwise;
         else if (a.Group == _channels && a.NumOutput == _channels)
             _path = Path.Depthwise;
         else if (a.Group == 1 && DirectConv.Handles(_channels, Window(_p)))
@@ -72,34 +73,48 @@ sealed class FusedConvolutionLayer : ILayer
     {
         var src = inputs[0].Span;
         var dst = outputs[0].Span;
+        // A fused shortcut's other input: the GEMM epilogue adds it before the clamp; the other
+        // paths add it after the convolution, so their own epilogue must not clamp first.
+        var residual = inputs.Length > 1 ? inputs[1].Span : default;
+        var activation = residual.IsEmpty ? _activation : Activation.None;
         int inImage = _channels * _height * _width, outPlane = _outHeight * _outWidth, outImage = _p.NumOutput * outPlane;
         switch (_path)
         {
             case Path.Pointwise:
-                for (int n = 0; n < _batch; n++)
-                    Sgemm.Multiply(_packed!, src.Slice(n * inImage, inImage), _height * _width, dst.Slice(n * outImage, outImage),
-                        outPlane, outPlane, _bias, activation: _activation, pool: _pool);
-                break;
+                Sgemm.Multiply(_packed!, src, _height * _width, dst, outPlane, outPlane, _bias, residual, residual.IsEmpty ? 0 : outPlane,
+                    _activation, pool: _pool, batch: new GemmBatch(_batch, inImage, outImage));
+                return;
+            case Path.PointwiseOnePixel:
+                Gemv.Multiply(_weights, _p.NumOutput, _channels, src, _batch, dst, _bias, residual, _activation, _pool);
+                return;
             case Path.Im2Col:
                 Im2ColConv.Forward(_packed!, src, dst, _batch, _channels, _height, _width, _p, _outHeight, _outWidth, _bias,
-                    _activation, _pool);
-                break;
+                    residual, _activation, _pool);
+                return;
             case Path.Depthwise:
                 DepthwiseConv.Forward(src, dst, _batch, _channels, _height, _width, _weights, _bias,
                     new ConvWindow(_p.KernelH, _p.KernelW, _p.StrideH, _p.StrideW, _p.PadH, _p.PadW, _p.DilationH, _p.DilationW),
-                    _activation, _pool);
+                    activation, _pool);
                 break;
             case Path.Direct:
-                _direct!.Forward(src, dst, _batch, _height, _width, _activation, _pool);
+                _direct!.Forward(src, dst, _batch, _height, _width, activation, _pool);
                 break;
             default:
                 Convolution.Forward(inputs[0], _weights, _bias, _p, outputs[0]);
-                if (!_activation.IsNone)
+                if (residual.IsEmpty && !_activation.IsNone)
                 {
                     foreach (ref float v in dst)
                         v = _activation.Apply(v);
                 }
                 break;
         }
+        if (!residual.IsEmpty)
+            AddThenClamp(dst, residual, _activation);
+    }
+
+    static void AddThenClamp(Span<float> dst, ReadOnlySpan<float> residual, Activation activation)
+    {
+        for (int i = 0; i < dst.Length; i++)
+            dst[i] = activation.Apply(dst[i] + residual[i]);
     }
 }

@@ -5,12 +5,12 @@ using CaffeNet.Runtime.Simd;
 namespace CaffeNet.Runtime.Layers;
 
 /// <summary>
-/// An InnerProduct with folded BatchNorm/Scale and fused activation: per input row, the prepacked
-/// weights [outputs x K] times the row as a K x 1 column, bias and clamp in the epilogue.
+/// An InnerProduct with folded BatchNorm/Scale, a fused shortcut sum and activation: the batch of
+/// input rows times the weights [outputs x K] on <see cref="Gemv"/>, bias, sum and clamp as it stores.
 /// </summary>
 sealed class FusedInnerProductLayer : ILayer
 {
-    readonly PackedMatrix _packed;
+    readonly float[] _weights;
     readonly float[] _bias;
     readonly Activation _activation;
     readonly int _rows, _k, _outputs;
@@ -26,7 +26,7 @@ sealed class FusedInnerProductLayer : ILayer
         int axis = a.Axis < 0 ? a.Axis + shape.Rank : a.Axis;
         _rows = (int)shape.Dims.Take(axis).Aggregate(1L, (x, d) => x * d);
         _k = (int)(shape.Count / _rows);
-        _packed = PackedMatrix.Pack(w, _outputs, _k, _k);
+        _weights = w;
         _bias = bias;
         _activation = FusedConvolutionLayer.ActivationOf(fusion.Activation);
         _pool = pool;
@@ -36,8 +36,7 @@ sealed class FusedInnerProductLayer : ILayer
     {
         var src = inputs[0].Span;
         var dst = outputs[0].Span;
-        for (int r = 0; r < _rows; r++)
-            Sgemm.Multiply(_packed, src.Slice(r * _k, _k), 1, dst.Slice(r * _outputs, _outputs), 1, 1, _bias,
-                activation: _activation, pool: _pool);
+        var residual = inputs.Length > 1 ? inputs[1].Span : default;
+        Gemv.Multiply(_weights, _outputs, _k, src, _rows, dst, _bias, residual, _activation, _pool);
     }
 }

@@ -48,45 +48,6 @@ public static unsafe class DepthwiseConvBlocked
         }
     }
 
-    /// <summary>
-    /// One channel block of an NCHW tensor: its 8 planes are gathered into a blocked tile, convolved
-    /// and scattered back, all in per-thread scratch. <see cref="DepthwiseConv"/> does this for small
-    /// planes (7x7, 14x14), where the plane-wise kernels spend most of their time on row set-up.
-    /// </summary>
-    internal static void PlanarBlock(float* input, float* output, int block, int channels, int height, int width,
-        float* weights, float* bias, ConvWindow window, float lo, float hi)
-    {
-        int oh = window.OutputHeight(height), ow = window.OutputWidth(width);
-        int inPlane = height * width, outPlane = oh * ow;
-        float* tileIn = Scratch.BlockedTile(inPlane * C + outPlane * C);
-        float* tileOut = tileIn + inPlane * C;
-        int lanes = Math.Min(C, channels - block * C);
-        for (int l = 0; l < C; l++)
-        {
-            float* src = input + (nint)l * inPlane;
-            if (l < lanes)
-                for (int p = 0; p < inPlane; p++)
-                    tileIn[p * C + l] = src[p];
-            else
-                for (int p = 0; p < inPlane; p++)
-                    tileIn[p * C + l] = 0f;
-        }
-        var job = new Job
-        {
-            Weights = weights, Bias = bias, Channels = channels, Blocks = Blocks(channels), Height = height, Width = width,
-            OutHeight = oh, OutWidth = ow, Stride = window.StrideH, PadH = window.PadH, PadW = window.PadW, Lo = lo, Hi = hi,
-        };
-        job.Block(block, tileIn, tileOut);
-        for (int l = 0; l < lanes; l++)
-        {
-            float* dst = output + (nint)l * outPlane;
-            for (int p = 0; p < outPlane; p++)
-                dst[p] = tileOut[p * C + l];
-        }
-    }
-
-    static int Blocks(int channels) => ChannelBlocked.Blocks(channels);
-
     struct Job : IParallelJob
     {
         public float* Input, Output, Weights, Bias;

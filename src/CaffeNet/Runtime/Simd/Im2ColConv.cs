@@ -17,12 +17,13 @@ public static unsafe class Im2ColConv
     const int MinColumns = 256;
 
     /// <summary>
-    /// output = activation(weights · im2col(input) + bias), input batch x channels x height x width,
-    /// weights packed as outputs x (channels·kh·kw), output batch x outputs x outHeight x outWidth.
+    /// output = activation(weights · im2col(input) + bias + residual), input batch x channels x height x
+    /// width, weights packed as outputs x (channels·kh·kw), output and residual (empty, or a fused
+    /// shortcut's other input) batch x outputs x outHeight x outWidth.
     /// </summary>
     public static void Forward(PackedMatrix weights, ReadOnlySpan<float> input, Span<float> output, int batch, int channels,
         int height, int width, in ConvolutionParams p, int outHeight, int outWidth, ReadOnlySpan<float> bias,
-        Activation activation = default, WorkerPool? pool = null)
+        ReadOnlySpan<float> residual = default, Activation activation = default, WorkerPool? pool = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
         int k = channels * p.KernelH * p.KernelW;
@@ -32,14 +33,17 @@ public static unsafe class Im2ColConv
             throw new ArgumentException($"input of {batch}x{channels}x{height}x{width} needs more than {input.Length} floats", nameof(input));
         if (output.Length < (long)batch * p.NumOutput * outHeight * outWidth)
             throw new ArgumentException($"output of {batch}x{p.NumOutput}x{outHeight}x{outWidth} needs more than {output.Length} floats", nameof(output));
+        if (!residual.IsEmpty && residual.Length < (long)batch * p.NumOutput * outHeight * outWidth)
+            throw new ArgumentException($"residual of {batch}x{p.NumOutput}x{outHeight}x{outWidth} needs more than {residual.Length} floats", nameof(residual));
         int stripRows = Math.Clamp(Math.Max(StripFloats / (k * outWidth), (MinColumns + outWidth - 1) / outWidth), 1, outHeight);
         fixed (float* pin = input)
         fixed (float* pout = output)
         fixed (float* pb = bias)
+        fixed (float* pr = residual)
         {
             var job = new Job
             {
-                Weights = weights, Input = pin, Output = pout, Bias = pb, BiasLength = bias.Length, Params = p,
+                Weights = weights, Input = pin, Output = pout, Bias = pb, Residual = residual.IsEmpty ? null : pr, BiasLength = bias.Length, Params = p,
                 Channels = channels, Height = height, Width = width, OutHeight = outHeight, OutWidth = outWidth,
                 K = k, StripRows = stripRows, Strips = (outHeight + stripRows - 1) / stripRows, Activation = activation,
             };
@@ -61,7 +65,7 @@ public static unsafe class Im2ColConv
     struct Job : IParallelJob
     {
         public PackedMatrix Weights;
-        public float* Input, Output, Bias;
+        public float* Input, Output, Bias, Residual;
         public int BiasLength;
         public ConvolutionParams Params;
         public int Channels, Height, Width, OutHeight, OutWidth, K, StripRows, Strips;
@@ -75,9 +79,11 @@ public static unsafe class Im2ColConv
             var columns = new Span<float>(Scratch.Columns(K * n), K * n);
             Im2Col.Forward(new ReadOnlySpan<float>(Input + (nint)image * inImage, inImage), Channels, Height, Width, Params,
                 OutWidth, y0, rows, columns);
-            float* c = Output + (nint)image * Params.NumOutput * plane + (nint)y0 * OutWidth;
-            Sgemm.Multiply(Weights, columns, n, new Span<float>(c, (Params.NumOutput - 1) * plane + n), plane, n,
-                new ReadOnlySpan<float>(Bias, BiasLength), activation: Activation, pool: Pool);
+            nint offset = (nint)image * Params.NumOutput * plane + (nint)y0 * OutWidth;
+            int length = (Params.NumOutput - 1) * plane + n;
+            var residual = Residual != null ? new ReadOnlySpan<float>(Residual + offset, length) : default;
+            Sgemm.Multiply(Weights, columns, n, new Span<float>(Output + offset, length), plane, n,
+                new ReadOnlySpan<float>(Bias, BiasLength), residual, residual.IsEmpty ? 0 : plane, Activation, pool: Pool);
         }
     }
 }

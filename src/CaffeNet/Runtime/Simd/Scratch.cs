@@ -25,7 +25,7 @@ static unsafe class Scratch
     /// <summary>Room for one input plane with its zero border (depthwise convolution).</summary>
     public static float* PaddedPlane(int floats) => Get(ref s_paddedPlane, floats);
 
-    /// <summary>Room for one channel block's input and output tiles in NCHWc (small-plane depthwise).</summary>
+    /// <summary>Room for one channel block's transposed input rows and outputs (depthwise).</summary>
     public static float* BlockedTile(int floats) => Get(ref s_blockedTile, floats);
 
     /// <summary>Room for the zero-bordered input rows of one strip of output (direct convolution).</summary>

@@ -46,16 +46,18 @@ public static unsafe class Sgemm
     /// <paramref name="bias"/> (M values) and <paramref name="residual"/> (M x N, stride
     /// <paramref name="residualStride"/>) may be empty; neither B nor residual may overlap C.
     /// With a <paramref name="pool"/>, column or row blocks run on its threads; results are bitwise
-    /// the same for any thread count.
+    /// the same for any thread count. A <paramref name="batch"/> repeats the product over several
+    /// B, C (and residual) matrices with one A, as one parallel loop: a 1x1 convolution of a batch.
     /// </summary>
     public static void Multiply(PackedMatrix a, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, int n,
         ReadOnlySpan<float> bias = default, ReadOnlySpan<float> residual = default, int residualStride = 0,
-        Activation activation = default, bool transposeB = false, WorkerPool? pool = null)
+        Activation activation = default, bool transposeB = false, WorkerPool? pool = null, GemmBatch batch = default)
     {
         ArgumentNullException.ThrowIfNull(a);
-        Check(a.Rows, n, a.Columns, b, ldb, transposeB, c, ldc, bias, residual, residualStride);
+        batch = batch.OrSingle;
+        Check(a.Rows, n, a.Columns, b, ldb, transposeB, c, ldc, bias, residual, residualStride, batch);
         fixed (float* pa = a.Data)
-            Run(Kernel(a.Path), pa, a.Rows, n, a.Columns, b, ldb, transposeB, c, ldc, bias, residual, residualStride, activation, pool);
+            Run(Kernel(a.Path), pa, a.Rows, n, a.Columns, b, ldb, transposeB, c, ldc, bias, residual, residualStride, activation, pool, batch);
     }
 
     /// <summary>
@@ -71,7 +73,7 @@ public static unsafe class Sgemm
         int ldb, Span<float> c, int ldc, int n, ReadOnlySpan<float> bias = default, ReadOnlySpan<float> residual = default,
         int residualStride = 0, Activation activation = default, bool transposeB = false, WorkerPool? pool = null)
     {
-        Check(m, n, k, b, ldb, transposeB, c, ldc, bias, residual, residualStride);
+        Check(m, n, k, b, ldb, transposeB, c, ldc, bias, residual, residualStride, GemmBatch.Single);
         ArgumentOutOfRangeException.ThrowIfLessThan(lda, k);
         if (a.Length < (long)(m - 1) * lda + k)
             throw new ArgumentException($"A of {m} x {k} (lda {lda}) needs more than {a.Length} floats", nameof(a));
@@ -79,28 +81,32 @@ public static unsafe class Sgemm
         float* packed = Scratch.PackedA(checked((int)PackedASize(m, k, kernel.Mr)));
         fixed (float* pa = a)
             GemmPacking.PackA(pa, lda, false, m, k, kernel.Mr, packed);
-        Run(kernel, packed, m, n, k, b, ldb, transposeB, c, ldc, bias, residual, residualStride, activation, pool);
+        Run(kernel, packed, m, n, k, b, ldb, transposeB, c, ldc, bias, residual, residualStride, activation, pool, GemmBatch.Single);
     }
 
     static void Check(int m, int n, int k, ReadOnlySpan<float> b, int ldb, bool transposeB, Span<float> c, int ldc,
-        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, int residualStride)
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, int residualStride, GemmBatch batch)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(m, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch.Count, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(batch.StrideB);
+        ArgumentOutOfRangeException.ThrowIfNegative(batch.StrideC);
         int bOuter = transposeB ? n : k, bInner = transposeB ? k : n;
+        long lastImage = batch.Count - 1;
         ArgumentOutOfRangeException.ThrowIfLessThan(ldb, bInner);
-        if (b.Length < (long)(bOuter - 1) * ldb + bInner)
-            throw new ArgumentException($"B of {k} x {n} (ldb {ldb}) needs more than {b.Length} floats", nameof(b));
+        if (b.Length < lastImage * batch.StrideB + (long)(bOuter - 1) * ldb + bInner)
+            throw new ArgumentException($"{batch.Count} B of {k} x {n} (ldb {ldb}) need more than {b.Length} floats", nameof(b));
         ArgumentOutOfRangeException.ThrowIfLessThan(ldc, n);
-        if (c.Length < (long)(m - 1) * ldc + n)
-            throw new ArgumentException($"C of {m} x {n} (ldc {ldc}) needs more than {c.Length} floats", nameof(c));
+        if (c.Length < lastImage * batch.StrideC + (long)(m - 1) * ldc + n)
+            throw new ArgumentException($"{batch.Count} C of {m} x {n} (ldc {ldc}) need more than {c.Length} floats", nameof(c));
         if (!bias.IsEmpty && bias.Length < m)
             throw new ArgumentException($"bias needs {m} values, got {bias.Length}", nameof(bias));
         if (!residual.IsEmpty)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(residualStride, n);
-            if (residual.Length < (long)(m - 1) * residualStride + n)
+            if (residual.Length < lastImage * batch.StrideC + (long)(m - 1) * residualStride + n)
                 throw new ArgumentException($"residual of {m} x {n} (stride {residualStride}) needs more than {residual.Length} floats", nameof(residual));
             if (residual.Overlaps(c))
                 throw new ArgumentException("residual must not overlap C", nameof(residual));
@@ -111,7 +117,7 @@ public static unsafe class Sgemm
 
     static void Run(KernelInfo kernel, float* a, int m, int n, int k, ReadOnlySpan<float> b, int ldb, bool transposeB,
         Span<float> c, int ldc, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, int residualStride,
-        Activation activation, WorkerPool? pool)
+        Activation activation, WorkerPool? pool, GemmBatch batch)
     {
         fixed (float* pb = b)
         fixed (float* pc = c)
@@ -123,17 +129,22 @@ public static unsafe class Sgemm
                 Kernel = kernel, A = a, M = m, N = n, K = k, B = pb, Ldb = ldb, TransposeB = transposeB,
                 C = pc, Ldc = ldc, Bias = bias.IsEmpty ? null : pbias, Residual = residual.IsEmpty ? null : pres,
                 ResidualStride = residualStride, Lo = activation.Min, Hi = activation.Max,
+                StrideB = batch.StrideB, StrideC = batch.StrideC,
             };
+            // About four tasks per thread in all, so uneven ones balance; a batch supplies some of
+            // them by itself, and the rest come from splitting each product.
             int threads = pool?.ThreadCount ?? 1;
+            int perImage = threads > 1 ? GemmPacking.CeilDiv(4 * threads, batch.Count) : 1;
             int nPanels = GemmPacking.CeilDiv(n, kernel.Nr), mPanels = GemmPacking.CeilDiv(m, kernel.Mr);
             int nTasks = 1, mTasks = 1;
-            if (threads > 1 && nPanels >= 2 * threads)
-                nTasks = Math.Min(nPanels, 4 * threads); // columns: each task packs only its own B
-            else if (threads > 1)
-                mTasks = Math.Min(mPanels, threads);     // few columns: rows, each task packs all of (small) B
+            if (perImage > 1 && 2 * nPanels >= perImage)
+                nTasks = Math.Min(nPanels, perImage);                                // columns: each task packs only its own B
+            else if (perImage > 1)
+                mTasks = Math.Min(mPanels, GemmPacking.CeilDiv(perImage, 4));         // few columns: rows, each task packs all of (small) B
             job.NChunk = GemmPacking.CeilDiv(nPanels, nTasks) * kernel.Nr;
             job.MChunk = GemmPacking.CeilDiv(mPanels, mTasks) * kernel.Mr;
-            int tasks = GemmPacking.CeilDiv(n, job.NChunk) * GemmPacking.CeilDiv(m, job.MChunk);
+            job.TasksPerImage = GemmPacking.CeilDiv(n, job.NChunk) * GemmPacking.CeilDiv(m, job.MChunk);
+            int tasks = job.TasksPerImage * batch.Count;
             if (pool == null || tasks == 1)
             {
                 for (int i = 0; i < tasks; i++)
@@ -160,16 +171,20 @@ public static unsafe class Sgemm
         public float* Residual;
         public int ResidualStride;
         public float Lo, Hi;
-        public int NChunk, MChunk;
+        public long StrideB, StrideC;
+        public int NChunk, MChunk, TasksPerImage;
 
         public void Execute(int index)
         {
+            int image = index / TasksPerImage;
+            index %= TasksPerImage;
             int nTasks = GemmPacking.CeilDiv(N, NChunk);
             int m0 = index / nTasks * MChunk, n0 = index % nTasks * NChunk;
-            Block(m0, Math.Min(M, m0 + MChunk), n0, Math.Min(N, n0 + NChunk));
+            Block(B + image * StrideB, C + image * StrideC, Residual != null ? Residual + image * StrideC : null,
+                m0, Math.Min(M, m0 + MChunk), n0, Math.Min(N, n0 + NChunk));
         }
 
-        readonly void Block(int m0, int m1, int n0, int n1)
+        readonly void Block(float* b, float* c, float* residual, int m0, int m1, int n0, int n1)
         {
             int mr = Kernel.Mr, nr = Kernel.Nr;
             int kBlocks = GemmPacking.CeilDiv(K, KcMax);
@@ -186,7 +201,7 @@ public static unsafe class Sgemm
                 for (int pc = 0; pc < K; pc += kcStd)
                 {
                     int kc = Math.Min(kcStd, K - pc);
-                    GemmPacking.PackB(B, Ldb, TransposeB, pc, kc, jc, nc, nr, packedB);
+                    GemmPacking.PackB(b, Ldb, TransposeB, pc, kc, jc, nc, nr, packedB);
                     e.Accumulate = pc > 0;
                     e.Final = pc + kc == K;
                     // A row panel of C at a time, across the whole B block: C is written as Mr
@@ -202,8 +217,8 @@ public static unsafe class Sgemm
                         {
                             int cols = Math.Min(nr, nc - jr);
                             float* bPanel = packedB + (nint)(jr / nr) * GemmPacking.PanelStride(kc, nr);
-                            e.Residual = Residual != null ? Residual + (nint)i * ResidualStride + jc + jr : null;
-                            float* cTile = C + (nint)i * Ldc + jc + jr;
+                            e.Residual = residual != null ? residual + (nint)i * ResidualStride + jc + jr : null;
+                            float* cTile = c + (nint)i * Ldc + jc + jr;
                             if (cols <= Kernel.NarrowCols)
                                 Kernel.Narrow(kc, aPanel, bPanel, cTile, Ldc, &e, rows, cols);
                             else
@@ -214,4 +229,15 @@ public static unsafe class Sgemm
             }
         }
     }
+}
+
+/// <summary>
+/// Several products with one A: image i reads B at i * StrideB and writes C (and reads the
+/// residual) at i * StrideC, all in floats. The default is a single product.
+/// </summary>
+public readonly record struct GemmBatch(int Count, long StrideB, long StrideC)
+{
+    public static GemmBatch Single => new(1, 0, 0);
+
+    internal GemmBatch OrSingle => Count == 0 ? Single : this;
 }

@@ -52,12 +52,88 @@ public class GraphOptimizerTests
     }
 
     [Fact]
-    public void SkipsInPlaceDropoutOnly()
+    public void NoFoldIntoAnInnerProductWhoseOutputsAreNotOnAxisOne()
     {
-        var graph = Build(Input("data", 1, 3, 4, 4), Layer("drop", "Dropout", "data", "data"), Layer("drop2", "Dropout", "data", "d2"));
+        // axis 2: the output is 1x2x5, the 5 outputs on axis 2; BatchNorm normalises the 2 channels of axis 1.
+        var ip = Layer("ip", "InnerProduct", "data", "y");
+        ip.InnerProductParam = new InnerProductParameter { NumOutput = 5, Axis = 2 };
+        var graph = Build(Input("data", 1, 2, 3, 4), ip, Layer("bn", "BatchNorm", "y", "y"));
+        Assert.Empty(GraphOptimizer.Plan(graph).Fusions);
+    }
+
+    static LayerParameter Sum(string name, string a, string b, string top, params float[] coefficients)
+    {
+        var sum = new LayerParameter { Name = name, Type = "Eltwise", Bottom = { a, b }, Top = { top } };
+        if (coefficients.Length > 0)
+            sum.EltwiseParam = new EltwiseParameter { Coeff = { coefficients } };
+        return sum;
+    }
+
+    [Fact]
+    public void FusesTheShortcutSumAndTheReluAfterItIntoTheProjection()
+    {
+        var graph = Build(Input("data", 1, 2, 4, 4), Conv("conv", "data", "c"), Layer("bn", "BatchNorm", "c", "c"), Scale("c"),
+            Sum("sum", "data", "c", "s"), Layer("relu", "ReLU", "s", "s"));
         var plan = GraphOptimizer.Plan(graph);
-        Assert.True(plan.Skips(graph.Nodes[0]));
-        Assert.False(plan.Skips(graph.Nodes[1]));
+        var fusion = Assert.Single(plan.Fusions);
+        Assert.Equal(["bn", "scale", "sum", "relu"], fusion.Absorbed.Select(n => n.Name));
+        Assert.Equal("data", fusion.Residual?.Name);
+        Assert.Equal("s", fusion.Result.Name);
+        Assert.Equal(["conv"], graph.Nodes.Where(n => !plan.Skips(n)).Select(n => n.Name));
+        // The fused node writes the sum at the convolution's step, not at the Eltwise's.
+        Assert.Equal(0, plan.WrittenAt(fusion.Result));
+        Assert.Equal(3, fusion.Eltwise!.Index);
+    }
+
+    [Fact]
+    public void TheSumFusesIntoWhicheverInputIsComputedLast()
+    {
+        // "c" is ready before conv2 runs, so conv2 absorbs the sum; conv cannot (d is not ready yet).
+        var graph = Build(Input("data", 1, 2, 4, 4), Conv("conv", "data", "c"), Conv("conv2", "data", "d"), Sum("sum", "c", "d", "s"));
+        var fusions = GraphOptimizer.Plan(graph).Fusions.ToDictionary(f => f.Anchor.Name);
+        Assert.Null(fusions["conv"].Eltwise);
+        Assert.Equal("sum", fusions["conv2"].Eltwise?.Name);
+        Assert.Equal("c", fusions["conv2"].Residual?.Name);
+    }
+
+    [Fact]
+    public void NoShortcutFusionAfterAnActivationWithCoefficientsOrIntoTheOtherInputsBlob()
+    {
+        var afterRelu = Build(Input("data", 1, 2, 4, 4), Conv("conv", "data", "c"), Layer("relu", "ReLU", "c", "c"), Sum("sum", "data", "c", "s"));
+        Assert.Equal(["relu"], Assert.Single(GraphOptimizer.Plan(afterRelu).Fusions).Absorbed.Select(n => n.Name));
+        var weighted = Build(Input("data", 1, 2, 4, 4), Conv("conv", "data", "c"), Sum("sum", "data", "c", "s", 1, -1));
+        Assert.Null(Assert.Single(GraphOptimizer.Plan(weighted).Fusions).Eltwise);
+        // The sum overwrites "data" in place: the epilogue would overwrite what it adds.
+        var inPlace = Build(Input("data", 1, 2, 4, 4), Conv("conv", "data", "c"), Sum("sum", "data", "c", "data"));
+        Assert.Null(Assert.Single(GraphOptimizer.Plan(inPlace).Fusions).Eltwise);
+        var product = Sum("sum", "data", "c", "s");
+        product.EltwiseParam = new EltwiseParameter { Operation = EltwiseParameter.Types.EltwiseOp.Prod };
+        var multiplied = Build(Input("data", 1, 2, 4, 4), Conv("conv", "data", "c"), product);
+        Assert.Null(Assert.Single(GraphOptimizer.Plan(multiplied).Fusions).Eltwise);
+    }
+
+    [Fact]
+    public void SkipsDropoutAndSplitAndLetsTheirTopsShareTheBottom()
+    {
+        var split = new LayerParameter { Name = "split", Type = "Split", Bottom = { "d2" }, Top = { "s1", "s2" } };
+        var graph = Build(Input("data", 1, 3, 4, 4), Layer("drop", "Dropout", "data", "data"), Layer("drop2", "Dropout", "data", "d2"),
+            split, Layer("sig", "Sigmoid", "s1", "p"), Layer("tanh", "TanH", "s2", "q"));
+        var plan = GraphOptimizer.Plan(graph);
+        Assert.Equal(["sig", "tanh"], graph.Nodes.Where(n => !plan.Skips(n)).Select(n => n.Name));
+        var data = graph.Values.Single(v => v.Name == "data" && v.Version == 1);
+        Assert.All(new[] { "d2", "s1", "s2" }, name => Assert.Same(data, plan.StorageOf(graph.Values.Single(v => v.Name == name))));
+    }
+
+    [Fact]
+    public void KeepsACopyWhenEitherSideIsWrittenAgain()
+    {
+        // A ReLU in place on s1 would show through s2; one in place on data after the split would
+        // show through both tops.
+        var split = new LayerParameter { Name = "split", Type = "Split", Bottom = { "data" }, Top = { "s1", "s2" } };
+        var onTop = Build(Input("data", 1, 3, 4, 4), split, Layer("relu", "ReLU", "s1", "s1"), Layer("sig", "Sigmoid", "s2", "p"));
+        Assert.False(GraphOptimizer.Plan(onTop).Skips(onTop.Nodes[0]));
+        var onBottom = Build(Input("data", 1, 3, 4, 4), split, Layer("relu", "ReLU", "data", "data"), Layer("sig", "Sigmoid", "s2", "p"));
+        Assert.False(GraphOptimizer.Plan(onBottom).Skips(onBottom.Nodes[0]));
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public class Im2ColConvTests
         int size = batch * outputs * oh * ow;
         var guarded = Enumerable.Repeat(-12345f, size + 64).ToArray();
         Im2ColConv.Forward(PackedMatrix.Pack(weights, outputs, k, k), input, guarded.AsSpan(0, size), batch, channels, h, w,
-            Params(outputs, window), oh, ow, bias, activation, pool);
+            Params(outputs, window), oh, ow, bias, activation: activation, pool: pool);
         Assert.All(guarded[size..], g => Assert.Equal(-12345f, g));
         string? error = Reference.CheckConv(input, batch, channels, h, w, weights, outputs, bias, window,
             activation.Min, activation.Max, guarded[..size]);
@@ -74,11 +74,31 @@ public class Im2ColConvTests
         var bias = Reference.Random(outputs, 46);
         int size = batch * outputs * h * w;
         var single = new float[size];
-        Im2ColConv.Forward(weights, input, single, batch, channels, h, w, Params(outputs, window), h, w, bias, Activation.Relu);
+        Im2ColConv.Forward(weights, input, single, batch, channels, h, w, Params(outputs, window), h, w, bias, activation: Activation.Relu);
         using var pool = new WorkerPool(2);
         var multi = new float[size];
-        Im2ColConv.Forward(weights, input, multi, batch, channels, h, w, Params(outputs, window), h, w, bias, Activation.Relu, pool);
+        Im2ColConv.Forward(weights, input, multi, batch, channels, h, w, Params(outputs, window), h, w, bias, activation: Activation.Relu, pool: pool);
         Assert.Equal(single, multi);
+    }
+
+    [Fact]
+    public void A_residual_is_added_before_the_clamp()
+    {
+        // The same convolution without residual and clamp, then + residual and ReLU by hand: the
+        // kernel's epilogue does the same two float additions in the same order.
+        int batch = 2, channels = 3, outputs = 5, h = 30, w = 27;
+        var window = ConvWindow.Square(3, 1, 1);
+        var input = Reference.Random(batch * channels * h * w, 48);
+        var weights = PackedMatrix.Pack(Reference.Random(outputs * 27, 49), outputs, 27, 27);
+        var bias = Reference.Random(outputs, 50);
+        var residual = Reference.Random(batch * outputs * h * w, 51);
+        var plain = new float[residual.Length];
+        Im2ColConv.Forward(weights, input, plain, batch, channels, h, w, Params(outputs, window), h, w, bias);
+        var fused = new float[residual.Length];
+        using var pool = new WorkerPool(2);
+        Im2ColConv.Forward(weights, input, fused, batch, channels, h, w, Params(outputs, window), h, w, bias, residual,
+            Activation.Relu, pool);
+        Assert.Equal(plain.Select((v, i) => Math.Max(v + residual[i], 0f)).ToArray(), fused);
     }
 
     [Fact]

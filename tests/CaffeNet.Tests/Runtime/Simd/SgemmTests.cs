@@ -146,6 +146,35 @@ public class SgemmTests
         }
     }
 
+    [Theory]
+    [InlineData(SimdPath.Vector256, 3, 40, 49, 24)]      // few columns per image
+    [InlineData(SimdPath.Vector256, 8, 24, 16 * 14 + 3, 32)]
+    [InlineData(SimdPath.Scalar, 5, 7, 9, 11)]
+    public void A_batch_equals_one_product_per_image_at_any_thread_count(SimdPath path, int batch, int m, int n, int k)
+    {
+        // Images spaced wider than they are, to catch code that assumes packed images.
+        long strideB = k * n + 3, strideC = m * n + 5;
+        var a = Reference.Random(m * k, 21);
+        var b = Reference.Random((int)(batch * strideB), 22);
+        var bias = Reference.Random(m, 23);
+        var residual = Reference.Random((int)(batch * strideC), 24);
+        var packed = PackedMatrix.Pack(a, m, k, k, false, path);
+        var expected = new float[batch * strideC];
+        for (int i = 0; i < batch; i++)
+            Sgemm.Multiply(packed, b.AsSpan((int)(i * strideB), k * n), n, expected.AsSpan((int)(i * strideC), m * n), n, n, bias,
+                residual.AsSpan((int)(i * strideC), m * n), n, Activation.Relu);
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            using var pool = threads > 1 ? new WorkerPool(threads) : null;
+            var c = new float[batch * strideC];
+            Sgemm.Multiply(packed, b, n, c, n, n, bias, residual, n, Activation.Relu, pool: pool,
+                batch: new GemmBatch(batch, strideB, strideC));
+            Assert.Equal(expected, c);
+        }
+        Assert.Throws<ArgumentException>(() => Sgemm.Multiply(packed, b, n, new float[batch * strideC - 6], n, n,
+            batch: new GemmBatch(batch, strideB, strideC)));
+    }
+
     [Fact]
     public void Bad_arguments_are_refused()
     {
