@@ -11,9 +11,17 @@ public static class Im2Col
 {
     /// <summary>Fills <paramref name="columns"/> (C·kh·kw × outH·outW) from one C×H×W image.</summary>
     public static void Forward(ReadOnlySpan<float> image, int channels, int height, int width,
-        in ConvolutionParams p, int outHeight, int outWidth, Span<float> columns)
+        in ConvolutionParams p, int outHeight, int outWidth, Span<float> columns) =>
+        Forward(image, channels, height, width, p, outWidth, 0, outHeight, columns);
+
+    /// <summary>
+    /// The columns of output rows [<paramref name="firstRow"/>, firstRow + <paramref name="rows"/>) only:
+    /// C·kh·kw × rows·outW, for a convolution done a strip of output rows at a time.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> image, int channels, int height, int width,
+        in ConvolutionParams p, int outWidth, int firstRow, int rows, Span<float> columns)
     {
-        int plane = outHeight * outWidth;
+        int plane = rows * outWidth;
         int row = 0;
         for (int c = 0; c < channels; c++)
         {
@@ -23,19 +31,28 @@ public static class Im2Col
                 for (int j = 0; j < p.KernelW; j++, row++)
                 {
                     var dst = columns.Slice(row * plane, plane);
-                    for (int oh = 0; oh < outHeight; oh++)
+                    // Outputs [first, end) of a row see columns inside the image; the rest see padding.
+                    int offset = j * p.DilationW - p.PadW;
+                    int first = Math.Min(outWidth, offset >= 0 ? 0 : (-offset + p.StrideW - 1) / p.StrideW);
+                    int end = Math.Max(first, offset >= width ? 0 : Math.Min(outWidth, (width - 1 - offset) / p.StrideW + 1));
+                    for (int r = 0; r < rows; r++)
                     {
-                        int ih = oh * p.StrideH - p.PadH + i * p.DilationH;
-                        var dstRow = dst.Slice(oh * outWidth, outWidth);
+                        int ih = (firstRow + r) * p.StrideH - p.PadH + i * p.DilationH;
+                        var dstRow = dst.Slice(r * outWidth, outWidth);
                         if ((uint)ih >= (uint)height)
                         {
                             dstRow.Clear();
                             continue;
                         }
-                        for (int ow = 0; ow < outWidth; ow++)
+                        dstRow[..first].Clear();
+                        dstRow[end..].Clear();
+                        var src = channel.Slice(ih * width);
+                        if (p.StrideW == 1)
+                            src.Slice(first + offset, end - first).CopyTo(dstRow[first..end]);
+                        else
                         {
-                            int iw = ow * p.StrideW - p.PadW + j * p.DilationW;
-                            dstRow[ow] = (uint)iw < (uint)width ? channel[ih * width + iw] : 0f;
+                            for (int ow = first; ow < end; ow++)
+                                dstRow[ow] = src[ow * p.StrideW + offset];
                         }
                     }
                 }

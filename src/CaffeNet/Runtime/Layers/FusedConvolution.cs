@@ -9,12 +9,13 @@ namespace CaffeNet.Runtime.Layers;
 /// A convolution with its folded BatchNorm/Scale and fused activation, on the fast kernels:
 /// 1x1 stride-1 unpadded as one batched SGEMM straight on the activations (on <see cref="Gemv"/>
 /// when the images are 1x1, as after a global pooling: then the batch is the GEMM's few columns); depthwise
-/// (group = channels = outputs) on <see cref="DepthwiseConv"/>; group 1 as im2col into a buffer
-/// made at load, then SGEMM; any other grouping on the reference kernel, then the clamp.
+/// (group = channels = outputs) on <see cref="DepthwiseConv"/>; group 1 with few input channels (a
+/// first layer) on <see cref="DirectConv"/>; other group 1 as im2col + SGEMM by strips of output rows
+/// (<see cref="Im2ColConv"/>); any other grouping on the reference kernel, then the clamp.
 /// </summary>
 sealed class FusedConvolutionLayer : ILayer
 {
-    enum Path { Pointwise, PointwiseOnePixel, Depthwise, Im2Col, Reference }
+    enum Path { Pointwise, PointwiseOnePixel, Depthwise, Direct, Im2Col, Reference }
 
     readonly Path _path;
     readonly ConvolutionParams _p;
@@ -22,7 +23,7 @@ sealed class FusedConvolutionLayer : ILayer
     readonly float[] _weights;
     readonly float[] _bias;
     readonly PackedMatrix? _packed;
-    readonly float[] _columns = [];
+    readonly DirectConv? _direct;
     readonly int _batch, _channels, _height, _width, _outHeight, _outWidth;
     readonly WorkerPool? _pool;
 
@@ -43,16 +44,21 @@ sealed class FusedConvolutionLayer : ILayer
             _path = _height * _width == 1 ? Path.PointwiseOnePixel : Path.Pointwise;
         else if (a.Group == _channels && a.NumOutput == _channels)
             _path = Path.Depthwise;
-        else if (a.Group == 1)
+        else if (a.Group == 1 && DirectConv.Handles(_channels, Window(_p)))
         {
-            _path = Path.Im2Col;
-            _columns = new float[(long)k * _outHeight * _outWidth];
+            _path = Path.Direct;
+            _direct = new DirectConv(_weights, _bias, a.NumOutput, _channels, Window(_p));
         }
+        else if (a.Group == 1)
+            _path = Path.Im2Col;
         else
             _path = Path.Reference;
         if (_path is Path.Pointwise or Path.Im2Col)
             _packed = PackedMatrix.Pack(_weights, a.NumOutput, k, k);
     }
+
+    static ConvWindow Window(in ConvolutionParams p) =>
+        new(p.KernelH, p.KernelW, p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW);
 
     internal static Activation ActivationOf(Node? node) => node?.Attributes switch
     {
@@ -82,18 +88,16 @@ sealed class FusedConvolutionLayer : ILayer
                 Gemv.Multiply(_weights, _p.NumOutput, _channels, src, _batch, dst, _bias, residual, _activation, _pool);
                 return;
             case Path.Im2Col:
-                for (int n = 0; n < _batch; n++)
-                {
-                    Im2Col.Forward(src.Slice(n * inImage, inImage), _channels, _height, _width, _p, _outHeight, _outWidth, _columns);
-                    Sgemm.Multiply(_packed!, _columns, outPlane, dst.Slice(n * outImage, outImage), outPlane, outPlane, _bias,
-                        residual.IsEmpty ? default : residual.Slice(n * outImage, outImage), residual.IsEmpty ? 0 : outPlane,
-                        _activation, pool: _pool);
-                }
+                Im2ColConv.Forward(_packed!, src, dst, _batch, _channels, _height, _width, _p, _outHeight, _outWidth, _bias,
+                    residual, _activation, _pool);
                 return;
             case Path.Depthwise:
                 DepthwiseConv.Forward(src, dst, _batch, _channels, _height, _width, _weights, _bias,
                     new ConvWindow(_p.KernelH, _p.KernelW, _p.StrideH, _p.StrideW, _p.PadH, _p.PadW, _p.DilationH, _p.DilationW),
                     activation, _pool);
+                break;
+            case Path.Direct:
+                _direct!.Forward(src, dst, _batch, _height, _width, activation, _pool);
                 break;
             default:
                 Convolution.Forward(inputs[0], _weights, _bias, _p, outputs[0]);

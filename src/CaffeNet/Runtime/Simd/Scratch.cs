@@ -13,6 +13,8 @@ static unsafe class Scratch
     [ThreadStatic] static float[]? s_packedA;
     [ThreadStatic] static float[]? s_paddedPlane;
     [ThreadStatic] static float[]? s_blockedTile;
+    [ThreadStatic] static float[]? s_inputRows;
+    [ThreadStatic] static float[]? s_columns;
 
     /// <summary>Room for packed B panels; only the kernels of the current call use it.</summary>
     public static float* PackedB(int floats) => Get(ref s_packedB, floats);
@@ -25,6 +27,12 @@ static unsafe class Scratch
 
     /// <summary>Room for one channel block's transposed input rows and outputs (depthwise).</summary>
     public static float* BlockedTile(int floats) => Get(ref s_blockedTile, floats);
+
+    /// <summary>Room for the zero-bordered input rows of one strip of output (direct convolution).</summary>
+    public static float* InputRows(int floats) => Get(ref s_inputRows, floats);
+
+    /// <summary>Room for the im2col columns of one strip of output (<see cref="Im2ColConv"/>).</summary>
+    public static float* Columns(int floats) => Get(ref s_columns, floats);
 
     static float* Get(ref float[]? buffer, int floats)
     {

@@ -106,4 +106,52 @@ static class Reference
         }
         return null;
     }
+
+    /// <summary>
+    /// Checks a group-1 convolution (input batch x channels x h x w, weights outputs x channels x
+    /// KernelH x KernelW) against the definition, taps in the padding skipped, with the bound
+    /// gamma(taps + 1) * sum |term| per output.
+    /// </summary>
+    public static string? CheckConv(float[] input, int batch, int channels, int h, int w, float[] weights, int outputs,
+        float[]? bias, ConvWindow window, float lo, float hi, float[] output)
+    {
+        int oh = window.OutputHeight(h), ow = window.OutputWidth(w);
+        int kh = window.KernelH, kw = window.KernelW;
+        double gamma = Gamma(channels * kh * kw + 1);
+        for (int n = 0; n < batch; n++)
+        {
+            for (int o = 0; o < outputs; o++)
+            {
+                for (int oy = 0; oy < oh; oy++)
+                {
+                    for (int ox = 0; ox < ow; ox++)
+                    {
+                        double sum = bias?[o] ?? 0, magnitude = Math.Abs(sum);
+                        for (int c = 0; c < channels; c++)
+                        {
+                            for (int ky = 0; ky < kh; ky++)
+                            {
+                                for (int kx = 0; kx < kw; kx++)
+                                {
+                                    int iy = oy * window.StrideH - window.PadH + ky * window.DilationH;
+                                    int ix = ox * window.StrideW - window.PadW + kx * window.DilationW;
+                                    if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+                                        continue;
+                                    double term = (double)weights[((o * channels + c) * kh + ky) * kw + kx] *
+                                        input[((n * channels + c) * h + iy) * w + ix];
+                                    sum += term;
+                                    magnitude += Math.Abs(term);
+                                }
+                            }
+                        }
+                        double expected = Math.Min(Math.Max(sum, lo), hi);
+                        double actual = output[((n * outputs + o) * oh + oy) * ow + ox];
+                        if (!(Math.Abs(actual - expected) <= gamma * magnitude))
+                            return $"out[{n},{o},{oy},{ox}] = {actual}, expected {expected} +- {gamma * magnitude:G3}";
+                    }
+                }
+            }
+        }
+        return null;
+    }
 }

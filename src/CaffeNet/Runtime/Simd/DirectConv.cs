@@ -1,0 +1,256 @@
+namespace CaffeNet.Runtime.Simd;
+
+/// <summary>
+/// Convolution (group 1) of an input with few channels, such as a network's RGB first layer, done
+/// directly. With only channels x kh x kw taps per output, im2col + GEMM spends more time writing and
+/// re-reading the columns than multiplying; here each strip of output rows copies the input rows it
+/// needs into zero-bordered slots (split into even and odd columns at stride 2, so a tap's inputs are
+/// contiguous), and <see cref="DirectConvKernel256"/> accumulates 4 output channels x up to 24
+/// columns in registers over all taps. Weights are arranged in blocks of 4 output channels once, at
+/// construction. Strips are spread over a pool's threads; every output is computed the same way
+/// whatever the split, so results do not depend on the thread count.
+/// </summary>
+public sealed unsafe class DirectConv
+{
+    /// <summary>Most input channels this takes; beyond, the taps outgrow what im2col + GEMM costs.</summary>
+    public const int MaxChannels = 4;
+    const int MaxKernel = 7;
+    const int StripRows = 8;
+    const int Block = DirectConvKernel256.Channels;
+    const int V = DirectConvKernel256.V;
+
+    readonly SimdPath _path;
+    readonly int _outputs, _channels, _taps;
+    readonly ConvWindow _window;
+    readonly float[] _weights; // [block][tap][4], tap = (channel, ky, kx); zero for channels past the last
+    readonly float[] _bias;    // [block][4]
+
+    /// <summary>Whether <paramref name="channels"/> inputs under <paramref name="window"/> can run here.</summary>
+    public static bool Handles(int channels, ConvWindow window) =>
+        channels is >= 1 and <= MaxChannels && window.KernelH <= MaxKernel && window.KernelW <= MaxKernel &&
+        window.DilationH == 1 && window.DilationW == 1 && window.StrideW is 1 or 2;
+
+    /// <summary>
+    /// Weights are outputs x channels x KernelH x KernelW (Caffe's layout); bias is empty or one per
+    /// output.
+    /// </summary>
+    public DirectConv(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int outputs, int channels, ConvWindow window)
+        : this(SimdPaths.Best, weights, bias, outputs, channels, window)
+    {
+    }
+
+    internal DirectConv(SimdPath path, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int outputs, int channels,
+        ConvWindow window)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputs, 1);
+        if (!Handles(channels, window))
+            throw new ArgumentException($"direct convolution does not take {channels} channels under {window}");
+        window.Check(window.KernelH, window.KernelW);
+        _taps = channels * window.KernelH * window.KernelW;
+        if (weights.Length < outputs * _taps)
+            throw new ArgumentException($"weights of {outputs}x{channels}x{window.KernelH}x{window.KernelW} need more than {weights.Length} floats", nameof(weights));
+        if (!bias.IsEmpty && bias.Length < outputs)
+            throw new ArgumentException($"bias needs {outputs} values, got {bias.Length}", nameof(bias));
+        // Vector512 machines run the 256-bit kernel: 8 columns a vector already fill the output rows.
+        _path = path == SimdPath.Scalar ? SimdPath.Scalar : SimdPath.Vector256;
+        (_outputs, _channels, _window) = (outputs, channels, window);
+        int blocks = (outputs + Block - 1) / Block;
+        _weights = new float[blocks * _taps * Block];
+        _bias = new float[blocks * Block];
+        for (int o = 0; o < outputs; o++)
+        {
+            for (int t = 0; t < _taps; t++)
+                _weights[(o / Block * _taps + t) * Block + o % Block] = weights[o * _taps + t];
+            _bias[o] = bias.IsEmpty ? 0f : bias[o];
+        }
+    }
+
+    /// <summary>
+    /// output = activation(conv(input) + bias), input batch x channels x height x width, output
+    /// batch x outputs x OutputHeight x OutputWidth.
+    /// </summary>
+    public void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, int height, int width,
+        Activation activation = default, WorkerPool? pool = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        _window.Check(height, width);
+        int oh = _window.OutputHeight(height), ow = _window.OutputWidth(width);
+        if (input.Length < (long)batch * _channels * height * width)
+            throw new ArgumentException($"input of {batch}x{_channels}x{height}x{width} needs more than {input.Length} floats", nameof(input));
+        if (output.Length < (long)batch * _outputs * oh * ow)
+            throw new ArgumentException($"output of {batch}x{_outputs}x{oh}x{ow} needs more than {output.Length} floats", nameof(output));
+        if (input.Overlaps(output))
+            throw new ArgumentException("input must not overlap output", nameof(output));
+        fixed (float* pin = input)
+        fixed (float* pout = output)
+        fixed (float* pw = _weights)
+        fixed (float* pb = _bias)
+        {
+            var job = new Job
+            {
+                Path = _path, Input = pin, Output = pout, Weights = pw, Bias = pb, Window = _window,
+                Channels = _channels, Outputs = _outputs, Taps = _taps, Height = height, Width = width,
+                OutHeight = oh, OutWidth = ow, Strips = (oh + StripRows - 1) / StripRows,
+                Lo = activation.Min, Hi = activation.Max,
+            };
+            int tasks = batch * job.Strips;
+            if (pool == null || tasks == 1)
+            {
+                for (int i = 0; i < tasks; i++)
+                    job.Execute(i);
+            }
+            else
+            {
+                pool.For(tasks, job);
+            }
+        }
+    }
+
+    static int RoundUp(int n, int multiple) => (n + multiple - 1) / multiple * multiple;
+
+    struct Job : IParallelJob
+    {
+        public SimdPath Path;
+        public float* Input, Output, Weights, Bias;
+        public ConvWindow Window;
+        public int Channels, Outputs, Taps, Height, Width, OutHeight, OutWidth, Strips;
+        public float Lo, Hi;
+
+        /// <summary>Task = one strip of <see cref="StripRows"/> output rows of one image.</summary>
+        public readonly void Execute(int index)
+        {
+            int image = index / Strips, y0 = index % Strips * StripRows, y1 = Math.Min(OutHeight, y0 + StripRows);
+            float* input = Input + (nint)image * Channels * Height * Width;
+            float* output = Output + (nint)image * Outputs * OutHeight * OutWidth;
+            if (Path == SimdPath.Scalar)
+                Direct(input, output, y0, y1);
+            else
+                Strip(input, output, y0, y1);
+        }
+
+        readonly void Strip(float* input, float* output, int y0, int y1)
+        {
+            var wd = Window;
+            int padded = Width + 2 * wd.PadW;
+            int q0 = y0 * wd.StrideH, rows = (y1 - 1) * wd.StrideH + wd.KernelH - q0;
+            int vectorWidth = RoundUp(OutWidth, V);
+            // A slot holds one padded row (as even then odd columns at stride 2) and the zeros that the
+            // last vector of a row reads past it.
+            int half = wd.StrideW == 1 ? 0 : RoundUp(Math.Max((padded + 1) / 2, vectorWidth + (wd.KernelW - 1) / 2), V);
+            int slotWidth = wd.StrideW == 1 ? RoundUp(Math.Max(padded, vectorWidth + wd.KernelW - 1), V) : 2 * half;
+            int slotFloats = Channels * rows * slotWidth;
+            float* slots = Scratch.InputRows(slotFloats + vectorWidth + 3 * V);
+            // Rows of outputs past the last (the last block's padding channels) are written here.
+            float* dummy = slots + slotFloats;
+            for (int c = 0; c < Channels; c++)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    float* slot = slots + (nint)(c * rows + r) * slotWidth;
+                    int i = q0 + r - wd.PadH;
+                    if ((uint)i < (uint)Height)
+                        FillSlot(input + ((nint)c * Height + i) * Width, slot, slotWidth, half);
+                    else
+                        new Span<float>(slot, slotWidth).Clear();
+                }
+            }
+            float** taps = stackalloc float*[Taps];
+            float** outs = stackalloc float*[Block];
+            float** tailOuts = stackalloc float*[Block];
+            float* tail = stackalloc float[Block * V];
+            for (int j = 0; j < Block; j++)
+                tailOuts[j] = tail + j * V;
+            int plane = OutHeight * OutWidth;
+            for (int oy = y0; oy < y1; oy++)
+            {
+                int t = 0;
+                for (int c = 0; c < Channels; c++)
+                {
+                    for (int ky = 0; ky < wd.KernelH; ky++)
+                    {
+                        float* slot = slots + (nint)(c * rows + oy * wd.StrideH + ky - q0) * slotWidth;
+                        // Padded column ox·s + kx: at stride 2 that is evens[ox + kx/2] or odds[ox + kx/2].
+                        for (int kx = 0; kx < wd.KernelW; kx++)
+                            taps[t++] = wd.StrideW == 1 ? slot + kx : slot + (kx & 1) * half + kx / 2;
+                    }
+                }
+                for (int o0 = 0; o0 < Outputs; o0 += Block)
+                {
+                    for (int j = 0; j < Block; j++)
+                        outs[j] = o0 + j < Outputs ? output + (nint)(o0 + j) * plane + (nint)oy * OutWidth : dummy;
+                    float* w = Weights + (nint)o0 * Taps;
+                    float* bias = Bias + o0;
+                    int x = 0;
+                    for (; x + 3 * V <= OutWidth; x += 3 * V)
+                        DirectConvKernel256.Tile<DirectConvKernel256.Three>(taps, Taps, x, w, bias, Lo, Hi, outs, x);
+                    if (x + 2 * V <= OutWidth)
+                    {
+                        DirectConvKernel256.Tile<DirectConvKernel256.Two>(taps, Taps, x, w, bias, Lo, Hi, outs, x);
+                        x += 2 * V;
+                    }
+                    else if (x + V <= OutWidth)
+                    {
+                        DirectConvKernel256.Tile<DirectConvKernel256.One>(taps, Taps, x, w, bias, Lo, Hi, outs, x);
+                        x += V;
+                    }
+                    if (x < OutWidth)
+                    {
+                        // A partial vector: into a tile, then the valid columns out.
+                        DirectConvKernel256.Tile<DirectConvKernel256.One>(taps, Taps, x, w, bias, Lo, Hi, tailOuts, 0);
+                        for (int j = 0; j < Block; j++)
+                            new ReadOnlySpan<float>(tail + j * V, OutWidth - x).CopyTo(new Span<float>(outs[j] + x, OutWidth - x));
+                    }
+                }
+            }
+        }
+
+        /// <summary>Input row → slot with its zero border; at stride 2 padded column j goes to evens[j/2] or odds[j/2].</summary>
+        readonly void FillSlot(float* src, float* slot, int slotWidth, int half)
+        {
+            new Span<float>(slot, slotWidth).Clear();
+            int padW = Window.PadW;
+            if (Window.StrideW == 1)
+            {
+                new ReadOnlySpan<float>(src, Width).CopyTo(new Span<float>(slot + padW, Width));
+                return;
+            }
+            // With odd padding the input's even columns land on odd padded ones, and the other way round.
+            bool odd = (padW & 1) == 1;
+            float* evens = odd ? slot + half + padW / 2 : slot + padW / 2;
+            float* odds = odd ? slot + (padW + 1) / 2 : slot + half + padW / 2;
+            DepthwiseKernel256.SplitRow(src, Width, evens, odds);
+        }
+
+        /// <summary>The scalar path: output rows [y0, y1) straight from the definition, taps in the padding skipped.</summary>
+        readonly void Direct(float* input, float* output, int y0, int y1)
+        {
+            var wd = Window;
+            for (int o = 0; o < Outputs; o++)
+            {
+                float* w = Weights + (nint)(o / Block) * Taps * Block + o % Block;
+                for (int oy = y0; oy < y1; oy++)
+                {
+                    for (int ox = 0; ox < OutWidth; ox++)
+                    {
+                        float sum = Bias[o];
+                        int t = 0;
+                        for (int c = 0; c < Channels; c++)
+                        {
+                            for (int ky = 0; ky < wd.KernelH; ky++)
+                            {
+                                int iy = oy * wd.StrideH - wd.PadH + ky;
+                                for (int kx = 0; kx < wd.KernelW; kx++, t++)
+                                {
+                                    int ix = ox * wd.StrideW - wd.PadW + kx;
+                                    if ((uint)iy < (uint)Height && (uint)ix < (uint)Width)
+                                        sum += w[t * Block] * input[((nint)c * Height + iy) * Width + ix];
+                                }
+                            }
+                        }
+                        output[((nint)o * OutHeight + oy) * OutWidth + ox] = MathF.Min(MathF.Max(sum, Lo), Hi);
+                    }
+                }
+            }
+        }
+    }
+}
