@@ -15,8 +15,8 @@
 #   LOAD_RUNS=10                       whole-process runs per side in the load comparison (with
 #                                      hyperfine where installed, `apt-get install hyperfine`)
 #   WORK=DIR                           keep weights, ONNX files and raw results there (else a temp dir)
-#   CAFFENET=PATH                      time this caffenet executable (say a ReadyToRun or Native AOT
-#                                      publish) instead of building src/CaffeNet.Cli in Release
+#   CAFFENET=PATH                      time this caffenet executable instead of publishing
+#                                      src/CaffeNet.Cli (Release, ReadyToRun) into WORK
 # Pass thresholds (the speed issue): ours / OpenCV <= 0.5 and ours / ONNX Runtime <= 1.5 in every
 # cell (1.0 the target); load: ours / OpenCV <= 1.0. Exit status 0 whether or not they pass.
 set -euo pipefail
@@ -34,7 +34,6 @@ WARMUP=${WARMUP:-10}
 CELLS=${CELLS:-"1:1 1:2 8:2"}
 LOAD_RUNS=${LOAD_RUNS:-10}
 PY=/usr/bin/python3
-CLI_DIR=src/CaffeNet.Cli/bin/Release/net10.0
 ORTBENCH=tools/OrtBench/bin/Release/net10.0/ortbench
 
 if [[ -n ${WORK:-} ]]; then
@@ -65,10 +64,12 @@ if [[ -n ${CAFFENET:-} ]]; then
     CAFFENET=("$CAFFENET")
     say "building OrtBench (Release); caffenet is $CAFFENET"
 else
-    say "building caffenet and OrtBench (Release)"
-    build src/CaffeNet.Cli/CaffeNet.Cli.csproj
-    # The apphost is what a user runs; `dotnet caffenet.dll` where there is none.
-    if [[ -x $CLI_DIR/caffenet ]]; then CAFFENET=("$CLI_DIR/caffenet"); else CAFFENET=(dotnet "$CLI_DIR/caffenet.dll"); fi
+    # Published as a user installs it: ReadyToRun (set in the project), for this machine's runtime.
+    say "publishing caffenet (Release, ReadyToRun) and building OrtBench (Release)"
+    case $(uname -m) in aarch64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
+    dotnet publish src/CaffeNet.Cli/CaffeNet.Cli.csproj -c Release -r "$rid" --self-contained false -o "$WORK/caffenet" \
+        -v quiet -nologo >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+    CAFFENET=("$WORK/caffenet/caffenet")
 fi
 build tools/OrtBench/OrtBench.csproj
 has_command() { "${CAFFENET[@]}" "$1" --help >/dev/null 2>&1; }
