@@ -105,7 +105,9 @@ public sealed class BenchCommand : ICommand
     {
         if (mode is not ("auto" or "layers" or "images"))
             throw new CaffeNetException($"--split must be auto, layers or images, not '{mode}'");
-        if (mode == "layers" || noFuse && mode == "auto")
+        if (noFuse && mode == "images")
+            throw new CaffeNetException("--split images runs the fused kernels, so it cannot be combined with --no-fuse");
+        if (mode == "layers" || noFuse)
             return null;
         var images = ImageParallelExecutor.TryCreate(net, graphOptions, graph, weights, threads);
         if (images is null && mode == "images")

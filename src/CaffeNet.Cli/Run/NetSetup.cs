@@ -24,13 +24,14 @@ public sealed record NetSetup(NetGraph Graph, Dictionary<string, Tensor> Inputs)
     {
         var net = ModelLoader.Load(model, weights, new ImportOptions(Lenient: true, Warning: warning));
         var given = ReadInputs(inputSpecs);
-        var options = new GraphOptions { Phase = phase, InputShapes = ShapesFromFiles(net, phase, given) };
-        var graph = GraphBuilder.Build(net, options);
+        var options = new GraphOptions { Phase = phase };
+        var graph = WithFileShapes(net, options, given);
         var overrides = NetInputs.BatchOverrides(graph, given);
         if (overrides.Count > 0)
         {
-            foreach (var (name, shape) in options.InputShapes)
-                overrides.TryAdd(name, shape);
+            // Every input keeps the shape it has now (some may come from files) unless a file resizes its batch.
+            foreach (var input in graph.Inputs.Where(v => v.Shape.IsComplete))
+                overrides.TryAdd(input.Name, input.Shape);
             graph = GraphBuilder.Build(net, options with { InputShapes = overrides });
         }
 
@@ -49,21 +50,22 @@ public sealed record NetSetup(NetGraph Graph, Dictionary<string, Tensor> Inputs)
     }
 
     /// <summary>
-    /// The shapes of the given files, for the inputs whose size the prototxt leaves to a data
-    /// source (a Data layer's LMDB): the file is then the only place that says it.
+    /// The net lowered once, letting data layers leave sizes to their data source; where they do,
+    /// the given file's shape is the only place that says it, and the net is lowered again with it.
     /// </summary>
-    static Dictionary<string, Shape> ShapesFromFiles(NetParameter net, Phase? phase, Dictionary<string, Tensor> given)
+    static NetGraph WithFileShapes(NetParameter net, GraphOptions options, Dictionary<string, Tensor> given)
     {
-        var partial = GraphBuilder.Build(net, new GraphOptions { Phase = phase, AllowUnknownDims = true });
-        if (!partial.HasUnknownDims)
-            return [];
-        var open = partial.Inputs.Where(v => v.Shape.IsKnown && !v.Shape.IsComplete).ToList();
+        var graph = GraphBuilder.Build(net, options with { AllowUnknownDims = true });
+        if (!graph.HasUnknownDims)
+            return graph;
+        var open = graph.Inputs.Where(v => v.Shape.IsKnown && !v.Shape.IsComplete).ToList();
         var missing = open.FirstOrDefault(v => !given.ContainsKey(v.Name));
         if (missing is not null)
             throw new CaffeNetException(
-                $"net '{partial.Name}': the shape of input '{missing.Name}' is {missing.Shape}, the rest is kept in its data source; " +
+                $"net '{graph.Name}': the shape of input '{missing.Name}' is {missing.Shape}, the rest is kept in its data source; " +
                 $"give its values with --input {missing.Name}=FILE.npy");
-        return open.ToDictionary(v => v.Name, v => new Shape(given[v.Name].Shape.Dims.ToArray()), StringComparer.Ordinal);
+        var shapes = open.ToDictionary(v => v.Name, v => new Shape(given[v.Name].Shape.Dims.ToArray()), StringComparer.Ordinal);
+        return GraphBuilder.Build(net, options with { InputShapes = shapes });
     }
 
     public static Phase? ParsePhase(string? value) => value?.ToLowerInvariant() switch

@@ -52,4 +52,28 @@ public class BenchCommandTests
         Assert.StartsWith($"caffenet bench: {option} must", r.Stderr);
         Assert.Single(r.Stderr.Trim().Split('\n'));
     }
+
+    [Theory]
+    [InlineData("images", "2", 0, "json")]      // images split: the JSON says so
+    [InlineData("auto", "2", 0, "json")]        // batch 4 over 2 threads: auto picks images
+    [InlineData("images", "2", 2, "no-fuse")]   // the image split runs fused kernels only
+    [InlineData("images", "1", 2, "one thread")]
+    [InlineData("sideways", "2", 2, "bad mode")]
+    public void SplitModes(string mode, string threads, int exitCode, string what)
+    {
+        string[] args = ["bench", LeNet, "--batch", "4", "--threads", threads, "--split", mode, "--iterations", "2", "--warmup", "0",
+            "--warmup-ms", "0", "--json", .. what == "no-fuse" ? new[] { "--no-fuse" } : []];
+        var r = CliRunner.Run(args);
+        if (exitCode == 0)
+        {
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains("\"split\":\"images\"", r.Stdout);
+        }
+        else
+        {
+            Assert.Equal(2, r.ExitCode);
+            Assert.StartsWith("caffenet bench: --split", r.Stderr);
+            Assert.Single(r.Stderr.Trim().Split('\n'));
+        }
+    }
 }

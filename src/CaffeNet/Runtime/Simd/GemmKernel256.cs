@@ -98,54 +98,9 @@ static unsafe class GemmKernel256
     }
 
     /// <summary>Widest edge panel that <see cref="Narrow"/> takes.</summary>
-    public const int NarrowCols = 4;
+    public const int NarrowCols = GemmNarrowKernel.Cols;
 
-    /// <summary>
-    /// An edge panel of at most 4 columns (N = 49 or 196 leaves 1 or 4): the roles swap, lanes run
-    /// over the 6 rows of the A panel (8 floats loaded, the last 2 belong to the next k and are
-    /// ignored) and each column's B value is broadcast. 4 FMAs per k instead of the full tile's 12;
-    /// k is split odd/even so that 8 chains hide the FMA latency.
-    /// </summary>
-    [SkipLocalsInit]
-    public static void Narrow(int kc, float* a, float* b, float* c, int ldc, TileEpilogue* e, int rows, int cols)
-    {
-        Vector256<float> e0 = default, e1 = default, e2 = default, e3 = default;
-        Vector256<float> o0 = default, o1 = default, o2 = default, o3 = default;
-        int k = 0;
-        for (; k + 2 <= kc; k += 2)
-        {
-            var av = Vector256.Load(a);
-            e0 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[0]), e0);
-            e1 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[1]), e1);
-            e2 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[2]), e2);
-            e3 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[3]), e3);
-            av = Vector256.Load(a + Mr);
-            o0 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[Nr]), o0);
-            o1 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[Nr + 1]), o1);
-            o2 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[Nr + 2]), o2);
-            o3 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[Nr + 3]), o3);
-            a += 2 * Mr;
-            b += 2 * Nr;
-        }
-        if (k < kc)
-        {
-            var av = Vector256.Load(a);
-            e0 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[0]), e0);
-            e1 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[1]), e1);
-            e2 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[2]), e2);
-            e3 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[3]), e3);
-        }
-        float* columns = stackalloc float[NarrowCols * V];
-        Vector256.Store(e0 + o0, columns);
-        Vector256.Store(e1 + o1, columns + V);
-        Vector256.Store(e2 + o2, columns + 2 * V);
-        Vector256.Store(e3 + o3, columns + 3 * V);
-        float* tile = stackalloc float[Mr * Nr];
-        for (int r = 0; r < rows; r++)
-            for (int j = 0; j < cols; j++)
-                tile[r * Nr + j] = columns[j * V + r];
-        e->StorePartial(tile, Nr, c, ldc, rows, cols);
-    }
-
-    const int V = 8;
+    /// <summary>An edge panel of at most 4 columns (see <see cref="GemmNarrowKernel"/>).</summary>
+    public static void Narrow(int kc, float* a, float* b, float* c, int ldc, TileEpilogue* e, int rows, int cols) =>
+        GemmNarrowKernel.Run(Mr, Nr, kc, a, b, c, ldc, e, rows, cols);
 }

@@ -108,51 +108,9 @@ static unsafe class GemmKernel512
     }
 
     /// <summary>Widest edge panel that <see cref="Narrow"/> takes.</summary>
-    public const int NarrowCols = 4;
+    public const int NarrowCols = GemmNarrowKernel.Cols;
 
-    /// <summary>
-    /// An edge panel of at most 4 columns: lanes run over the 8 rows of the A panel (one k is exactly
-    /// 8 floats, a 256-bit vector) and each column's B value is broadcast; k is split odd/even so
-    /// that 8 chains hide the FMA latency.
-    /// </summary>
-    [SkipLocalsInit]
-    public static void Narrow(int kc, float* a, float* b, float* c, int ldc, TileEpilogue* e, int rows, int cols)
-    {
-        Vector256<float> e0 = default, e1 = default, e2 = default, e3 = default;
-        Vector256<float> o0 = default, o1 = default, o2 = default, o3 = default;
-        int k = 0;
-        for (; k + 2 <= kc; k += 2)
-        {
-            var av = Vector256.Load(a);
-            e0 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[0]), e0);
-            e1 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[1]), e1);
-            e2 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[2]), e2);
-            e3 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[3]), e3);
-            av = Vector256.Load(a + Mr);
-            o0 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[Nr]), o0);
-            o1 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[Nr + 1]), o1);
-            o2 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[Nr + 2]), o2);
-            o3 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[Nr + 3]), o3);
-            a += 2 * Mr;
-            b += 2 * Nr;
-        }
-        if (k < kc)
-        {
-            var av = Vector256.Load(a);
-            e0 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[0]), e0);
-            e1 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[1]), e1);
-            e2 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[2]), e2);
-            e3 = Vector256.FusedMultiplyAdd(av, Vector256.Create(b[3]), e3);
-        }
-        float* columns = stackalloc float[NarrowCols * Mr];
-        Vector256.Store(e0 + o0, columns);
-        Vector256.Store(e1 + o1, columns + Mr);
-        Vector256.Store(e2 + o2, columns + 2 * Mr);
-        Vector256.Store(e3 + o3, columns + 3 * Mr);
-        float* tile = stackalloc float[Mr * Nr];
-        for (int r = 0; r < rows; r++)
-            for (int j = 0; j < cols; j++)
-                tile[r * Nr + j] = columns[j * Mr + r];
-        e->StorePartial(tile, Nr, c, ldc, rows, cols);
-    }
+    /// <summary>An edge panel of at most 4 columns (see <see cref="GemmNarrowKernel"/>).</summary>
+    public static void Narrow(int kc, float* a, float* b, float* c, int ldc, TileEpilogue* e, int rows, int cols) =>
+        GemmNarrowKernel.Run(Mr, Nr, kc, a, b, c, ldc, e, rows, cols);
 }
