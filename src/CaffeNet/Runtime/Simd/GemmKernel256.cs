@@ -15,7 +15,7 @@ static unsafe class GemmKernel256
     public const int Nr = 16;
 
     [SkipLocalsInit]
-    public static void Tile(int kc, float* a, float* b, float* c, int ldc, TileEpilogue* e, int rows, int cols)
+    public static void Tile(int kc, float* a, float* b, nint ldb, float* c, int ldc, TileEpilogue* e, int rows, int cols)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -42,7 +42,7 @@ static unsafe class GemmKernel256
             c50 = Vector256.FusedMultiplyAdd(av, b0, c50);
             c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
             a += Mr;
-            b += Nr;
+            b += ldb;
         }
         if (rows < Mr || cols < Nr)
         {
@@ -56,37 +56,41 @@ static unsafe class GemmKernel256
             e->StorePartial(tile, Nr, c, ldc, rows, cols);
             return;
         }
+        // The epilogue's fields are read once into locals: the JIT must assume that stores through c
+        // may change *e, and would otherwise reload them for every row.
         var lo = Vector256.Create(e->Lo);
         var hi = Vector256.Create(e->Hi);
-        StoreRow(0, c00, c01, c, ldc, e, lo, hi);
-        StoreRow(1, c10, c11, c, ldc, e, lo, hi);
-        StoreRow(2, c20, c21, c, ldc, e, lo, hi);
-        StoreRow(3, c30, c31, c, ldc, e, lo, hi);
-        StoreRow(4, c40, c41, c, ldc, e, lo, hi);
-        StoreRow(5, c50, c51, c, ldc, e, lo, hi);
+        bool accumulate = e->Accumulate, final = e->Final;
+        float* bias = e->Bias, res = final ? e->Residual : null;
+        nint resStride = e->ResidualStride;
+        StoreRow(c00, c01, c, bias, res, accumulate, final, lo, hi);
+        StoreRow(c10, c11, c + ldc, bias == null ? null : bias + 1, res == null ? null : res + resStride, accumulate, final, lo, hi);
+        StoreRow(c20, c21, c + 2 * (nint)ldc, bias == null ? null : bias + 2, res == null ? null : res + 2 * resStride, accumulate, final, lo, hi);
+        StoreRow(c30, c31, c + 3 * (nint)ldc, bias == null ? null : bias + 3, res == null ? null : res + 3 * resStride, accumulate, final, lo, hi);
+        StoreRow(c40, c41, c + 4 * (nint)ldc, bias == null ? null : bias + 4, res == null ? null : res + 4 * resStride, accumulate, final, lo, hi);
+        StoreRow(c50, c51, c + 5 * (nint)ldc, bias == null ? null : bias + 5, res == null ? null : res + 5 * resStride, accumulate, final, lo, hi);
     }
 
+    /// <summary>One row of the tile: + C (accumulate), + bias, then on the final K block + residual and the clamp.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void StoreRow(int r, Vector256<float> v0, Vector256<float> v1, float* c, int ldc, TileEpilogue* e,
-        Vector256<float> lo, Vector256<float> hi)
+    static void StoreRow(Vector256<float> v0, Vector256<float> v1, float* row, float* bias, float* res, bool accumulate,
+        bool final, Vector256<float> lo, Vector256<float> hi)
     {
-        float* row = c + (nint)r * ldc;
-        if (e->Accumulate)
+        if (accumulate)
         {
             v0 += Vector256.Load(row);
             v1 += Vector256.Load(row + 8);
         }
-        if (e->Bias != null)
+        if (bias != null)
         {
-            var bias = Vector256.Create(e->Bias[r]);
-            v0 += bias;
-            v1 += bias;
+            var b = Vector256.Create(*bias);
+            v0 += b;
+            v1 += b;
         }
-        if (e->Final)
+        if (final)
         {
-            if (e->Residual != null)
+            if (res != null)
             {
-                float* res = e->Residual + (nint)r * e->ResidualStride;
                 v0 += Vector256.Load(res);
                 v1 += Vector256.Load(res + 8);
             }

@@ -14,7 +14,7 @@ static unsafe class GemmKernel512
     public const int Nr = 32;
 
     [SkipLocalsInit]
-    public static void Tile(int kc, float* a, float* b, float* c, int ldc, TileEpilogue* e, int rows, int cols)
+    public static void Tile(int kc, float* a, float* b, nint ldb, float* c, int ldc, TileEpilogue* e, int rows, int cols)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
@@ -48,7 +48,7 @@ static unsafe class GemmKernel512
             c70 = Vector512.FusedMultiplyAdd(av, b0, c70);
             c71 = Vector512.FusedMultiplyAdd(av, b1, c71);
             a += Mr;
-            b += Nr;
+            b += ldb;
         }
         if (rows < Mr || cols < Nr)
         {

@@ -10,7 +10,7 @@ static unsafe class GemmKernelScalar
     public const int Mr = 4;
     public const int Nr = 4;
 
-    public static void Tile(int kc, float* a, float* b, float* c, int ldc, TileEpilogue* e, int rows, int cols)
+    public static void Tile(int kc, float* a, float* b, nint ldb, float* c, int ldc, TileEpilogue* e, int rows, int cols)
     {
         float* acc = stackalloc float[Mr * Nr];
         for (int i = 0; i < Mr * Nr; i++)
@@ -27,7 +27,7 @@ static unsafe class GemmKernelScalar
                 row[3] += av * b[3];
             }
             a += Mr;
-            b += Nr;
+            b += ldb;
         }
         e->StorePartial(acc, Nr, c, ldc, rows, cols);
     }

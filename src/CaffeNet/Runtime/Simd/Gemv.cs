@@ -80,6 +80,11 @@ public static unsafe class Gemv
         {
             int o0 = index * OutputsPerTask, o1 = Math.Min(Outputs, o0 + OutputsPerTask);
             float* sums = stackalloc float[RowGroup * 2];
+            if (Rows == 1 && Vector)
+            {
+                SingleRow(o0, o1, sums);
+                return;
+            }
             for (int r0 = 0; r0 < Rows; r0 += RowGroup)
             {
                 int rows = Math.Min(RowGroup, Rows - r0);
@@ -99,6 +104,23 @@ public static unsafe class Gemv
                     Store(r0, rows, o, sums);
                     Store(r0, rows, second, sums + RowGroup);
                 }
+            }
+        }
+
+        /// <summary>
+        /// One input row (a single image): four weight rows at a time against it, so no FMA is spent
+        /// on the repeated rows of the four-row kernel and four weight streams are in flight.
+        /// </summary>
+        readonly void SingleRow(int o0, int o1, float* sums)
+        {
+            for (int o = o0; o < o1; o += RowGroup)
+            {
+                // A short last group repeats its last output, as in the four-row kernel.
+                int last = o1 - 1;
+                Dot256x4(W + (nint)o * K, W + (nint)Math.Min(o + 1, last) * K, W + (nint)Math.Min(o + 2, last) * K,
+                    W + (nint)Math.Min(o + 3, last) * K, X, K, sums);
+                for (int j = 0; j < RowGroup && o + j < o1; j++)
+                    Store(0, 1, o + j, sums + j);
             }
         }
 
@@ -149,6 +171,48 @@ public static unsafe class Gemv
         sums[6] = Vector256.Sum(b2);
         sums[7] = Vector256.Sum(b3);
         AddProducts(w0, w1, x0, x1, x2, x3, i, k, sums);
+    }
+
+    /// <summary>Four weight rows against one x row, two k halves each: eight independent FMA chains.</summary>
+    [SkipLocalsInit]
+    static void Dot256x4(float* w0, float* w1, float* w2, float* w3, float* x, int k, float* sums)
+    {
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default;
+        int i = 0;
+        for (; i <= k - 16; i += 16)
+        {
+            var p = Vector256.Load(x + i);
+            var q = Vector256.Load(x + i + 8);
+            a0 = Vector256.FusedMultiplyAdd(Vector256.Load(w0 + i), p, a0);
+            b0 = Vector256.FusedMultiplyAdd(Vector256.Load(w0 + i + 8), q, b0);
+            a1 = Vector256.FusedMultiplyAdd(Vector256.Load(w1 + i), p, a1);
+            b1 = Vector256.FusedMultiplyAdd(Vector256.Load(w1 + i + 8), q, b1);
+            a2 = Vector256.FusedMultiplyAdd(Vector256.Load(w2 + i), p, a2);
+            b2 = Vector256.FusedMultiplyAdd(Vector256.Load(w2 + i + 8), q, b2);
+            a3 = Vector256.FusedMultiplyAdd(Vector256.Load(w3 + i), p, a3);
+            b3 = Vector256.FusedMultiplyAdd(Vector256.Load(w3 + i + 8), q, b3);
+        }
+        if (i <= k - 8)
+        {
+            var p = Vector256.Load(x + i);
+            a0 = Vector256.FusedMultiplyAdd(Vector256.Load(w0 + i), p, a0);
+            a1 = Vector256.FusedMultiplyAdd(Vector256.Load(w1 + i), p, a1);
+            a2 = Vector256.FusedMultiplyAdd(Vector256.Load(w2 + i), p, a2);
+            a3 = Vector256.FusedMultiplyAdd(Vector256.Load(w3 + i), p, a3);
+            i += 8;
+        }
+        sums[0] = Vector256.Sum(a0 + b0);
+        sums[1] = Vector256.Sum(a1 + b1);
+        sums[2] = Vector256.Sum(a2 + b2);
+        sums[3] = Vector256.Sum(a3 + b3);
+        for (; i < k; i++)
+        {
+            sums[0] += w0[i] * x[i];
+            sums[1] += w1[i] * x[i];
+            sums[2] += w2[i] * x[i];
+            sums[3] += w3[i] * x[i];
+        }
     }
 
     static void DotScalar(float* w0, float* w1, float* x0, float* x1, float* x2, float* x3, int k, float* sums)

@@ -122,6 +122,8 @@ public class SgemmTests
     {
         { SimdPath.Vector256, 96, 16 * 112 + 5, 16 }, // many columns: split over N
         { SimdPath.Vector256, 160, 49, 300 },         // few columns: split over M, two K blocks
+        { SimdPath.Vector256, 20, 16 * 40 + 7, 300 },  // B read in place over two K blocks, packed ragged strip
+        { SimdPath.Vector512, 13, 32 * 9 + 1, 40 },    // the same with AVX-512 strips and one narrow column
         { SimdPath.Vector512, 40, 200, 17 },
         { SimdPath.Scalar, 31, 33, 9 },
     };
@@ -137,6 +139,8 @@ public class SgemmTests
         var packed = PackedMatrix.Pack(a, m, k, k, false, path);
         var single = new float[m * n];
         Sgemm.Multiply(packed, b, n, single, n, n, bias, residual, n, Activation.Relu);
+        Assert.Null(Reference.CheckGemm(m, n, k, a, k, b, n, false, single, n, bias, residual, n,
+            Activation.Relu.Min, Activation.Relu.Max));
         foreach (int threads in new[] { 2, 3 })
         {
             using var pool = new WorkerPool(threads);
