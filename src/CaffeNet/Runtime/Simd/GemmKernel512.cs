@@ -64,39 +64,43 @@ static unsafe class GemmKernel512
             e->StorePartial(tile, Nr, c, ldc, rows, cols);
             return;
         }
+        // The epilogue's fields are read once into locals: the JIT must assume that stores through c
+        // may change *e, and would otherwise reload them for every row.
         var lo = Vector512.Create(e->Lo);
         var hi = Vector512.Create(e->Hi);
-        StoreRow(0, c00, c01, c, ldc, e, lo, hi);
-        StoreRow(1, c10, c11, c, ldc, e, lo, hi);
-        StoreRow(2, c20, c21, c, ldc, e, lo, hi);
-        StoreRow(3, c30, c31, c, ldc, e, lo, hi);
-        StoreRow(4, c40, c41, c, ldc, e, lo, hi);
-        StoreRow(5, c50, c51, c, ldc, e, lo, hi);
-        StoreRow(6, c60, c61, c, ldc, e, lo, hi);
-        StoreRow(7, c70, c71, c, ldc, e, lo, hi);
+        bool accumulate = e->Accumulate, final = e->Final;
+        float* bias = e->Bias, res = final ? e->Residual : null;
+        nint resStride = e->ResidualStride;
+        StoreRow(c00, c01, c, bias, res, accumulate, final, lo, hi);
+        StoreRow(c10, c11, c + 1 * (nint)ldc, bias == null ? null : bias + 1, res == null ? null : res + 1 * resStride, accumulate, final, lo, hi);
+        StoreRow(c20, c21, c + 2 * (nint)ldc, bias == null ? null : bias + 2, res == null ? null : res + 2 * resStride, accumulate, final, lo, hi);
+        StoreRow(c30, c31, c + 3 * (nint)ldc, bias == null ? null : bias + 3, res == null ? null : res + 3 * resStride, accumulate, final, lo, hi);
+        StoreRow(c40, c41, c + 4 * (nint)ldc, bias == null ? null : bias + 4, res == null ? null : res + 4 * resStride, accumulate, final, lo, hi);
+        StoreRow(c50, c51, c + 5 * (nint)ldc, bias == null ? null : bias + 5, res == null ? null : res + 5 * resStride, accumulate, final, lo, hi);
+        StoreRow(c60, c61, c + 6 * (nint)ldc, bias == null ? null : bias + 6, res == null ? null : res + 6 * resStride, accumulate, final, lo, hi);
+        StoreRow(c70, c71, c + 7 * (nint)ldc, bias == null ? null : bias + 7, res == null ? null : res + 7 * resStride, accumulate, final, lo, hi);
     }
 
+    /// <summary>One row of the tile: + C (accumulate), + bias, then on the final K block + residual and the clamp.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void StoreRow(int r, Vector512<float> v0, Vector512<float> v1, float* c, int ldc, TileEpilogue* e,
-        Vector512<float> lo, Vector512<float> hi)
+    static void StoreRow(Vector512<float> v0, Vector512<float> v1, float* row, float* bias, float* res, bool accumulate,
+        bool final, Vector512<float> lo, Vector512<float> hi)
     {
-        float* row = c + (nint)r * ldc;
-        if (e->Accumulate)
+        if (accumulate)
         {
             v0 += Vector512.Load(row);
             v1 += Vector512.Load(row + 16);
         }
-        if (e->Bias != null)
+        if (bias != null)
         {
-            var bias = Vector512.Create(e->Bias[r]);
-            v0 += bias;
-            v1 += bias;
+            var b = Vector512.Create(*bias);
+            v0 += b;
+            v1 += b;
         }
-        if (e->Final)
+        if (final)
         {
-            if (e->Residual != null)
+            if (res != null)
             {
-                float* res = e->Residual + (nint)r * e->ResidualStride;
                 v0 += Vector512.Load(res);
                 v1 += Vector512.Load(res + 16);
             }
