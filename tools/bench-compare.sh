@@ -5,9 +5,11 @@
 #
 # Usage: tools/bench-compare.sh MODEL.prototxt [WEIGHTS.caffemodel]
 #
-# Engines alternate within every round (the order rotates from round to round) so that drift on a
-# shared machine hits all of them alike; each figure is the median over rounds of each run's median
-# ms per forward. Settings from the environment:
+# Engines alternate within every round (the order rotates from round to round); each time is the
+# median over rounds of each run's median ms per forward. Each ratio is the median over rounds of the
+# ratio of two engines' runs in the same round: they ran back to back, so the speed the shared
+# machine happened to have then (it varies by up to 1.5x from minute to minute here) cancels out.
+# The ratio of the medians is printed beside it. Settings from the environment:
 #   ROUNDS=5 ITERATIONS=40 WARMUP=10   rounds per cell, timed and untimed forwards per run (caffenet
 #                                      bench also warms up for at least its default 2 s, until the
 #                                      JIT has recompiled its kernels)
@@ -156,28 +158,39 @@ $PY - "$RESULTS" "$CELLS" "$AGREEMENT" <<'EOF'
 import json, statistics, sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
 cells = [tuple(int(x) for x in c.split(":")) for c in sys.argv[2].split()]
-figures = {}
-for _, batch, threads, engine, text in rows:
-    figures.setdefault((int(batch), int(threads), engine), []).append(json.loads(text)["ms"]["median"])
-med = {k: statistics.median(v) for k, v in figures.items()}
+runs = {}  # (batch, threads, engine) -> {round: median ms}
+for rnd, batch, threads, engine, text in rows:
+    runs.setdefault((int(batch), int(threads), engine), {})[int(rnd)] = json.loads(text)["ms"]["median"]
+med = {k: statistics.median(v.values()) for k, v in runs.items()}
+
+def paired(b, t, other):
+    """Median over rounds of ours / other within the round, or None."""
+    ours, theirs = runs.get((b, t, "ours"), {}), runs.get((b, t, other), {})
+    ratios = [ours[r] / theirs[r] for r in ours if r in theirs]
+    return statistics.median(ratios) if ratios else None
 
 def cell(v):
     return "%.2f" % v if v is not None else "-"
 
+def verdict(paired_ratio, of_medians, limit):
+    if paired_ratio is None:
+        return "-"
+    return "%.2f (%.2f) %s" % (paired_ratio, of_medians, "pass" if paired_ratio <= limit else "FAIL")
+
 print()
-print("median ms per forward (median over %d rounds of each run's median)" % max(len(v) for v in figures.values()))
+print("median ms per forward (median over %d rounds of each run's median); a ratio is the median over rounds"
+      % max(len(v) for v in runs.values()))
+print("of ours / theirs within the round, with the ratio of the medians in brackets")
 print("| batch, threads | caffenet | OpenCV DNN | ONNX Runtime | ours/OpenCV (<= 0.5) | ours/ORT (<= 1.5, target 1.0) |")
 print("|---|---|---|---|---|---|")
 verdicts = []
 for b, t in cells:
     ours, cv, ort = (med.get((b, t, e)) for e in ("ours", "opencv", "ort"))
-    r1 = ours / cv if ours and cv else None
-    r2 = ours / ort if ours and ort else None
-    if r1 is not None:
-        verdicts += [r1 <= 0.5, r2 <= 1.5]
+    p1, p2 = paired(b, t, "opencv"), paired(b, t, "ort")
+    if p1 is not None and p2 is not None:
+        verdicts += [p1 <= 0.5, p2 <= 1.5]
     print("| %d, %d | %s | %s | %s | %s | %s |" % (b, t, cell(ours), cell(cv), cell(ort),
-        "-" if r1 is None else "%.2f %s" % (r1, "pass" if r1 <= 0.5 else "FAIL"),
-        "-" if r2 is None else "%.2f %s" % (r2, "pass" if r2 <= 1.5 else "FAIL")))
+        verdict(p1, ours / cv if ours and cv else 0, 0.5), verdict(p2, ours / ort if ours and ort else 0, 1.5)))
 print("ONNX Runtime vs OpenCV output agreement: max relative error %s" % sys.argv[3])
 if verdicts:
     print("speed: %s" % ("PASS (all cells)" if all(verdicts) else "FAIL (see the table)"))
