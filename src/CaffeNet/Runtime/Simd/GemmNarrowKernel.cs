@@ -18,6 +18,11 @@ static unsafe class GemmNarrowKernel
     [SkipLocalsInit]
     public static void Run(int mr, int nr, int kc, float* a, float* b, float* c, int ldc, TileEpilogue* e, int rows, int cols)
     {
+        if (cols == 1)
+        {
+            RunOne(mr, nr, kc, a, b, c, ldc, e, rows);
+            return;
+        }
         Vector256<float> e0 = default, e1 = default, e2 = default, e3 = default;
         Vector256<float> o0 = default, o1 = default, o2 = default, o3 = default;
         int k = 0;
@@ -54,5 +59,34 @@ static unsafe class GemmNarrowKernel
             for (int j = 0; j < cols; j++)
                 tile[r * Cols + j] = columns[j * V + r];
         e->StorePartial(tile, Cols, c, ldc, rows, cols);
+    }
+
+    /// <summary>
+    /// A single column (N = 49 leaves one): one FMA per k rather than four of which three are
+    /// thrown away, with k split four ways so that the chains hide the FMA latency.
+    /// </summary>
+    [SkipLocalsInit]
+    static void RunOne(int mr, int nr, int kc, float* a, float* b, float* c, int ldc, TileEpilogue* e, int rows)
+    {
+        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        int k = 0;
+        for (; k + 4 <= kc; k += 4)
+        {
+            s0 = Vector256.FusedMultiplyAdd(Vector256.Load(a), Vector256.Create(b[0]), s0);
+            s1 = Vector256.FusedMultiplyAdd(Vector256.Load(a + mr), Vector256.Create(b[nr]), s1);
+            s2 = Vector256.FusedMultiplyAdd(Vector256.Load(a + 2 * mr), Vector256.Create(b[2 * nr]), s2);
+            s3 = Vector256.FusedMultiplyAdd(Vector256.Load(a + 3 * mr), Vector256.Create(b[3 * nr]), s3);
+            a += 4 * mr;
+            b += 4 * nr;
+        }
+        for (; k < kc; k++)
+        {
+            s0 = Vector256.FusedMultiplyAdd(Vector256.Load(a), Vector256.Create(b[0]), s0);
+            a += mr;
+            b += nr;
+        }
+        float* tile = stackalloc float[V];
+        Vector256.Store((s0 + s1) + (s2 + s3), tile);
+        e->StorePartial(tile, 1, c, ldc, rows, 1);
     }
 }

@@ -1,0 +1,51 @@
+using CaffeNet.Runtime;
+using CaffeNet.Runtime.Kernels;
+using CaffeNet.Runtime.Simd;
+
+namespace CaffeNet.Tests.Runtime.Simd;
+
+public class PlaneMeanTests
+{
+    [Fact]
+    public void TwoPlanesByHand()
+    {
+        // (1 + 2 + 3 + 4) / 4 = 2.5 and (-1 - 1 - 1 + 5) / 4 = 0.5.
+        foreach (var path in Enum.GetValues<SimdPath>())
+        {
+            var output = new float[3];
+            output[2] = -7f;
+            PlaneMean.Forward(path, [1, 2, 3, 4, -1, -1, -1, 5], output, 2, 4);
+            Assert.Equal([2.5f, 0.5f, -7f], output);
+        }
+    }
+
+    public static TheoryData<SimdPath, int, int, int> Shapes()
+    {
+        var data = new TheoryData<SimdPath, int, int, int>();
+        foreach (var path in Enum.GetValues<SimdPath>())
+            foreach (int channels in new[] { 1, 7, 17, 31 })
+                foreach (var (h, w) in new[] { (1, 1), (7, 7), (3, 5), (4, 4), (5, 5), (1, 23) })
+                    data.Add(path, channels, h, w);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MatchesGlobalAveragePooling(SimdPath path, int channels, int h, int w)
+    {
+        var input = Tensor.From([2, channels, h, w], Reference.Random(2 * channels * h * w, 41));
+        var want = new Tensor([2, channels, 1, 1]);
+        Pooling.Forward(input, new PoolingParams(PoolingMethod.Ave, 0, 0, Global: true), want);
+        var got = new float[2 * channels];
+        PlaneMean.Forward(path, input.Span, got, 2 * channels, h * w);
+        for (int i = 0; i < got.Length; i++)
+            Assert.True(Math.Abs(got[i] - want.Span[i]) <= 1e-6f, $"{path} plane {i} of {h}x{w}: {got[i]} vs {want.Span[i]}");
+    }
+
+    [Fact]
+    public void ShortBuffersAreRefused()
+    {
+        Assert.Throws<ArgumentException>(() => PlaneMean.Forward(new float[7], new float[2], 2, 4));
+        Assert.Throws<ArgumentException>(() => PlaneMean.Forward(new float[8], new float[1], 2, 4));
+    }
+}
