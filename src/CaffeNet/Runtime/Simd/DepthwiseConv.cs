@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace CaffeNet.Runtime.Simd;
 
 /// <summary>
@@ -151,7 +153,7 @@ public static unsafe class DepthwiseConv
             _stride = window.StrideH;
             _padH = window.PadH;
             _padW = window.PadW;
-            int v = path == SimdPath.Vector512 ? DepthwiseKernel512.V : DepthwiseKernel256.V;
+            int v = path == SimdPath.Vector512 ? Lanes512.Count : Lanes256.Count;
             _lastVector = (outWidth - 1) / v * v + v;
             // Each slot holds the row with its border, plus what the last, partial vector over-reads.
             if (_stride == 1)
@@ -194,17 +196,17 @@ public static unsafe class DepthwiseConv
                 {
                     float* r0 = Row(q), r1 = Row(q + 1), r2 = Row(q + 2), r3 = Row(q + 3);
                     if (_path == SimdPath.Vector512)
-                        DepthwiseKernel512.Pair1(r0, r1, r2, r3, o0, o1, _outWidth, exact0, exact1, w, bias, lo, hi);
+                        DepthwiseKernel<Lanes512, Vector512<float>>.Pair1(r0, r1, r2, r3, o0, o1, _outWidth, exact0, exact1, w, bias, lo, hi);
                     else
-                        DepthwiseKernel256.Pair1(r0, r1, r2, r3, o0, o1, _outWidth, exact0, exact1, w, bias, lo, hi);
+                        DepthwiseKernel<Lanes256, Vector256<float>>.Pair1(r0, r1, r2, r3, o0, o1, _outWidth, exact0, exact1, w, bias, lo, hi);
                 }
                 else
                 {
                     float* r0 = Row(q), r1 = Row(q + 1), r2 = Row(q + 2), r3 = Row(q + 3), r4 = Row(q + 4);
                     if (_path == SimdPath.Vector512)
-                        DepthwiseKernel512.Pair2(r0, r1, r2, r3, r4, _half, o0, o1, _outWidth, exact0, exact1, w, bias, lo, hi);
+                        DepthwiseKernel<Lanes512, Vector512<float>>.Pair2(r0, r1, r2, r3, r4, _half, o0, o1, _outWidth, exact0, exact1, w, bias, lo, hi);
                     else
-                        DepthwiseKernel256.Pair2(r0, r1, r2, r3, r4, _half, o0, o1, _outWidth, exact0, exact1, w, bias, lo, hi);
+                        DepthwiseKernel<Lanes256, Vector256<float>>.Pair2(r0, r1, r2, r3, r4, _half, o0, o1, _outWidth, exact0, exact1, w, bias, lo, hi);
                 }
             }
         }
@@ -224,9 +226,9 @@ public static unsafe class DepthwiseConv
             if (_stride == 1)
             {
                 if (_path == SimdPath.Vector512)
-                    DepthwiseKernel512.CopyRow(src, _width, dst + _padW);
+                    DepthwiseKernel<Lanes512, Vector512<float>>.CopyRow(src, _width, dst + _padW);
                 else
-                    DepthwiseKernel256.CopyRow(src, _width, dst + _padW);
+                    DepthwiseKernel<Lanes256, Vector256<float>>.CopyRow(src, _width, dst + _padW);
                 return dst;
             }
             // Padded column j = input column j - padW goes to evens[j / 2] or odds[j / 2].
@@ -235,9 +237,9 @@ public static unsafe class DepthwiseConv
             float* evens = odd ? dst + _half + _padW / 2 : dst + _padW / 2;
             float* odds = odd ? dst + (_padW + 1) / 2 : dst + _half + _padW / 2;
             if (_path == SimdPath.Vector512)
-                DepthwiseKernel512.SplitRow(src, _width, evens, odds);
+                Lanes512.SplitRow(src, _width, evens, odds);
             else
-                DepthwiseKernel256.SplitRow(src, _width, evens, odds);
+                Lanes256.SplitRow(src, _width, evens, odds);
             return dst;
         }
     }

@@ -218,7 +218,7 @@ public sealed unsafe class DirectConv
             bool odd = (padW & 1) == 1;
             float* evens = odd ? slot + half + padW / 2 : slot + padW / 2;
             float* odds = odd ? slot + (padW + 1) / 2 : slot + half + padW / 2;
-            DepthwiseKernel256.SplitRow(src, Width, evens, odds);
+            Lanes256.SplitRow(src, Width, evens, odds);
         }
 
         /// <summary>The scalar path: output rows [y0, y1) straight from the definition, taps in the padding skipped.</summary>
