@@ -10,7 +10,7 @@
 # ratio of two engines' runs in the same round: they ran back to back, so the speed the shared
 # machine happened to have then (it varies by up to 1.5x from minute to minute here) cancels out.
 # The ratio of the medians is printed beside it. Settings from the environment:
-#   ROUNDS=5 ITERATIONS=40 WARMUP=10   rounds per cell, timed and untimed forwards per run (caffenet
+#   ROUNDS=7 ITERATIONS=60 WARMUP=20   rounds per cell, timed and untimed forwards per run (caffenet
 #                                      bench also warms up for at least its default 2 s, until the
 #                                      JIT has recompiled its kernels)
 #   CELLS="1:1 1:2 8:2"                batch:threads cells
@@ -30,9 +30,9 @@ if [[ ${1:-} == -h || ${1:-} == --help ]]; then usage; exit 0; fi
 if [[ $# -lt 1 || $# -gt 2 ]]; then usage >&2; exit 2; fi
 MODEL=$1
 WEIGHTS=${2:-}
-ROUNDS=${ROUNDS:-5}
-ITERATIONS=${ITERATIONS:-40}
-WARMUP=${WARMUP:-10}
+ROUNDS=${ROUNDS:-7}
+ITERATIONS=${ITERATIONS:-60}
+WARMUP=${WARMUP:-20}
 CELLS=${CELLS:-"1:1 1:2 8:2"}
 LOAD_RUNS=${LOAD_RUNS:-10}
 PY=/usr/bin/python3
