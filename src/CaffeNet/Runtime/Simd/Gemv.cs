@@ -113,10 +113,10 @@ public static unsafe class Gemv
         /// </summary>
         readonly void SingleRow(int o0, int o1, float* sums)
         {
+            // A short last group repeats its last output, as in the four-row kernel.
+            int last = o1 - 1;
             for (int o = o0; o < o1; o += RowGroup)
             {
-                // A short last group repeats its last output, as in the four-row kernel.
-                int last = o1 - 1;
                 Dot256x4(W + (nint)o * K, W + (nint)Math.Min(o + 1, last) * K, W + (nint)Math.Min(o + 2, last) * K,
                     W + (nint)Math.Min(o + 3, last) * K, X, K, sums);
                 for (int j = 0; j < RowGroup && o + j < o1; j++)
