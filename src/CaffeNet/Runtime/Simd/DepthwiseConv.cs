@@ -57,10 +57,17 @@ public static unsafe class DepthwiseConv
             // Chunks of planes big enough (>= ~4K outputs) that handing them out costs little; with
             // small planes, whole blocks of 8 channels of one image.
             job.Blocked = UsesBlocks(path, window, ow);
-            job.PlanesPerTask = job.Blocked ? ChannelBlocked.Block : Math.Max(1, Math.Min(job.Planes, 4096 / (oh * ow)));
-            if (job.Blocked)
-                job.Planes = batch * ChannelBlocked.Blocks(channels) * ChannelBlocked.Block;
+            job.PlanesPerTask = Math.Max(1, Math.Min(job.Planes, 4096 / (oh * ow)));
             int tasks = (job.Planes + job.PlanesPerTask - 1) / job.PlanesPerTask;
+            if (job.Blocked)
+            {
+                // Several blocks per task where planes are small (7x7: five blocks), so that handing
+                // out a task costs little next to it; a task stays within one image.
+                int blocks = ChannelBlocked.Blocks(channels);
+                job.BlocksPerTask = Math.Clamp(MinTaskOutputs / (ChannelBlocked.Block * oh * ow), 1, blocks);
+                job.TasksPerImage = (blocks + job.BlocksPerTask - 1) / job.BlocksPerTask;
+                tasks = batch * job.TasksPerImage;
+            }
             if (pool == null || tasks == 1)
             {
                 for (int i = 0; i < tasks; i++)
@@ -88,12 +95,15 @@ public static unsafe class DepthwiseConv
         w.KernelH == 3 && w.KernelW == 3 && w.DilationH == 1 && w.DilationW == 1 &&
         w.StrideH == w.StrideW && w.StrideH is 1 or 2;
 
+    const int MinTaskOutputs = 2048;
+
     struct DepthwiseJob : IParallelJob
     {
         public SimdPath Path;
         public float* Input, Output, Weights, Bias;
         public int Channels, Height, Width, OutHeight, OutWidth, Planes, PlanesPerTask;
         public bool Blocked;
+        public int BlocksPerTask, TasksPerImage;
         public ConvWindow Window;
         public float Lo, Hi;
 
@@ -101,13 +111,17 @@ public static unsafe class DepthwiseConv
         {
             if (Blocked)
             {
-                // Task = one block of 8 channels of one image; the last block may be partial.
-                int blocks = ChannelBlocked.Blocks(Channels);
-                int image = index / blocks, block = index % blocks, c0 = block * ChannelBlocked.Block;
-                nint plane0 = (nint)image * Channels + c0;
-                DepthwiseConvBlockRing.Block(Input + plane0 * Height * Width, Output + plane0 * OutHeight * OutWidth,
-                    Math.Min(ChannelBlocked.Block, Channels - c0), Height, Width, Weights + (nint)c0 * 9,
-                    Bias != null ? Bias + c0 : null, Window, Lo, Hi);
+                // Task = BlocksPerTask blocks of 8 channels of one image; the image's last block may be partial.
+                int image = index / TasksPerImage, firstBlock = index % TasksPerImage * BlocksPerTask;
+                int end = Math.Min(ChannelBlocked.Blocks(Channels), firstBlock + BlocksPerTask);
+                for (int block = firstBlock; block < end; block++)
+                {
+                    int c0 = block * ChannelBlocked.Block;
+                    nint plane0 = (nint)image * Channels + c0;
+                    DepthwiseConvBlockRing.Block(Input + plane0 * Height * Width, Output + plane0 * OutHeight * OutWidth,
+                        Math.Min(ChannelBlocked.Block, Channels - c0), Height, Width, Weights + (nint)c0 * 9,
+                        Bias != null ? Bias + c0 : null, Window, Lo, Hi);
+                }
                 return;
             }
             int first = index * PlanesPerTask, last = Math.Min(Planes, first + PlanesPerTask);
