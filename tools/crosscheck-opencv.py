@@ -109,6 +109,38 @@ def fused_outputs(model, directory, names):
     return entries
 
 
+def read_inputs(specs):
+    """NAME=FILE.npy arguments as a dict of float32 arrays."""
+    inputs = {}
+    for spec in specs:
+        name, path = spec.split("=", 1)
+        inputs[name] = np.load(path).astype(np.float32)
+    return inputs
+
+
+def load_net(model, weights, inputs):
+    """The net in OpenCV DNN, unfused so that every layer's output exists, with its inputs set;
+    and the layers opencv_ready removed."""
+    proto, removed = opencv_ready(model, inputs)
+    try:
+        net = cv2.dnn.readNetFromCaffe(proto, weights)
+    finally:
+        os.unlink(proto)
+    net.enableFusion(False)
+    net.setPreferableBackend(cv2.dnn.DNN_BACKEND_OPENCV)
+    for name, value in inputs.items():
+        net.setInput(value, name)
+    return net, removed
+
+
+def error_and_scale(ours, theirs):
+    """The agreement rule's terms: max|ours - theirs| and max(1, max|theirs|); the rule is
+    error <= tol * scale."""
+    err = float(np.max(np.abs(ours - theirs))) if ours.size else 0.0
+    scale = max(1.0, float(np.max(np.abs(theirs))) if theirs.size else 0.0)
+    return err, scale
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True)
@@ -120,20 +152,7 @@ def main():
     ap.add_argument("--verbose", action="store_true", help="print every layer, not only failures")
     args = ap.parse_args()
 
-    inputs = {}
-    for spec in args.input:
-        name, path = spec.split("=", 1)
-        inputs[name] = np.load(path).astype(np.float32)
-
-    proto, removed = opencv_ready(args.model, inputs)
-    try:
-        net = cv2.dnn.readNetFromCaffe(proto, args.weights)
-    finally:
-        os.unlink(proto)
-    net.enableFusion(False)
-    net.setPreferableBackend(cv2.dnn.DNN_BACKEND_OPENCV)
-    for name, value in inputs.items():
-        net.setInput(value, name)
+    net, removed = load_net(args.model, args.weights, read_inputs(args.input))
 
     index = json.load(open(os.path.join(args.ours, "index.json")))["layers"]
     names = set(net.getLayerNames())
@@ -156,10 +175,9 @@ def main():
             # inherited error, so such a layer is reported and not held to the rule.
             overflowed.append(entry["layer"])
             continue
-        err = float(np.max(np.abs(ours - ref))) if ours.size else 0.0
-        bound = args.tol * max(1.0, float(np.max(np.abs(ref))) if ref.size else 0.0)
-        rel = err / bound * args.tol
-        worst = max(worst, rel)
+        err, scale = error_and_scale(ours, ref)
+        bound = args.tol * scale
+        worst = max(worst, err / scale)
         ok = err <= bound
         failures += 0 if ok else 1
         if args.verbose or not ok:

@@ -17,26 +17,10 @@ import importlib.util
 import os
 import sys
 
-import cv2
-import numpy as np
-
 spec = importlib.util.spec_from_file_location(
     "crosscheck_opencv", os.path.join(os.path.dirname(os.path.abspath(__file__)), "crosscheck-opencv.py"))
 crosscheck = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(crosscheck)
-
-
-def load(model, weights, inputs):
-    proto, _ = crosscheck.opencv_ready(model, inputs)
-    try:
-        net = cv2.dnn.readNetFromCaffe(proto, weights)
-    finally:
-        os.unlink(proto)
-    net.enableFusion(False)
-    net.setPreferableBackend(cv2.dnn.DNN_BACKEND_OPENCV)
-    for name, value in inputs.items():
-        net.setInput(value, name)
-    return net
 
 
 def main():
@@ -50,13 +34,9 @@ def main():
     ap.add_argument("--tol", type=float, default=1e-4)
     args = ap.parse_args()
 
-    inputs = {}
-    for spec_ in args.input:
-        name, path = spec_.split("=", 1)
-        inputs[name] = np.load(path).astype(np.float32)
-
-    original = load(args.model, args.weights, inputs)
-    folded = load(args.other, args.other_weights, inputs)
+    inputs = crosscheck.read_inputs(args.input)
+    original, _ = crosscheck.load_net(args.model, args.weights, inputs)
+    folded, _ = crosscheck.load_net(args.other, args.other_weights, inputs)
     names = list(original.getUnconnectedOutLayersNames()) + args.also
     missing = [n for n in names if n not in set(folded.getLayerNames())]
     if missing:
@@ -64,8 +44,7 @@ def main():
         return 1
     failures = 0
     for name, a, b in zip(names, original.forward(names), folded.forward(names)):
-        err = float(np.max(np.abs(a - b))) if a.size else 0.0
-        scale = max(1.0, float(np.max(np.abs(a))) if a.size else 0.0)
+        err, scale = crosscheck.error_and_scale(b, a)
         ok = a.shape == b.shape and err <= args.tol * scale
         failures += 0 if ok else 1
         print("%s output %-20s shape %s max|diff| %.3g  max|x| %.3g  error/scale %.3g" % (

@@ -54,19 +54,22 @@ public static unsafe class DepthwiseConv
                 Channels = channels, Height = height, Width = width, OutHeight = oh, OutWidth = ow,
                 Window = window, Lo = activation.Min, Hi = activation.Max, Planes = (int)planes,
             };
-            // Chunks of planes big enough (>= ~4K outputs) that handing them out costs little; with
-            // small planes, whole blocks of 8 channels of one image.
+            // Tasks big enough that handing them out costs little next to them: chunks of planes of
+            // about 4K outputs, or whole blocks of 8 channels of one image, several where planes are
+            // small (five at 7x7).
             job.Blocked = UsesBlocks(path, window, ow);
-            job.PlanesPerTask = Math.Max(1, Math.Min(job.Planes, 4096 / (oh * ow)));
-            int tasks = (job.Planes + job.PlanesPerTask - 1) / job.PlanesPerTask;
+            int tasks;
             if (job.Blocked)
             {
-                // Several blocks per task where planes are small (7x7: five blocks), so that handing
-                // out a task costs little next to it; a task stays within one image.
                 int blocks = ChannelBlocked.Blocks(channels);
                 job.BlocksPerTask = Math.Clamp(MinTaskOutputs / (ChannelBlocked.Block * oh * ow), 1, blocks);
                 job.TasksPerImage = (blocks + job.BlocksPerTask - 1) / job.BlocksPerTask;
                 tasks = batch * job.TasksPerImage;
+            }
+            else
+            {
+                job.PlanesPerTask = Math.Max(1, Math.Min(job.Planes, 4096 / (oh * ow)));
+                tasks = (job.Planes + job.PlanesPerTask - 1) / job.PlanesPerTask;
             }
             if (pool == null || tasks == 1)
             {

@@ -194,6 +194,12 @@ public static unsafe class Sgemm
                 m0, Math.Min(M, m0 + MChunk), n0, Math.Min(N, n0 + NChunk));
         }
 
+        /// <summary>Rows of K per block: K split into equal blocks of at most KcMax.</summary>
+        static int KBlockRows(int k) => GemmPacking.CeilDiv(k, GemmPacking.CeilDiv(k, KcMax));
+
+        /// <summary>The epilogue's per-product fields; the per-tile ones are set as the tiles go.</summary>
+        readonly TileEpilogue Epilogue() => new() { ResidualStride = ResidualStride, Lo = Lo, Hi = Hi };
+
         readonly void Block(float* b, float* c, float* residual, int m0, int m1, int n0, int n1)
         {
             if (DirectB)
@@ -210,20 +216,16 @@ public static unsafe class Sgemm
         }
 
         /// <summary>
-        /// Columns [n0, n1), a multiple of Nr, straight from B: one strip of Nr columns (kc rows, at
-        /// most 16 KB) is read from memory once and then stays in L1 while every A panel passes over
-        /// it. Packing B first costs a full extra read and write of it, which is most of the work
+        /// Columns [n0, n1), a multiple of Nr, straight from B: a group of Nr-column strips (kc rows,
+        /// at most 16 KB) is read from memory once and then stays in L1 while every A panel passes
+        /// over it. Packing B first costs a full extra read and write of it, which is most of the work
         /// when K is small, as in MobileNetV2's 1x1 convolutions (K = 16 to 960).
         /// </summary>
         readonly void DirectBlock(float* b, float* c, float* residual, int m0, int m1, int n0, int n1)
         {
             int mr = Kernel.Mr, nr = Kernel.Nr;
-            int kBlocks = GemmPacking.CeilDiv(K, KcMax);
-            int kcStd = GemmPacking.CeilDiv(K, kBlocks);
-            TileEpilogue e;
-            e.ResidualStride = ResidualStride;
-            e.Lo = Lo;
-            e.Hi = Hi;
+            int kcStd = KBlockRows(K);
+            var e = Epilogue();
             for (int pc = 0; pc < K; pc += kcStd)
             {
                 int kc = Math.Min(kcStd, K - pc);
@@ -254,14 +256,10 @@ public static unsafe class Sgemm
         readonly void PackedBlock(float* b, float* c, float* residual, int m0, int m1, int n0, int n1)
         {
             int mr = Kernel.Mr, nr = Kernel.Nr;
-            int kBlocks = GemmPacking.CeilDiv(K, KcMax);
-            int kcStd = GemmPacking.CeilDiv(K, kBlocks);
+            int kcStd = KBlockRows(K);
             int ncMax = Math.Max(nr, PackedBFloats / kcStd / nr * nr);
             float* packedB = Scratch.PackedB(GemmPacking.PanelStride(kcStd, nr) * GemmPacking.CeilDiv(Math.Min(ncMax, n1 - n0), nr));
-            TileEpilogue e;
-            e.ResidualStride = ResidualStride;
-            e.Lo = Lo;
-            e.Hi = Hi;
+            var e = Epilogue();
             for (int jc = n0; jc < n1; jc += ncMax)
             {
                 int nc = Math.Min(ncMax, n1 - jc);
