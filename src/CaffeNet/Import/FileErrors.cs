@@ -10,4 +10,8 @@ internal static class FileErrors
         UnauthorizedAccessException when Directory.Exists(path) => $"{path}: is a folder, not a file",
         _ => $"{path}: cannot read: {e.Message}",
     };
+
+    /// <summary><paramref name="kind"/> is "a folder", "a FIFO (named pipe)", ...</summary>
+    public static string NotRegular(string path, string kind) =>
+        kind == "a folder" ? $"{path}: is a folder, not a file" : $"{path}: is {kind}, not a regular file";
 }

@@ -39,7 +39,7 @@ public static class FileFormats
         int n;
         try
         {
-            using var stream = File.OpenRead(path);
+            using var stream = InputFile.Open(path);
             n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

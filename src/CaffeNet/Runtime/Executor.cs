@@ -28,6 +28,11 @@ public sealed class Executor : IDisposable
 
     public Executor(NetGraph graph, NetWeights weights) : this(graph, weights, ExecutorOptions.Reference) { }
 
+    /// <summary>
+    /// Checks, before anything big is allocated, that the layers are supported and that what the
+    /// executor allocates (<see cref="EstimateMemory"/>) fits <see cref="ExecutorOptions.Budget"/>
+    /// and .NET's largest array; each refusal is one CaffeNetException.
+    /// </summary>
     public Executor(NetGraph graph, NetWeights weights, ExecutorOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1);
@@ -35,13 +40,22 @@ public sealed class Executor : IDisposable
         Graph = graph;
         Weights = weights;
         Plan = options.Fuse ? GraphOptimizer.Plan(graph) : FusionPlan.None;
-        _pool = options.Threads > 1 ? new WorkerPool(options.Threads) : null;
-        // Build the layers first: an unsupported type is reported before memory is committed.
         var running = graph.Nodes.Where(n => !Plan.Skips(n)).ToArray();
-        var layers = running.Select(n => Bind(n, options)).ToArray();
+        foreach (var node in running.Where(n => Plan.FusionAt(n) is null))
+            LayerFactory.RequireSupported(node);
         Memory = MemoryPlan.For(graph, Plan);
+        var needs = ExecutorMemory.For(graph, Plan, Memory, options.Threads);
+        options.Budget.Check(needs.Estimate, $"net '{graph.Name}'");
+        if (!Memory.FitsOneArray)
+            throw new CaffeNetException(
+                $"net '{graph.Name}': its activations need {ByteSize.Format(Memory.ArenaBytes)} at once, more than one .NET array can hold (8 GiB)");
+        if (needs.LargestFloats > Array.MaxLength)
+            throw new CaffeNetException(
+                $"{needs.LargestOwner}: needs an array of {ByteSize.Format(needs.LargestFloats * sizeof(float))}, more than one .NET array can hold (8 GiB)");
+        _pool = options.Threads > 1 ? new WorkerPool(options.Threads) : null;
+        var layers = running.Select(n => Bind(n, options)).ToArray();
         // Pinned, so that the plan's cache-line alignment holds for the arena's lifetime.
-        _arena = GC.AllocateArray<float>(checked((int)Memory.ArenaFloats + MemoryPlan.Alignment), pinned: true);
+        _arena = GC.AllocateArray<float>((int)Memory.ArenaFloats + MemoryPlan.Alignment, pinned: true);
         int start = CacheLineStart(_arena);
         _values = graph.Values
             .Select(v => new Tensor(LayerFactory.ToTensorShape(v.Shape), _arena, start + Memory.OffsetOf(v)))
@@ -63,6 +77,19 @@ public sealed class Executor : IDisposable
         var inputs = fusion?.Residual is { } residual ? node.Inputs.Append(residual) : node.Inputs;
         var outputs = fusion is null ? node.Outputs : [fusion.Result];
         return new Step(node, layer, inputs.Select(v => _values[v.Id]).ToArray(), outputs.Select(v => _values[v.Id]).ToArray());
+    }
+
+    /// <summary>
+    /// What an executor for <paramref name="graph"/> under <paramref name="options"/> allocates
+    /// beside the weights, worked out from shapes alone: the fast path's folded and packed weight
+    /// copies, the activation arena, and the scratch its kernels keep (on every thread).
+    /// </summary>
+    public static MemoryEstimate EstimateMemory(NetGraph graph, ExecutorOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1);
+        Require.Runnable(graph);
+        var plan = options.Fuse ? GraphOptimizer.Plan(graph) : FusionPlan.None;
+        return ExecutorMemory.For(graph, plan, MemoryPlan.For(graph, plan), options.Threads).Estimate;
     }
 
     /// <summary>An executor whose missing weights are filled from <paramref name="seed"/>.</summary>

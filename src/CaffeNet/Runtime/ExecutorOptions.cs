@@ -17,4 +17,10 @@ public sealed record ExecutorOptions
 
     /// <summary>Threads a layer's work is split over (the calling thread included).</summary>
     public int Threads { get; init; } = 1;
+
+    /// <summary>
+    /// What the executor's own allocations (arena, fast-path weight copies, kernel scratch) are
+    /// checked against before they are made; <see cref="MemoryBudget.Available"/> by default.
+    /// </summary>
+    public MemoryBudget Budget { get; init; } = MemoryBudget.Available;
 }

@@ -26,7 +26,8 @@ public sealed class ImageParallelExecutor : IDisposable
     /// <param name="batchGraph">The net at its batch size: the shapes Forward takes and gives.</param>
     /// <param name="imageGraph">The same net lowered for one image (inputs of batch 1).</param>
     /// <param name="imageWeights">Weights for <paramref name="imageGraph"/> (see <see cref="NetWeights.Rebind"/>).</param>
-    public ImageParallelExecutor(NetGraph batchGraph, NetGraph imageGraph, NetWeights imageWeights, int threads)
+    /// <param name="budget">What all the threads' executors and tensors are checked against first (<see cref="MemoryBudget.Available"/> when null).</param>
+    public ImageParallelExecutor(NetGraph batchGraph, NetGraph imageGraph, NetWeights imageWeights, int threads, MemoryBudget? budget = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 2);
         if (!CanSplit(batchGraph))
@@ -37,9 +38,17 @@ public sealed class ImageParallelExecutor : IDisposable
                 .All(p => p.First.Name == p.Second.Name && p.First.Shape.Equals(OneImage(p.Second.Shape)));
         if (!sameNet)
             throw new ArgumentException($"'{imageGraph.Name}' is not '{batchGraph.Name}' for one image", nameof(imageGraph));
-        _pool = new WorkerPool(Math.Min(threads, _batch));
+        int lanes = Math.Min(threads, _batch);
+        var laneOptions = ExecutorOptions.Fast(1) with { Budget = budget ?? MemoryBudget.Available };
+        var lane = Executor.EstimateMemory(imageGraph, laneOptions) + new MemoryEstimate
+        {
+            Inputs = MemoryEstimate.TensorBytes(imageGraph.Inputs.Select(v => v.Shape)),
+            Outputs = MemoryEstimate.TensorBytes(imageGraph.Outputs.Select(v => v.Shape)),
+        };
+        laneOptions.Budget.Check(lanes * lane.Total, $"net '{batchGraph.Name}' on {lanes} threads, an image each,", $"{lanes} x ({lane})");
+        _pool = new WorkerPool(lanes);
         _lanes = [.. Enumerable.Range(0, _pool.ThreadCount).Select(_ => new Lane(
-            new Executor(imageGraph, imageWeights, ExecutorOptions.Fast(1)),
+            new Executor(imageGraph, imageWeights, laneOptions),
             [.. imageGraph.Inputs.Select(v => new Tensor(LayerFactory.ToTensorShape(v.Shape)))],
             [.. imageGraph.Outputs.Select(v => new Tensor(LayerFactory.ToTensorShape(v.Shape)))]))];
         BatchGraph = batchGraph;
@@ -53,7 +62,7 @@ public sealed class ImageParallelExecutor : IDisposable
     /// that splits evenly over them or is large enough for the remainder not to matter. Else null.
     /// </summary>
     public static ImageParallelExecutor? TryCreate(Proto.NetParameter net, GraphOptions options, NetGraph batchGraph,
-        NetWeights weights, int threads)
+        NetWeights weights, int threads, MemoryBudget? budget = null)
     {
         if (threads < 2 || !CanSplit(batchGraph))
             return null;
@@ -62,7 +71,7 @@ public sealed class ImageParallelExecutor : IDisposable
             return null;
         var oneImage = batchGraph.Inputs.ToDictionary(v => v.Name, v => OneImage(v.Shape), StringComparer.Ordinal);
         var imageGraph = GraphBuilder.Build(net, options with { InputShapes = oneImage });
-        return new ImageParallelExecutor(batchGraph, imageGraph, weights.Rebind(imageGraph), threads);
+        return new ImageParallelExecutor(batchGraph, imageGraph, weights.Rebind(imageGraph), threads, budget);
     }
 
     /// <summary>

@@ -11,10 +11,10 @@ namespace CaffeNet.Runtime;
 /// </summary>
 public sealed class MemoryPlan
 {
-    readonly Dictionary<string, int> _offsets;
+    readonly Dictionary<string, long> _offsets;
     readonly Dictionary<string, string> _storage;
 
-    MemoryPlan(Dictionary<string, int> offsets, Dictionary<string, string> storage, long arenaFloats, long peakLiveFloats)
+    MemoryPlan(Dictionary<string, long> offsets, Dictionary<string, string> storage, long arenaFloats, long peakLiveFloats)
     {
         _offsets = offsets;
         _storage = storage;
@@ -38,8 +38,14 @@ public sealed class MemoryPlan
 
     public long PeakLiveBytes => PeakLiveFloats * sizeof(float);
 
-    /// <summary>The arena offset of a value's storage (shared by all versions of its blob).</summary>
-    public int OffsetOf(Value value) => _offsets[_storage.GetValueOrDefault(value.Name, value.Name)];
+    /// <summary>
+    /// True when the arena, with room to align its start, fits one .NET array: what an executor
+    /// needs, and what <see cref="OffsetOf"/> then requires.
+    /// </summary>
+    public bool FitsOneArray => ArenaFloats + Alignment <= Array.MaxLength;
+
+    /// <summary>The arena offset of a value's storage (shared by all versions of its blob); the plan must <see cref="FitsOneArray"/>.</summary>
+    public int OffsetOf(Value value) => checked((int)_offsets[_storage.GetValueOrDefault(value.Name, value.Name)]);
 
     /// <summary>
     /// The plan for running <paramref name="graph"/> under <paramref name="fusions"/> (default: as
@@ -65,13 +71,10 @@ public sealed class MemoryPlan
             placed.Add((blob, offset));
         }
         long arena = placed.Count == 0 ? 0 : placed.Max(p => p.Offset + p.Blob.Floats);
-        if (arena > Array.MaxLength)
-            throw new CaffeNetException(
-                $"net '{graph.Name}': its activations need {arena * sizeof(float) / (1L << 20)} MB at once, more than one buffer can hold");
         long peak = 0;
         for (int step = -1; step <= graph.Nodes.Count; step++)
             peak = Math.Max(peak, blobs.Where(b => b.First <= step && step <= b.Last).Sum(b => b.Floats));
-        return new MemoryPlan(placed.ToDictionary(p => p.Blob.Name, p => (int)p.Offset, StringComparer.Ordinal), storage, arena, peak);
+        return new MemoryPlan(placed.ToDictionary(p => p.Blob.Name, p => p.Offset, StringComparer.Ordinal), storage, arena, peak);
     }
 
     static long RoundUp(long floats) => (floats + Alignment - 1) / Alignment * Alignment;

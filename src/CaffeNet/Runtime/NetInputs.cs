@@ -10,8 +10,10 @@ public static class NetInputs
     /// read as labels (the second bottom of SoftmaxWithLoss or Accuracy), which get whole class
     /// numbers in [0, classes) so the loss layers accept them.
     /// </summary>
-    public static Dictionary<string, Tensor> Random(NetGraph graph, ulong seed)
+    public static Dictionary<string, Tensor> Random(NetGraph graph, ulong seed, MemoryBudget? budget = null)
     {
+        (budget ?? MemoryBudget.Available).Check(
+            new MemoryEstimate { Inputs = MemoryEstimate.TensorBytes(graph.Inputs.Select(v => v.Shape)) }, $"net '{graph.Name}'");
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var input in graph.Inputs)
         {

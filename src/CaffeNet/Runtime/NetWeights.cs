@@ -26,9 +26,14 @@ public sealed class NetWeights
     /// <summary>The node's blobs in Caffe's order (empty for a layer without any).</summary>
     public IReadOnlyList<Tensor> For(Node node) => _blobs.TryGetValue(node, out var b) ? b : [];
 
-    public static NetWeights Resolve(NetGraph graph, ulong seed)
+    /// <summary>
+    /// The blobs of every node, checked first against <paramref name="budget"/>
+    /// (<see cref="MemoryBudget.Available"/> when null).
+    /// </summary>
+    public static NetWeights Resolve(NetGraph graph, ulong seed, MemoryBudget? budget = null)
     {
         Require.Runnable(graph);
+        (budget ?? MemoryBudget.Available).Check(MemoryEstimate.ForWeights(graph), $"net '{graph.Name}'");
         var blobs = new Dictionary<Node, Tensor[]>();
         var filled = new List<Node>();
         foreach (var node in graph.Nodes.Where(n => n.ParamShapes.Count > 0))

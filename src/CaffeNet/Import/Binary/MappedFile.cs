@@ -31,15 +31,7 @@ internal sealed unsafe class MappedFile : IDisposable
     /// <summary>Maps <paramref name="path"/>; an empty file gives <c>null</c> (it cannot be mapped).</summary>
     public static MappedFile? Open(string path)
     {
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CaffeNetException(FileErrors.CannotRead(path, e), e);
-        }
+        var stream = InputFile.Open(path);
         long length = stream.Length;
         if (length > int.MaxValue)
         {

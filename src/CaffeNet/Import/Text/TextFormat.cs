@@ -38,21 +38,7 @@ public static class TextFormat
     /// </summary>
     public static string Print(IMessage message) => TextPrinter.Print(message);
 
-    static string ReadText(string path)
-    {
-        try
-        {
-            // UTF-8 only, as protoc reads it (no guessing UTF-16 from a byte order mark); bytes that
-            // are not UTF-8 become U+FFFD, harmless in comments and refused outside strings.
-            return Encoding.UTF8.GetString(File.ReadAllBytes(path));
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new CaffeNetException($"{path}: file not found", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CaffeNetException($"{path}: cannot read: {e.Message}", e);
-        }
-    }
+    // UTF-8 only, as protoc reads it (no guessing UTF-16 from a byte order mark); bytes that are
+    // not UTF-8 become U+FFFD, harmless in comments and refused outside strings.
+    static string ReadText(string path) => Encoding.UTF8.GetString(InputFile.ReadAllBytes(path));
 }

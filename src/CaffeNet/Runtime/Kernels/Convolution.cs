@@ -165,6 +165,17 @@ public static class Convolution
         return Math.Min(kernel, (size - 1 - start) / dilation + 1);
     }
 
+    /// <summary>
+    /// For memory estimates: the im2col buffer <see cref="Forward"/> rents for one group of one image
+    /// of <paramref name="channels"/> (none for depthwise or 1x1 stride-1 convolutions).
+    /// </summary>
+    internal static void NeedScratch(int channels, in ConvolutionParams p, long outPlane, ScratchEstimate scratch)
+    {
+        bool pointwise = p is { KernelH: 1, KernelW: 1, StrideH: 1, StrideW: 1, PadH: 0, PadW: 0 };
+        if (channels / p.Group != 1 && !pointwise)
+            scratch.Pooled((long)(channels / p.Group) * p.KernelH * p.KernelW * outPlane);
+    }
+
     readonly struct Geometry(TensorShape input, TensorShape output, ConvolutionParams p)
     {
         public readonly ConvolutionParams Params = p;

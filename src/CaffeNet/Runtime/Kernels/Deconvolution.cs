@@ -22,6 +22,10 @@ public static class Deconvolution
     public static TensorShape WeightShape(int inputChannels, in ConvolutionParams p) =>
         [inputChannels, p.NumOutput / p.Group, p.KernelH, p.KernelW];
 
+    /// <summary>For memory estimates: the column buffer <see cref="Forward"/> rents for an input plane of <paramref name="inPlane"/> pixels.</summary>
+    internal static void NeedScratch(in ConvolutionParams p, long inPlane, ScratchEstimate scratch) =>
+        scratch.Pooled((long)p.NumOutput / p.Group * p.KernelH * p.KernelW * inPlane);
+
     /// <summary><paramref name="bias"/> is empty when the layer has no bias term.</summary>
     public static void Forward(in Tensor input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         in ConvolutionParams p, Tensor output)

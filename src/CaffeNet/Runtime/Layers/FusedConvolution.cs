@@ -40,21 +40,61 @@ sealed class FusedConvolutionLayer : ILayer
         (_batch, _channels, _height, _width) = (ins[0], ins[1], ins[2], ins[3]);
         (_outHeight, _outWidth) = (outs[2], outs[3]);
         int k = _channels * a.KernelH * a.KernelW;
-        if (a.Group == 1 && a is { KernelH: 1, KernelW: 1, StrideH: 1, StrideW: 1, PadH: 0, PadW: 0 })
-            _path = _height * _width == 1 ? Path.PointwiseOnePixel : Path.Pointwise;
-        else if (a.Group == _channels && a.NumOutput == _channels)
-            _path = Path.Depthwise;
-        else if (a.Group == 1 && DirectConv.Handles(_channels, Window(_p)))
-        {
-            _path = Path.Direct;
+        _path = PathFor(a, _channels, _height, _width);
+        if (_path == Path.Direct)
             _direct = new DirectConv(_weights, _bias, a.NumOutput, _channels, Window(_p));
-        }
-        else if (a.Group == 1)
-            _path = Path.Im2Col;
-        else
-            _path = Path.Reference;
         if (_path is Path.Pointwise or Path.Im2Col)
             _packed = PackedMatrix.Pack(_weights, a.NumOutput, k, k);
+    }
+
+    static Path PathFor(ConvolutionAttributes a, int channels, int height, int width)
+    {
+        if (a.Group == 1 && a is { KernelH: 1, KernelW: 1, StrideH: 1, StrideW: 1, PadH: 0, PadW: 0 })
+            return height * width == 1 ? Path.PointwiseOnePixel : Path.Pointwise;
+        if (a.Group == channels && a.NumOutput == channels)
+            return Path.Depthwise;
+        if (a.Group == 1 && DirectConv.Handles(channels, Window(ConvolutionLayer.Params(a))))
+            return Path.Direct;
+        return a.Group == 1 ? Path.Im2Col : Path.Reference;
+    }
+
+    /// <summary>
+    /// For memory estimates: the floats the layer keeps beside the model's blobs (the folded weights
+    /// and bias, and their packed or rearranged copy) and the longest of those arrays; the scratch
+    /// its kernels ask for goes to <paramref name="scratch"/>.
+    /// </summary>
+    internal static (long Floats, long Longest) Kept(ConvFusion fusion, ScratchEstimate scratch)
+    {
+        var node = fusion.Anchor;
+        var a = LayerFactory.Attributes<ConvolutionAttributes>(node);
+        var p = ConvolutionLayer.Params(a);
+        var ins = node.Inputs[0].Shape.Dims;
+        var outs = node.Outputs[0].Shape.Dims;
+        int channels = ins[1], height = ins[2], width = ins[3], k = channels * a.KernelH * a.KernelW;
+        var simd = SimdPaths.Best;
+        long folded = node.ParamShapes[0].Count, copy = 0;
+        switch (PathFor(a, channels, height, width))
+        {
+            case Path.Pointwise:
+                Sgemm.NeedScratch(simd, k, height * width, transposeB: false, scratch);
+                copy = PackedMatrix.Floats(a.NumOutput, k);
+                break;
+            case Path.Im2Col:
+                Im2ColConv.NeedScratch(simd, k, outs[2], outs[3], scratch);
+                copy = PackedMatrix.Floats(a.NumOutput, k);
+                break;
+            case Path.Direct:
+                DirectConv.NeedScratch(simd, channels, height, width, Window(p), scratch);
+                copy = DirectConv.ArrangedFloats(a.NumOutput, channels, Window(p));
+                break;
+            case Path.Depthwise:
+                DepthwiseConv.NeedScratch(simd, height, width, Window(p), scratch);
+                break;
+            case Path.Reference:
+                Convolution.NeedScratch(channels, p, (long)outs[2] * outs[3], scratch);
+                break;
+        }
+        return (folded + a.NumOutput + copy, Math.Max(folded, copy));
     }
 
     static ConvWindow Window(in ConvolutionParams p) =>

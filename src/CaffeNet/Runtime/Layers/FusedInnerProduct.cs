@@ -32,6 +32,13 @@ sealed class FusedInnerProductLayer : ILayer
         _pool = pool;
     }
 
+    /// <summary>For memory estimates: the floats of the folded weights and bias the layer keeps beside the model's blobs, and the longer array.</summary>
+    internal static (long Floats, long Longest) Kept(ConvFusion fusion)
+    {
+        long weights = fusion.Anchor.ParamShapes[0].Count;
+        return (weights + LayerFactory.Attributes<InnerProductAttributes>(fusion.Anchor).NumOutput, weights);
+    }
+
     public void Forward(ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs)
     {
         var src = inputs[0].Span;

@@ -61,12 +61,19 @@ public static class LayerFactory
 
     public static bool Supports(string type) => Bindings.ContainsKey(type);
 
+    /// <summary>A CaffeNetException naming the layer when the runtime has no kernel for its type.</summary>
+    public static void RequireSupported(Node node)
+    {
+        if (!node.IsKnown || !Bindings.ContainsKey(node.Type))
+            throw new CaffeNetException(
+                $"layer '{node.Name}': type {node.Type} is not supported by the runtime (supported: {string.Join(", ", Bindings.Keys.Order(StringComparer.Ordinal))})");
+    }
+
     /// <summary>The runnable layer; a CaffeNetException naming the layer when it cannot be built.</summary>
     public static ILayer For(Node node, IReadOnlyList<Tensor> blobs)
     {
-        if (!node.IsKnown || !Bindings.TryGetValue(node.Type, out var create))
-            throw new CaffeNetException(
-                $"layer '{node.Name}': type {node.Type} is not supported by the runtime (supported: {string.Join(", ", Bindings.Keys.Order(StringComparer.Ordinal))})");
+        RequireSupported(node);
+        var create = Bindings[node.Type];
         try
         {
             return create(node, blobs);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using CaffeNet.Import;
@@ -17,66 +18,126 @@ public static class NpyFile
     /// <summary>numpy itself refuses longer headers by default; a longer one is not a real file.</summary>
     const int MaxHeaderLength = 1 << 16;
 
-    public static Tensor Read(string path)
+    /// <summary>
+    /// Reads an .npy file: a regular file only (a FIFO or device is refused before it is opened),
+    /// whose length must be what its header declares; the array is checked against
+    /// <paramref name="budget"/> (<see cref="MemoryBudget.Available"/> when null) before it is allocated.
+    /// </summary>
+    public static Tensor Read(string path, MemoryBudget? budget = null)
     {
-        byte[] bytes;
+        using var stream = InputFile.Open(path);
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return Read(stream, path, budget);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (IOException e)
         {
-            throw new CaffeNetException($"{path}: cannot read: {e.Message}", e);
+            throw new CaffeNetException(FileErrors.CannotRead(path, e), e);
         }
-        return Parse(bytes, path);
+    }
+
+    /// <summary>
+    /// Reads an .npy image from <paramref name="stream"/> (standard input, say), taking exactly the
+    /// bytes its header declares: a seekable stream must hold that many, any other must end right
+    /// after them. <paramref name="name"/> is used in messages.
+    /// </summary>
+    public static Tensor Read(Stream stream, string name, MemoryBudget? budget = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        long? length = stream.CanSeek ? stream.Length - stream.Position : null;
+        var (header, dataStart) = ReadHeader(stream, name, length);
+        long expected = header.ElementCount * header.ItemSize;
+        if (length is long total && total - dataStart != expected)
+            throw DataSizeError(name, header, dataStart, expected, total - dataStart);
+        string shape = $"({string.Join(", ", header.Shape)})";
+        (budget ?? MemoryBudget.Available).Check(header.ElementCount * sizeof(float), $"{name}: its array of shape {shape}");
+        if (header.ElementCount > Array.MaxLength)
+            throw CaffeFormatException.AtByte(name, dataStart, $"shape {shape} has more elements than one .NET array can hold ({Array.MaxLength})");
+        var data = new float[header.ElementCount];
+        long read = ReadData(stream, header, data);
+        if (read != expected)
+            throw DataSizeError(name, header, dataStart, expected, read);
+        if (length is null && stream.ReadByte() >= 0)
+            throw CaffeFormatException.AtByte(name, dataStart + expected, $"more data follows the {expected} bytes that shape {shape} of '{header.Descr}' needs");
+        return new Tensor(new TensorShape(header.Shape), data);
     }
 
     /// <summary>Reads an .npy image held in memory; <paramref name="name"/> is used in messages.</summary>
-    public static Tensor Parse(ReadOnlySpan<byte> bytes, string name)
+    public static unsafe Tensor Parse(ReadOnlySpan<byte> bytes, string name)
     {
-        if (bytes.Length < 10 || !bytes[..6].SequenceEqual(Magic))
+        fixed (byte* p = bytes)
+        {
+            using var stream = new UnmanagedMemoryStream(p, bytes.Length);
+            return Read(stream, name);
+        }
+    }
+
+    /// <summary>The header and where the data starts; at most 64 KB of it is read.</summary>
+    static (NpyHeader Header, long DataStart) ReadHeader(Stream stream, string name, long? length)
+    {
+        Span<byte> prefix = stackalloc byte[12];
+        int got = stream.ReadAtLeast(prefix[..10], 10, throwOnEndOfStream: false);
+        if (got < 10 || !prefix[..6].SequenceEqual(Magic))
             throw CaffeFormatException.AtByte(name, 0, "not a NumPy .npy file (expected the magic \\x93NUMPY)");
-        int major = bytes[6];
+        int major = prefix[6];
         int headerStart, headerLength;
         switch (major)
         {
             case 1:
-                headerLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..]);
+                headerLength = BinaryPrimitives.ReadUInt16LittleEndian(prefix[8..]);
                 headerStart = 10;
                 break;
             case 2 or 3:
-                if (bytes.Length < 12)
+                if (stream.ReadAtLeast(prefix[10..12], 2, throwOnEndOfStream: false) < 2)
                     throw CaffeFormatException.AtByte(name, 8, "file ends inside the header length");
-                uint length = BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
-                headerLength = length > MaxHeaderLength ? int.MaxValue : (int)length;
+                uint declared = BinaryPrimitives.ReadUInt32LittleEndian(prefix[8..]);
+                headerLength = declared > MaxHeaderLength ? int.MaxValue : (int)declared;
                 headerStart = 12;
                 break;
             default:
-                throw CaffeFormatException.AtByte(name, 6, $"unsupported .npy format version {major}.{bytes[7]} (expected 1.0, 2.0 or 3.0)");
+                throw CaffeFormatException.AtByte(name, 6, $"unsupported .npy format version {major}.{prefix[7]} (expected 1.0, 2.0 or 3.0)");
         }
-        if (headerLength > MaxHeaderLength || headerLength > bytes.Length - headerStart)
-            throw CaffeFormatException.AtByte(name, headerStart - (major == 1 ? 2 : 4),
-                $"header length {(headerLength == int.MaxValue ? "over 64 KB" : headerLength.ToString())} runs past the end of the file ({bytes.Length} bytes)");
-        var headerBytes = bytes.Slice(headerStart, headerLength);
+        string lengthText = headerLength == int.MaxValue ? "over 64 KB" : headerLength.ToString(CultureInfo.InvariantCulture);
+        if (headerLength > MaxHeaderLength || headerLength > length - headerStart)
+            throw HeaderLengthError(name, major, headerStart, lengthText, length is long l ? $"{l} bytes" : "the limit is 64 KB");
+        var headerBytes = new byte[headerLength];
+        int read = stream.ReadAtLeast(headerBytes, headerLength, throwOnEndOfStream: false);
+        if (read < headerLength)
+            throw HeaderLengthError(name, major, headerStart, lengthText, $"{headerStart + read} bytes");
         var text = major == 3 ? Encoding.UTF8.GetString(headerBytes) : Encoding.Latin1.GetString(headerBytes);
-        var header = NpyHeader.Parse(text, name, headerStart);
+        return (NpyHeader.Parse(text, name, headerStart), headerStart + headerLength);
+    }
 
-        long dataStart = headerStart + headerLength;
-        long expected = header.ElementCount * header.ItemSize;
-        long available = bytes.Length - dataStart;
-        if (available != expected)
-            throw CaffeFormatException.AtByte(name, dataStart,
-                $"shape ({string.Join(", ", header.Shape)}) of '{header.Descr}' needs {expected} bytes of data, the file has {available}");
-        var shape = new TensorShape(header.Shape);
-        var data = new float[shape.Count];
-        var raw = bytes.Slice((int)dataStart);
-        for (int i = 0; i < data.Length; i++)
+    static CaffeFormatException HeaderLengthError(string name, int major, int headerStart, string length, string fileSize) =>
+        CaffeFormatException.AtByte(name, headerStart - (major == 1 ? 2 : 4), $"header length {length} runs past the end of the file ({fileSize})");
+
+    static CaffeFormatException DataSizeError(string name, NpyHeader header, long dataStart, long expected, long available) =>
+        CaffeFormatException.AtByte(name, dataStart,
+            $"shape ({string.Join(", ", header.Shape)}) of '{header.Descr}' needs {expected} bytes of data, the file has {available}");
+
+    /// <summary>Floats converted from the stream in chunks; returns the bytes read (short only at the end of the stream).</summary>
+    static long ReadData(Stream stream, NpyHeader header, float[] data)
+    {
+        const int ChunkFloats = 1 << 16;
+        var raw = new byte[ChunkFloats * header.ItemSize];
+        long total = 0;
+        for (int start = 0; start < data.Length; start += ChunkFloats)
         {
-            data[i] = header.ItemSize == 4
-                ? (header.BigEndian ? BinaryPrimitives.ReadSingleBigEndian(raw[(i * 4)..]) : BinaryPrimitives.ReadSingleLittleEndian(raw[(i * 4)..]))
-                : (float)(header.BigEndian ? BinaryPrimitives.ReadDoubleBigEndian(raw[(i * 8)..]) : BinaryPrimitives.ReadDoubleLittleEndian(raw[(i * 8)..]));
+            int count = Math.Min(ChunkFloats, data.Length - start);
+            var chunk = raw.AsSpan(0, count * header.ItemSize);
+            int got = stream.ReadAtLeast(chunk, chunk.Length, throwOnEndOfStream: false);
+            total += got;
+            if (got < chunk.Length)
+                return total;
+            var values = data.AsSpan(start, count);
+            for (int i = 0; i < count; i++)
+            {
+                values[i] = header.ItemSize == 4
+                    ? (header.BigEndian ? BinaryPrimitives.ReadSingleBigEndian(chunk[(i * 4)..]) : BinaryPrimitives.ReadSingleLittleEndian(chunk[(i * 4)..]))
+                    : (float)(header.BigEndian ? BinaryPrimitives.ReadDoubleBigEndian(chunk[(i * 8)..]) : BinaryPrimitives.ReadDoubleLittleEndian(chunk[(i * 8)..]));
+            }
         }
-        return new Tensor(shape, data);
+        return total;
     }
 
     /// <summary>

@@ -100,6 +100,16 @@ public static unsafe class DepthwiseConv
 
     const int MinTaskOutputs = 2048;
 
+    /// <summary>For memory estimates: the per-thread scratch planes of this size ask for (none on the direct loop).</summary>
+    internal static void NeedScratch(SimdPath path, int height, int width, ConvWindow window, ScratchEstimate scratch)
+    {
+        int ow = window.OutputWidth(width);
+        if (UsesBlocks(path, window, ow))
+            scratch.PerThread(ScratchKind.BlockedTile, DepthwiseConvBlockRing.ScratchFloats(height, width, window));
+        else if (IsFast(window) && path != SimdPath.Scalar)
+            scratch.PerThread(ScratchKind.PaddedPlane, RowRing.Floats(path, width, ow, window));
+    }
+
     struct DepthwiseJob : IParallelJob
     {
         public SimdPath Path;
@@ -170,22 +180,31 @@ public static unsafe class DepthwiseConv
             _stride = window.StrideH;
             _padH = window.PadH;
             _padW = window.PadW;
-            int v = path == SimdPath.Vector512 ? Lanes512.Count : Lanes256.Count;
+            int v = Lanes(path);
             _lastVector = (outWidth - 1) / v * v + v;
-            // Each slot holds the row with its border, plus what the last, partial vector over-reads.
-            if (_stride == 1)
-            {
-                _half = 0;
-                _slotWidth = RoundUp(Math.Max(outWidth + v + 2, width + 2 * _padW));
-            }
-            else
-            {
-                _half = RoundUp(Math.Max(outWidth + v + 1, (width + 2 * _padW) / 2 + 2));
-                _slotWidth = 2 * _half;
-            }
-            int floats = (Slots + 1) * _slotWidth + RoundUp(outWidth + 2 * v);
+            (_half, _slotWidth) = Slot(path, width, outWidth, window);
+            int floats = Floats(path, width, outWidth, window);
             _ring = Scratch.PaddedPlane(floats);
             new Span<float>(_ring, floats).Clear();
+        }
+
+        /// <summary>The floats of <see cref="Scratch.PaddedPlane"/> the ring takes: its slots, the zero row and the dummy row.</summary>
+        public static int Floats(SimdPath path, int width, int outWidth, ConvWindow window) =>
+            (Slots + 1) * Slot(path, width, outWidth, window).Width + RoundUp(outWidth + 2 * Lanes(path));
+
+        static int Lanes(SimdPath path) => path == SimdPath.Vector512 ? Lanes512.Count : Lanes256.Count;
+
+        /// <summary>
+        /// A slot holds the row with its border, plus what the last, partial vector over-reads; at
+        /// stride 2 as two halves, even columns then odd.
+        /// </summary>
+        static (int Half, int Width) Slot(SimdPath path, int width, int outWidth, ConvWindow window)
+        {
+            int v = Lanes(path);
+            if (window.StrideH == 1)
+                return (0, RoundUp(Math.Max(outWidth + v + 2, width + 2 * window.PadW)));
+            int half = RoundUp(Math.Max(outWidth + v + 1, (width + 2 * window.PadW) / 2 + 2));
+            return (half, 2 * half);
         }
 
         static int RoundUp(int n) => (n + 15) & ~15;

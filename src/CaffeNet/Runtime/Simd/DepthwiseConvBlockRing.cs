@@ -38,6 +38,22 @@ static unsafe class DepthwiseConvBlockRing
         Weights(weights, bias, lanes, w);
         w[10] = Vector256.Create(lo);
         w[11] = Vector256.Create(hi);
+        var g = GeometryOf(lanes, height, width, window);
+        if (g.IsSmall)
+            Whole(input, output, g, w);
+        else
+            Ring(input, output, g, w);
+    }
+
+    /// <summary>The floats of <see cref="Scratch.BlockedTile"/> a block of planes of this size asks for.</summary>
+    internal static long ScratchFloats(int height, int width, ConvWindow window)
+    {
+        var g = GeometryOf(ChannelBlocked.Block, height, width, window);
+        return g.IsSmall ? WholeTileFloats(g) : RingFloats(g, BandRows(g));
+    }
+
+    static Geometry GeometryOf(int lanes, int height, int width, ConvWindow window)
+    {
         // A transposed row: padW zero pixels, the row, then zeros: the row's last chunk of 8 pixels is
         // stored whole (zeros past the row), and the padding on the right may reach further.
         var g = new Geometry
@@ -47,15 +63,26 @@ static unsafe class DepthwiseConvBlockRing
             Chunked = RoundUp(width),
         };
         g.RowFloats = (g.PadW + Math.Max(g.Chunked, width + g.PadW)) * C;
-        if ((height + 2 * g.PadH + 1) * g.RowFloats <= WholeFloats)
-            Whole(input, output, g, w);
-        else
-            Ring(input, output, g, w);
+        return g;
     }
+
+    /// <summary>Whole plane: its padded rows, the outputs' band and one offset per output pixel.</summary>
+    static int WholeTileFloats(in Geometry g) => WholeRows(g) * g.RowFloats + RoundUp(g.OutHeight * g.OutWidth) * C + g.OutHeight * g.OutWidth;
+
+    // Caffe's rounding lets a stride-2 window hang one row past an unpadded 2-row input: that row reads zeros too.
+    static int WholeRows(in Geometry g) => Math.Max(g.Height + 2 * g.PadH, (g.OutHeight - 1) * g.Stride + 3);
+
+    /// <summary>Ring: the slots, a zero row, and the band of output rows.</summary>
+    static int RingFloats(in Geometry g, int bandRows) => (Slots + 1) * g.RowFloats + RoundUp(bandRows * g.OutWidth) * C;
+
+    static int BandRows(in Geometry g) => Math.Clamp(BandPixels / g.OutWidth, 1, g.OutHeight);
 
     struct Geometry
     {
         public int Lanes, Height, Width, OutHeight, OutWidth, Stride, PadH, PadW, Chunked, RowFloats;
+
+        /// <summary>Small enough to transpose whole (<see cref="WholeFloats"/>).</summary>
+        public readonly bool IsSmall => (Height + 2 * PadH + 1) * RowFloats <= WholeFloats;
 
         /// <summary>Zeros the padding of a transposed row; the row itself is transposed in later.</summary>
         public readonly void ClearBorders(float* row)
@@ -71,9 +98,8 @@ static unsafe class DepthwiseConvBlockRing
     /// </summary>
     static void Whole(float* input, float* output, in Geometry g, Vector256<float>* w)
     {
-        // Caffe's rounding lets a stride-2 window hang one row past an unpadded 2-row input: that row reads zeros too.
-        int rows = Math.Max(g.Height + 2 * g.PadH, (g.OutHeight - 1) * g.Stride + 3), pixels = g.OutHeight * g.OutWidth;
-        float* tile = Scratch.BlockedTile(rows * g.RowFloats + RoundUp(pixels) * C + pixels);
+        int rows = WholeRows(g), pixels = g.OutHeight * g.OutWidth;
+        float* tile = Scratch.BlockedTile(WholeTileFloats(g));
         float* band = tile + rows * g.RowFloats;
         int* offsets = (int*)(band + RoundUp(pixels) * C);
         Clear(tile, g.PadH * g.RowFloats);
@@ -100,8 +126,8 @@ static unsafe class DepthwiseConvBlockRing
     static void Ring(float* input, float* output, in Geometry g, Vector256<float>* w)
     {
         int oh = g.OutHeight, ow = g.OutWidth, stride = g.Stride, padH = g.PadH, height = g.Height;
-        int bandRows = Math.Clamp(BandPixels / ow, 1, oh), rowFloats = g.RowFloats;
-        float* ring = Scratch.BlockedTile((Slots + 1) * rowFloats + RoundUp(bandRows * ow) * C);
+        int bandRows = BandRows(g), rowFloats = g.RowFloats;
+        float* ring = Scratch.BlockedTile(RingFloats(g, bandRows));
         float* zeroRow = ring + Slots * rowFloats;
         float* band = zeroRow + rowFloats;
         Clear(zeroRow, rowFloats);

@@ -108,6 +108,38 @@ public sealed unsafe class DirectConv
 
     static int RoundUp(int n, int multiple) => (n + multiple - 1) / multiple * multiple;
 
+    /// <summary>
+    /// A slot holds one padded row (as even then odd columns at stride 2) and the zeros that the
+    /// last vector of a row reads past it.
+    /// </summary>
+    static (int Half, int Width) Slot(int width, int outWidth, ConvWindow w)
+    {
+        int padded = width + 2 * w.PadW, vectorWidth = RoundUp(outWidth, V);
+        if (w.StrideW == 1)
+            return (0, RoundUp(Math.Max(padded, vectorWidth + w.KernelW - 1), V));
+        int half = RoundUp(Math.Max((padded + 1) / 2, vectorWidth + (w.KernelW - 1) / 2), V);
+        return (half, 2 * half);
+    }
+
+    /// <summary>The slots, then room for the dummy row that padding output channels write.</summary>
+    static int SlotsFloats(int slotFloats, int outWidth) => slotFloats + RoundUp(outWidth, V) + 3 * V;
+
+    /// <summary>For memory estimates: the most <see cref="Scratch.InputRows"/> a strip asks for (none on the scalar path).</summary>
+    internal static void NeedScratch(SimdPath path, int channels, int height, int width, ConvWindow w, ScratchEstimate scratch)
+    {
+        if (path == SimdPath.Scalar)
+            return;
+        int rows = (Math.Min(StripRows, w.OutputHeight(height)) - 1) * w.StrideH + w.KernelH;
+        scratch.PerThread(ScratchKind.InputRows, SlotsFloats(channels * rows * Slot(width, w.OutputWidth(width), w).Width, w.OutputWidth(width)));
+    }
+
+    /// <summary>Floats of the weights and bias as arranged in blocks of output channels.</summary>
+    internal static long ArrangedFloats(int outputs, int channels, ConvWindow w)
+    {
+        long blocks = (outputs + Block - 1) / Block;
+        return blocks * channels * w.KernelH * w.KernelW * Block + blocks * Block;
+    }
+
     struct Job : IParallelJob
     {
         public SimdPath Path;
@@ -131,15 +163,11 @@ public sealed unsafe class DirectConv
         readonly void Strip(float* input, float* output, int y0, int y1)
         {
             var wd = Window;
-            int padded = Width + 2 * wd.PadW;
             int q0 = y0 * wd.StrideH, rows = (y1 - 1) * wd.StrideH + wd.KernelH - q0;
             int vectorWidth = RoundUp(OutWidth, V);
-            // A slot holds one padded row (as even then odd columns at stride 2) and the zeros that the
-            // last vector of a row reads past it.
-            int half = wd.StrideW == 1 ? 0 : RoundUp(Math.Max((padded + 1) / 2, vectorWidth + (wd.KernelW - 1) / 2), V);
-            int slotWidth = wd.StrideW == 1 ? RoundUp(Math.Max(padded, vectorWidth + wd.KernelW - 1), V) : 2 * half;
+            var (half, slotWidth) = Slot(Width, OutWidth, wd);
             int slotFloats = Channels * rows * slotWidth;
-            float* slots = Scratch.InputRows(slotFloats + vectorWidth + 3 * V);
+            float* slots = Scratch.InputRows(SlotsFloats(slotFloats, OutWidth));
             // Rows of outputs past the last (the last block's padding channels) are written here.
             float* dummy = slots + slotFloats;
             for (int c = 0; c < Channels; c++)

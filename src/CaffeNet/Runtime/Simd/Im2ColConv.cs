@@ -35,7 +35,7 @@ public static unsafe class Im2ColConv
             throw new ArgumentException($"output of {batch}x{p.NumOutput}x{outHeight}x{outWidth} needs more than {output.Length} floats", nameof(output));
         if (!residual.IsEmpty && residual.Length < (long)batch * p.NumOutput * outHeight * outWidth)
             throw new ArgumentException($"residual of {batch}x{p.NumOutput}x{outHeight}x{outWidth} needs more than {residual.Length} floats", nameof(residual));
-        int stripRows = Math.Clamp(Math.Max(StripFloats / (k * outWidth), (MinColumns + outWidth - 1) / outWidth), 1, outHeight);
+        int stripRows = StripRows(k, outHeight, outWidth);
         fixed (float* pin = input)
         fixed (float* pout = output)
         fixed (float* pb = bias)
@@ -60,6 +60,17 @@ public static unsafe class Im2ColConv
                 pool.For(tasks, job);
             }
         }
+    }
+
+    static int StripRows(int k, int outHeight, int outWidth) =>
+        Math.Clamp(Math.Max(StripFloats / (k * outWidth), (MinColumns + outWidth - 1) / outWidth), 1, outHeight);
+
+    /// <summary>For memory estimates: a strip's columns and what its GEMM asks for.</summary>
+    internal static void NeedScratch(SimdPath path, int k, int outHeight, int outWidth, ScratchEstimate scratch)
+    {
+        int columns = StripRows(k, outHeight, outWidth) * outWidth;
+        scratch.PerThread(ScratchKind.Columns, (long)k * columns);
+        Sgemm.NeedScratch(path, k, columns, transposeB: false, scratch);
     }
 
     struct Job : IParallelJob

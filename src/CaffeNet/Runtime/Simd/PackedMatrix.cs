@@ -28,6 +28,9 @@ public sealed class PackedMatrix
 
     internal int PanelRows { get; }
 
+    /// <summary>Floats a packed A of <paramref name="rows"/> x <paramref name="columns"/> takes on the best path.</summary>
+    internal static long Floats(int rows, int columns) => Sgemm.PackedASize(rows, columns, Sgemm.Kernel(SimdPaths.Best).Mr);
+
     /// <summary>
     /// Packs A, of <paramref name="rows"/> x <paramref name="columns"/>, with element (i, p) at
     /// a[i * lda + p], or at a[p * lda + i] when <paramref name="transposed"/>, for the best path.

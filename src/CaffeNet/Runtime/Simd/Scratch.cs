@@ -34,10 +34,13 @@ static unsafe class Scratch
     /// <summary>Room for the im2col columns of one strip of output (<see cref="Im2ColConv"/>).</summary>
     public static float* Columns(int floats) => Get(ref s_columns, floats);
 
+    /// <summary>The length of the buffer a request for <paramref name="floats"/> grows to: room to align, and never tiny.</summary>
+    internal static long BufferFloats(long floats) => Math.Max(floats + 16, 4096);
+
     static float* Get(ref float[]? buffer, int floats)
     {
         if (buffer == null || buffer.Length < floats + 16)
-            buffer = GC.AllocateUninitializedArray<float>(Math.Max(floats + 16, 4096), pinned: true);
+            buffer = GC.AllocateUninitializedArray<float>((int)BufferFloats(floats), pinned: true);
         var p = (float*)Unsafe.AsPointer(ref buffer[0]);
         return (float*)(((nint)p + 63) & ~(nint)63);
     }

@@ -90,6 +90,20 @@ public static unsafe class Sgemm
         Run(kernel, packed, m, n, k, b, ldb, transposeB, c, ldc, bias, residual, residualStride, activation, pool, GemmBatch.Single);
     }
 
+    /// <summary>
+    /// For memory estimates: the most <see cref="Scratch.PackedB"/> a product of <paramref name="k"/> x
+    /// <paramref name="n"/> B asks for on a thread: a block of packed columns, or where B is read in
+    /// place, only its ragged last strip.
+    /// </summary>
+    internal static void NeedScratch(SimdPath path, int k, int n, bool transposeB, ScratchEstimate scratch)
+    {
+        int nr = Kernel(path).Nr, kc = GemmJob.KBlockRows(k);
+        int columns = !transposeB && n >= DirectMinColumns
+            ? (n % nr == 0 ? 0 : nr)
+            : Math.Min(GemmJob.PackedColumns(kc, nr), GemmPacking.CeilDiv(n, nr) * nr);
+        scratch.PerThread(ScratchKind.PackedB, (long)GemmPacking.PanelStride(kc, nr) * GemmPacking.CeilDiv(columns, nr));
+    }
+
     static void Check(int m, int n, int k, ReadOnlySpan<float> b, int ldb, bool transposeB, Span<float> c, int ldc,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> residual, int residualStride, GemmBatch batch)
     {
@@ -195,7 +209,10 @@ public static unsafe class Sgemm
         }
 
         /// <summary>Rows of K per block: K split into equal blocks of at most KcMax.</summary>
-        static int KBlockRows(int k) => GemmPacking.CeilDiv(k, GemmPacking.CeilDiv(k, KcMax));
+        internal static int KBlockRows(int k) => GemmPacking.CeilDiv(k, GemmPacking.CeilDiv(k, KcMax));
+
+        /// <summary>Columns of B packed at a time: a block of about <see cref="PackedBFloats"/>.</summary>
+        internal static int PackedColumns(int kc, int nr) => Math.Max(nr, PackedBFloats / kc / nr * nr);
 
         /// <summary>The epilogue's per-product fields; the per-tile ones are set as the tiles go.</summary>
         readonly TileEpilogue Epilogue() => new() { ResidualStride = ResidualStride, Lo = Lo, Hi = Hi };
@@ -257,7 +274,7 @@ public static unsafe class Sgemm
         {
             int mr = Kernel.Mr, nr = Kernel.Nr;
             int kcStd = KBlockRows(K);
-            int ncMax = Math.Max(nr, PackedBFloats / kcStd / nr * nr);
+            int ncMax = PackedColumns(kcStd, nr);
             float* packedB = Scratch.PackedB(GemmPacking.PanelStride(kcStd, nr) * GemmPacking.CeilDiv(Math.Min(ncMax, n1 - n0), nr));
             var e = Epilogue();
             for (int jc = n0; jc < n1; jc += ncMax)
