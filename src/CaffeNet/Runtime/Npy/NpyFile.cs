@@ -49,7 +49,7 @@ public static class NpyFile
         long expected = header.ElementCount * header.ItemSize;
         if (length is long total && total - dataStart != expected)
             throw DataSizeError(name, header, dataStart, expected, total - dataStart);
-        string shape = $"({string.Join(", ", header.Shape)})";
+        string shape = Tuple(header.Shape);
         (budget ?? MemoryBudget.Available).Check(header.ElementCount * sizeof(float), $"{name}: its array of shape {shape}");
         if (header.ElementCount > Array.MaxLength)
             throw CaffeFormatException.AtByte(name, dataStart, $"shape {shape} has more elements than one .NET array can hold ({Array.MaxLength})");
@@ -113,7 +113,10 @@ public static class NpyFile
 
     static CaffeFormatException DataSizeError(string name, NpyHeader header, long dataStart, long expected, long available) =>
         CaffeFormatException.AtByte(name, dataStart,
-            $"shape ({string.Join(", ", header.Shape)}) of '{header.Descr}' needs {expected} bytes of data, the file has {available}");
+            $"shape {Tuple(header.Shape)} of '{header.Descr}' needs {expected} bytes of data, the file has {available}");
+
+    /// <summary>A shape as Python writes the tuple: (2, 3), (5,), ().</summary>
+    static string Tuple(int[] shape) => shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape)})";
 
     /// <summary>Floats converted from the stream in chunks; returns the bytes read (short only at the end of the stream).</summary>
     static long ReadData(Stream stream, NpyHeader header, float[] data)
