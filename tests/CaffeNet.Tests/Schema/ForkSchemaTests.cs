@@ -82,8 +82,8 @@ public partial class ForkSchemaTests
 
     /// <summary>
     /// Where ours differs from the fork on purpose: `number` is ours, the comment gives the fork's.
-    /// Prototxt files name fields, so they parse either way; the fork's binaries keep these as
-    /// unknown fields.
+    /// Prototxt files name fields, so they parse either way; the fork's binaries hold these under
+    /// the fork's number, which reads as another field here.
     /// </summary>
     [Theory]
     // alexgkendall/caffe-segnet 344c113: 138, which is BVLC's tile_param.
