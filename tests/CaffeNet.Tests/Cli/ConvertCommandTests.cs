@@ -141,15 +141,15 @@ public class ConvertCommandTests
     public void LenientSkipsForkFieldsWithAWarning()
     {
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("fork.prototxt"), "name: \"n\"\nlayer { name: \"r\" type: \"ReLU6\" relu6_param { } }\n");
+        File.WriteAllText(dir.File("fork.prototxt"), "name: \"n\"\nlayer { name: \"r\" type: \"ROIPooling\" roi_pooling_param { } }\n");
 
         var strict = CliRunner.Run("convert", dir.File("fork.prototxt"), dir.File("fork.caffemodel"));
         var lenient = CliRunner.Run("convert", dir.File("fork.prototxt"), dir.File("fork.caffemodel"), "--lenient");
 
         Assert.Equal(2, strict.ExitCode);
-        Assert.StartsWith($"caffenet convert: {dir.File("fork.prototxt")}:2:33: ", strict.Stderr);
+        Assert.StartsWith($"caffenet convert: {dir.File("fork.prototxt")}:2:38: ", strict.Stderr);
         Assert.Equal(0, lenient.ExitCode);
-        Assert.StartsWith($"caffenet convert: warning: {dir.File("fork.prototxt")}:2:33: ", lenient.Stderr);
+        Assert.StartsWith($"caffenet convert: warning: {dir.File("fork.prototxt")}:2:38: ", lenient.Stderr);
         Assert.Equal("r", BinaryFormat.ReadNet(dir.File("fork.caffemodel")).Layer[0].Name);
     }
 }
