@@ -11,20 +11,12 @@ public class TextCorpusTests
     static readonly TextParseOptions Lenient = new() { Lenient = true };
 
     // The corpus prototxts `protoc --encode=caffe.NetParameter proto/caffe.proto` refuses (protoc
-    // 3.21): fields of forks our schema lacks, and a label map that is no net. (With BVLC's own
-    // caffe.proto protoc also refuses DenseNet_121's ceil_mode, which our schema adds.)
+    // 3.21): a label map, which is no net (it parses as caffe.LabelMap). Every fork net of the
+    // corpus parses: our schema has the forks' fields. (With BVLC's own caffe.proto protoc also
+    // refuses DenseNet_121's ceil_mode and the fork nets.)
     static readonly HashSet<string> RefusedByProtoc =
     [
-        "bayesiansegnet-kendall-basic/bayesian_segnet_basic_inference.prototxt", // dense_image_data_param
-        "bayesiansegnet-kendall-basic/bayesian_segnet_basic_train.prototxt",
-        "faceres10ssd-opencv-deploy/deploy.prototxt",                             // norm_param
-        "mobilenetssd-chuanqi305/deploy.prototxt",                                // prior_box_param
-        "mobilenetssd-chuanqi305/train.prototxt",                                 // resize_param
-        "mobilenetv2ssdlite-chuanqi305-voc-deploy/deploy.prototxt",               // prior_box_param
         "mobilenetv2ssdlite-chuanqi305-voc-deploy/labelmap_voc.prototxt",         // item
-        "mobilenetyolo-eric612-yolov2-lite-deploy/mobilenet_yolo_lite_deploy.prototxt", // yolo_detection_output_param
-        "shufflenet-farmingyard-v1-1x-g3/shufflenet_1x_g3_deploy.prototxt",       // shuffle_channel_param
-        "yolov3-eric612-darknet/yolov3.prototxt",                                 // upsample_param
     ];
 
     static IEnumerable<string> Prototxts(string dir) =>

@@ -19,10 +19,10 @@ public class TextLenientTests
     public void SkipsAnUnknownBlockWithEverythingInside()
     {
         var (net, warnings) = Lenient(
-            "layer {\n  name: \"r6\"\n  relu6_param { threshold: 6 inner { a: [1, 2] b: 'x' } }\n  type: \"ReLU6\"\n}\nlayer { name: \"next\" }");
+            "layer {\n  name: \"r6\"\n  roi_pooling_param { pooled_h: 6 inner { a: [1, 2] b: 'x' } }\n  type: \"ROIPooling\"\n}\nlayer { name: \"next\" }");
         Assert.Equal(["r6", "next"], net.Layer.Select(l => l.Name));
-        Assert.Equal("ReLU6", net.Layer[0].Type);
-        Assert.Equal(["fork.prototxt:3:3: skipped unknown field \"relu6_param\" of caffe.LayerParameter (in layer[0] \"r6\")"], warnings);
+        Assert.Equal("ROIPooling", net.Layer[0].Type);
+        Assert.Equal(["fork.prototxt:3:3: skipped unknown field \"roi_pooling_param\" of caffe.LayerParameter (in layer[0] \"r6\")"], warnings);
     }
 
     [Fact]
@@ -47,15 +47,15 @@ public class TextLenientTests
     [Fact]
     public void WorksWithoutAWarningCallback()
     {
-        var net = TextFormat.Parse<NetParameter>("relu6_param { } name: \"n\"", "f.prototxt", new TextParseOptions { Lenient = true });
+        var net = TextFormat.Parse<NetParameter>("roi_pooling_param { } name: \"n\"", "f.prototxt", new TextParseOptions { Lenient = true });
         Assert.Equal("n", net.Name);
     }
 
     [Fact]
     public void DefaultModeRefusesWhatLenientSkips()
     {
-        var e = Assert.Throws<CaffeFormatException>(() => TextFormat.Parse<NetParameter>("relu6_param { }", "f.prototxt"));
-        Assert.StartsWith("f.prototxt:1:1: caffe.NetParameter has no field \"relu6_param\"", e.Message);
+        var e = Assert.Throws<CaffeFormatException>(() => TextFormat.Parse<NetParameter>("roi_pooling_param { }", "f.prototxt"));
+        Assert.StartsWith("f.prototxt:1:1: caffe.NetParameter has no field \"roi_pooling_param\"", e.Message);
     }
 
     [Theory]
