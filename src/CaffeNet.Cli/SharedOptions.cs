@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using CaffeNet.Graph;
 using CaffeNet.Proto;
+using CaffeNet.Runtime;
 
 namespace CaffeNet.Cli;
 
@@ -74,6 +75,29 @@ static class SharedOptions
     /// <summary>`--threads N`: every command that runs a net uses all cores unless told otherwise.</summary>
     public static Option<int> Threads(string description) =>
         WholeNumber("--threads", description, min: 1, max: 1024, Environment.ProcessorCount);
+
+    /// <summary>`--max-memory SIZE`: the process's budget in place of what the GC reports available.</summary>
+    public static Option<MemoryBudget> MaxMemory() => new("--max-memory")
+    {
+        Description = "The most managed memory the process may use (512M, 2G, 1.5GiB: powers of 1024 as K, M, G, T or KiB, " +
+            "MiB, GiB, TiB; a bare number is bytes), in place of what the GC reports available less what is in use " +
+            "and a 5% margin. A net whose weights, activations, inputs and kernel scratch need more is refused before " +
+            "they are allocated",
+        HelpName = "SIZE",
+        DefaultValueFactory = _ => MemoryBudget.Available,
+        CustomParser = r =>
+        {
+            try
+            {
+                return MemoryBudget.AtMost(ByteSize.Parse(r.Tokens[0].Value), "--max-memory");
+            }
+            catch (CaffeNetException e)
+            {
+                r.AddError($"--max-memory: {e.Message}");
+                return null;
+            }
+        },
+    };
 
     public static Option<ulong> Seed(string description) => new("--seed")
     {

@@ -17,19 +17,40 @@ public static class CliRunner
         }
     }
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => Run(new Dictionary<string, string>(), null, args);
+
+    /// <summary>
+    /// Runs with <paramref name="environment"/> added to the child's (DOTNET_GCHeapHardLimit, say)
+    /// and <paramref name="stdin"/>, when given, as its standard input.
+    /// </summary>
+    public static Result Run(IReadOnlyDictionary<string, string> environment, byte[]? stdin, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = stdin is not null,
             UseShellExecute = false,
         };
         psi.ArgumentList.Add(CliDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (name, value) in environment)
+            psi.Environment[name] = value;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            try
+            {
+                p.StandardInput.BaseStream.Write(stdin);
+                p.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The CLI may stop reading (and exit) before it has taken everything: that is its answer.
+            }
+        }
         if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
         {
             p.Kill(true);

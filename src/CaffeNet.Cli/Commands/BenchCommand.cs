@@ -30,6 +30,7 @@ public sealed class BenchCommand : CliCommand
     readonly Option<bool> perLayer = new("--per-layer") { Description = "A table of layers (fused nodes) with median ms, share and GFLOP/s" };
     readonly Option<bool> json = SharedOptions.Json("Print one JSON object instead of text");
     readonly Option<bool> noFuse = new("--no-fuse") { Description = "Every layer as written on the reference kernels" };
+    readonly Option<MemoryBudget> maxMemory = SharedOptions.MaxMemory();
 
     public BenchCommand() : base("bench",
         "Time forward passes of a model on random inputs (median, min, max; per layer)")
@@ -46,6 +47,7 @@ public sealed class BenchCommand : CliCommand
         Options.Add(perLayer);
         Options.Add(json);
         Options.Add(noFuse);
+        Options.Add(maxMemory);
         Validators.Add(r =>
         {
             if (r.GetValue(noFuse) && r.GetValue(split) == "images")
@@ -63,9 +65,13 @@ public sealed class BenchCommand : CliCommand
         var net = ModelLoader.Load(modelFile, weightsFile, import);
         var graphOptions = new GraphOptions { InputShapes = result.GetRequiredValue(inputs) };
         var graph = GraphBuilder.Build(net, graphOptions);
+        var budget = result.GetRequiredValue(maxMemory);
+        var executorOptions = (reference ? ExecutorOptions.Reference with { Threads = threadCount } : ExecutorOptions.Fast(threadCount))
+            with { Budget = budget };
         int batchSize;
         if (result.GetValue(batch) is int n)
         {
+            CheckScaled(graph, n, executorOptions, weightsFile is null, budget);
             var shapes = graph.Inputs.Where(v => v.Shape.Rank > 0)
                 .ToDictionary(v => v.Name, v => new Shape([n, .. v.Shape.Dims.Skip(1)]), StringComparer.Ordinal);
             graphOptions = graphOptions with { InputShapes = shapes };
@@ -75,16 +81,16 @@ public sealed class BenchCommand : CliCommand
         else
             batchSize = graph.Inputs.Count > 0 && graph.Inputs[0].Shape.Rank > 0 ? graph.Inputs[0].Shape.Dims[0] : 1;
 
-        var netWeights = NetWeights.Resolve(graph, seed: 1);
-        var netInputs = NetInputs.Random(graph, seed: 1);
+        budget.Check(Needs(graph, executorOptions, calibrate: weightsFile is null), $"net '{graph.Name}'");
+        var netWeights = NetWeights.Resolve(graph, seed: 1, budget);
+        var netInputs = NetInputs.Random(graph, seed: 1, budget);
         if (weightsFile is null)
         {
-            using var calibration = new Executor(graph, netWeights);
+            using var calibration = new Executor(graph, netWeights, ExecutorOptions.Reference with { Budget = budget });
             BatchNormCalibration.Calibrate(calibration, netInputs);
         }
-        var executorOptions = reference ? ExecutorOptions.Reference with { Threads = threadCount } : ExecutorOptions.Fast(threadCount);
         using var executor = new Executor(graph, netWeights, executorOptions);
-        using var images = SplitImages(result.GetRequiredValue(split), reference, net, graphOptions, graph, netWeights, threadCount);
+        using var images = SplitImages(result.GetRequiredValue(split), reference, net, graphOptions, graph, netWeights, threadCount, budget);
         Action<Tensor[], Tensor[]> forward = images is null ? (i, o) => executor.Forward(i, o) : images.Forward;
         int timed = result.GetValue(iterations);
         var timing = BenchTiming.Measure(forward, executor, graph, netInputs, result.GetValue(warmup),
@@ -98,13 +104,49 @@ public sealed class BenchCommand : CliCommand
         return App.Ok;
     }
 
+    /// <summary>
+    /// Weights, random inputs, the output tensors and the timed executor; calibration's reference
+    /// executor comes and goes before it, so the larger of the two counts. Image-parallel lanes are
+    /// checked when they are made.
+    /// </summary>
+    static MemoryEstimate Needs(NetGraph graph, ExecutorOptions options, bool calibrate)
+    {
+        var timed = Executor.EstimateMemory(graph, options);
+        var calibration = calibrate ? Executor.EstimateMemory(graph, ExecutorOptions.Reference) : timed;
+        return MemoryEstimate.ForWeights(graph) + (calibration.Total > timed.Total ? calibration : timed) + new MemoryEstimate
+        {
+            Inputs = MemoryEstimate.TensorBytes(graph.Inputs.Select(v => v.Shape)),
+            Outputs = MemoryEstimate.TensorBytes(graph.Outputs.Select(v => v.Shape)),
+        };
+    }
+
+    /// <summary>
+    /// Refuses a --batch larger than the net's whose memory, scaled from the net's own batch, is over
+    /// budget, before the net is lowered at that batch: a huge batch is then refused with the
+    /// memory it would take, not with the first blob that outgrows Caffe's limit of 2^31 - 1 values.
+    /// </summary>
+    static void CheckScaled(NetGraph graph, int batch, ExecutorOptions options, bool calibrate, MemoryBudget budget)
+    {
+        int own = graph.Inputs.Count > 0 && graph.Inputs[0].Shape is { IsComplete: true, Rank: > 0 } shape ? shape.Dims[0] : 0;
+        if (own == 0 || batch <= own)
+            return;
+        var needs = Needs(graph, options, calibrate);
+        double factor = (double)batch / own;
+        budget.Check(needs with
+        {
+            Inputs = (long)(needs.Inputs * factor),
+            Activations = (long)(needs.Activations * factor),
+            Outputs = (long)(needs.Outputs * factor),
+        }, $"net '{graph.Name}' at batch {batch} (scaled from batch {own})");
+    }
+
     /// <summary>The image-parallel executor where <paramref name="mode"/> asks for it or (auto) where it applies; null for layer splitting.</summary>
     static ImageParallelExecutor? SplitImages(string mode, bool noFuse, NetParameter net, GraphOptions graphOptions, NetGraph graph,
-        NetWeights weights, int threads)
+        NetWeights weights, int threads, MemoryBudget budget)
     {
         if (mode == "layers" || noFuse)
             return null;
-        var images = ImageParallelExecutor.TryCreate(net, graphOptions, graph, weights, threads);
+        var images = ImageParallelExecutor.TryCreate(net, graphOptions, graph, weights, threads, budget);
         if (images is null && mode == "images")
             throw new CaffeNetException(
                 $"--split images needs 2 or more threads, a batch that splits over them, and layers that each treat images apart");

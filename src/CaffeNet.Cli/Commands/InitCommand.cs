@@ -17,7 +17,8 @@ public sealed class InitCommand : CliCommand
         Description = "Set every BatchNorm's mean and variance (scale factor 1) to what it sees on one input, so activations stay moderate",
     };
     readonly Option<string[]> inputs = SharedOptions.InputFiles(
-        "The .npy input for --calibrate (repeatable); inputs not given get seeded uniform [-1, 1) values from --seed");
+        "The .npy input for --calibrate (repeatable; FILE - reads standard input); inputs not given get seeded uniform [-1, 1) values from --seed");
+    readonly Option<MemoryBudget> maxMemory = SharedOptions.MaxMemory();
 
     public InitCommand() : base("init",
         "Write filler-initialised weights for a net as a caffemodel, as Caffe fills a new net")
@@ -28,6 +29,7 @@ public sealed class InitCommand : CliCommand
         Options.Add(phase);
         Options.Add(calibrate);
         Options.Add(inputs);
+        Options.Add(maxMemory);
         SharedOptions.Require(this, output, "-o WEIGHTS.caffemodel is required");
         Validators.Add(r =>
         {
@@ -41,16 +43,40 @@ public sealed class InitCommand : CliCommand
         var outputFile = result.GetRequiredValue(output);
         ulong fillerSeed = result.GetValue(seed);
         bool calibrated = result.GetValue(calibrate);
+        var budget = result.GetRequiredValue(maxMemory);
         var setup = NetSetup.Load(result.GetRequiredValue(model), null, result.GetValue(phase),
-            result.GetRequiredValue(inputs), fillerSeed, Warnings(stderr));
+            result.GetRequiredValue(inputs), fillerSeed, Warnings(stderr), budget);
+        budget.Check(Needs(setup, calibrated), $"net '{setup.Graph.Name}'");
 
-        var executor = new Executor(setup.Graph, NetWeights.Resolve(setup.Graph, fillerSeed));
+        var netWeights = NetWeights.Resolve(setup.Graph, fillerSeed, budget);
         if (calibrated)
-            BatchNormCalibration.Calibrate(executor, setup.Inputs);
-        BinaryFormat.Write(executor.Weights.ToNetParameter(setup.Graph), outputFile);
+        {
+            using var executor = new Executor(setup.Graph, netWeights, ExecutorOptions.Reference with { Budget = budget });
+            BatchNormCalibration.Calibrate(executor, setup.Inputs(budget));
+        }
+        BinaryFormat.Write(netWeights.ToNetParameter(setup.Graph), outputFile);
         int blobs = setup.Graph.Nodes.Sum(n => n.ParamShapes.Count);
         stdout.WriteLine($"wrote {outputFile}: {blobs} blob(s) in {setup.Graph.Nodes.Count(n => n.ParamShapes.Count > 0)} layer(s), " +
             $"seed {fillerSeed}{(calibrated ? ", BatchNorm calibrated" : "")}");
         return App.Ok;
+    }
+
+    /// <summary>
+    /// The weights, their copy in the message written (and the largest blob once more on its way
+    /// there), and for calibration a reference executor, seeded inputs and the outputs it hands back.
+    /// </summary>
+    static MemoryEstimate Needs(NetSetup setup, bool calibrated)
+    {
+        var graph = setup.Graph;
+        var weights = MemoryEstimate.ForWeights(graph);
+        long largestBlob = MemoryEstimate.TensorBytes(graph.Nodes.SelectMany(n => n.ParamShapes).MaxBy(s => s.Count) is { } s ? [s] : []);
+        var needs = weights + new MemoryEstimate { Outputs = weights.Weights + largestBlob };
+        if (!calibrated)
+            return needs;
+        return needs + Executor.EstimateMemory(graph, ExecutorOptions.Reference) + new MemoryEstimate
+        {
+            Inputs = setup.SeededBytes,
+            Outputs = MemoryEstimate.TensorBytes(graph.Outputs.Select(v => v.Shape)),
+        };
     }
 }

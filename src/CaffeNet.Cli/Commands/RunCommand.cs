@@ -12,7 +12,8 @@ public sealed class RunCommand : CliCommand
     readonly Argument<string> model = SharedOptions.Model();
     readonly Option<string> weights = SharedOptions.Weights("A .caffemodel with the trained weights");
     readonly Option<string[]> inputs = SharedOptions.InputFiles(
-        "A float32/float64 C-order .npy for input NAME (repeatable); its shape must be the input's, or differ only in the batch size");
+        "A float32/float64 C-order .npy for input NAME (repeatable; FILE - reads standard input); its shape must be the input's, " +
+        "or differ only in the batch size");
     readonly Option<bool> randomInput = new("--random-input")
     {
         Description = "Uniform [-1, 1) values (labels: class numbers) for inputs not given by --input, from --seed",
@@ -36,6 +37,7 @@ public sealed class RunCommand : CliCommand
     };
     readonly Option<Proto.Phase?> phase = SharedOptions.Phase();
     readonly Option<bool> json = SharedOptions.Json("Print one JSON object (outputs with shape, min, max, mean, top 5; forward ms) instead of text");
+    readonly Option<MemoryBudget> maxMemory = SharedOptions.MaxMemory();
 
     public RunCommand() : base("run",
         "Run a net forward on .npy or random inputs and summarise its outputs")
@@ -51,6 +53,7 @@ public sealed class RunCommand : CliCommand
         Options.Add(noFuse);
         Options.Add(phase);
         Options.Add(json);
+        Options.Add(maxMemory);
     }
 
     protected override int Run(ParseResult result, TextWriter stdout, TextWriter stderr)
@@ -60,22 +63,26 @@ public sealed class RunCommand : CliCommand
         var outputDir = CheckFolder(result.GetValue(output), "--output");
         var dumpDir = CheckFolder(result.GetValue(dumpAll), "--dump-all");
         var modelFile = result.GetRequiredValue(model);
+        var budget = result.GetRequiredValue(maxMemory);
         var setup = NetSetup.Load(modelFile, result.GetValue(weights), result.GetValue(phase),
-            result.GetRequiredValue(inputs), result.GetValue(randomInput) ? fillerSeed : null, Warnings(stderr));
+            result.GetRequiredValue(inputs), result.GetValue(randomInput) ? fillerSeed : null, Warnings(stderr), budget);
+        setup.RequireEveryInput();
+        // Fused layers have no outputs of their own, so a per-layer dump needs the plain path.
+        var mode = (dumpDir is not null || result.GetValue(noFuse)
+            ? ExecutorOptions.Reference with { Threads = threadCount }
+            : ExecutorOptions.Fast(threadCount)) with { Budget = budget };
+        budget.Check(Needs(setup, mode, dumpDir is not null), $"net '{setup.Graph.Name}'");
 
-        var netWeights = NetWeights.Resolve(setup.Graph, fillerSeed);
+        var netInputs = setup.Inputs(budget);
+        var netWeights = NetWeights.Resolve(setup.Graph, fillerSeed, budget);
         if (netWeights.Filled.Count > 0)
             stderr.WriteLine($"caffenet run: note: {netWeights.Filled.Count} layer(s) have no trained weights; " +
                 $"filled from the prototxt's fillers with seed {fillerSeed}");
-        // Fused layers have no outputs of their own, so a per-layer dump needs the plain path.
-        var mode = dumpDir is not null || result.GetValue(noFuse)
-            ? ExecutorOptions.Reference with { Threads = threadCount }
-            : ExecutorOptions.Fast(threadCount);
         using var executor = new Executor(setup.Graph, netWeights, mode);
 
         var dump = dumpDir is null ? null : new LayerDump();
         var clock = Stopwatch.StartNew();
-        var outputs = executor.Forward(setup.Inputs, dump is null ? null : dump.Observe);
+        var outputs = executor.Forward(netInputs, dump is null ? null : dump.Observe);
         var elapsed = clock.Elapsed;
 
         var report = new RunReport(modelFile, threadCount, [.. outputs.Select(o => OutputSummary.Of(o.Key, o.Value))], elapsed,
@@ -103,6 +110,22 @@ public sealed class RunCommand : CliCommand
                 stdout.WriteLine($"wrote every layer's output and index.json to {dumpDir}");
         }
         return App.Ok;
+    }
+
+    /// <summary>
+    /// What the run allocates from here on: seeded inputs, weights, the executor, the copies of the
+    /// outputs (and of every layer's, for a dump), and the largest one again as it is written.
+    /// </summary>
+    static MemoryEstimate Needs(NetSetup setup, ExecutorOptions mode, bool dumpAll)
+    {
+        var graph = setup.Graph;
+        var copied = dumpAll ? graph.Nodes.SelectMany(n => n.Outputs) : graph.Outputs;
+        long largest = copied.Select(v => MemoryEstimate.TensorBytes([v.Shape])).DefaultIfEmpty().Max();
+        return MemoryEstimate.ForWeights(graph) + Executor.EstimateMemory(graph, mode) + new MemoryEstimate
+        {
+            Inputs = setup.SeededBytes,
+            Outputs = MemoryEstimate.TensorBytes(copied.Select(v => v.Shape)) + largest,
+        };
     }
 
     /// <summary>Refuses a path that is a file before any work is done; a missing folder is made later.</summary>

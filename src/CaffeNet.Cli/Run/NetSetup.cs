@@ -8,21 +8,22 @@ namespace CaffeNet.Cli.Run;
 
 /// <summary>
 /// What `run` and `init` share: the net loaded and lowered for a phase, and its input values from
-/// .npy files or a seed. The graph is rebuilt with the given batch size when a file's shape
-/// differs from the net's input only in its first dimension.
+/// .npy files (`-` is standard input) or a seed. The graph is rebuilt with the given batch size
+/// when a file's shape differs from the net's input only in its first dimension. Seeded inputs are
+/// made only when asked for, so that a command can check its memory budget first.
 /// </summary>
-public sealed record NetSetup(NetGraph Graph, Dictionary<string, Tensor> Inputs)
+public sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tensor> Given, ulong? RandomSeed)
 {
     /// <summary>
-    /// Loads <paramref name="model"/> (and <paramref name="weights"/>), reads every `NAME=FILE.npy`
-    /// in <paramref name="inputSpecs"/> and, when <paramref name="randomSeed"/> is set, makes
-    /// seeded values for the inputs not given. Every input must end up with a value.
+    /// Loads <paramref name="model"/> (and <paramref name="weights"/>) and reads every `NAME=FILE.npy`
+    /// in <paramref name="inputSpecs"/>, each checked against <paramref name="budget"/> before its
+    /// array is allocated. With <paramref name="randomSeed"/>, inputs no file gives will be seeded.
     /// </summary>
     public static NetSetup Load(string model, string? weights, Phase? phase, IReadOnlyList<string> inputSpecs,
-        ulong? randomSeed, Action<string> warning)
+        ulong? randomSeed, Action<string> warning, MemoryBudget budget)
     {
         var net = ModelLoader.Load(model, weights, new ImportOptions(Lenient: true, Warning: warning));
-        var given = ReadInputs(inputSpecs);
+        var given = ReadInputs(inputSpecs, budget);
         var options = new GraphOptions { Phase = phase };
         var graph = WithFileShapes(net, options, given);
         var overrides = NetInputs.BatchOverrides(graph, given);
@@ -33,19 +34,36 @@ public sealed record NetSetup(NetGraph Graph, Dictionary<string, Tensor> Inputs)
                 overrides.TryAdd(input.Name, input.Shape);
             graph = GraphBuilder.Build(net, options with { InputShapes = overrides });
         }
+        return new NetSetup(graph, given, randomSeed);
+    }
 
-        var inputs = new Dictionary<string, Tensor>(given, StringComparer.Ordinal);
-        if (randomSeed is ulong seed)
-        {
-            foreach (var (name, tensor) in NetInputs.Random(graph, seed))
-                inputs.TryAdd(name, tensor);
-        }
-        var missing = graph.Inputs.Where(v => !inputs.ContainsKey(v.Name)).ToList();
+    /// <summary>The inputs no file gives, which <see cref="Inputs"/> makes from the seed.</summary>
+    public IReadOnlyList<Value> Seeded => RandomSeed is null ? [] : [.. Graph.Inputs.Where(v => !Given.ContainsKey(v.Name))];
+
+    /// <summary>What the seeded inputs will take.</summary>
+    public long SeededBytes => MemoryEstimate.TensorBytes(Seeded.Select(v => v.Shape));
+
+    /// <summary>An error naming the inputs that neither a file nor the seed gives.</summary>
+    public void RequireEveryInput()
+    {
+        var missing = Graph.Inputs.Where(v => !Given.ContainsKey(v.Name) && RandomSeed is null).ToList();
         if (missing.Count > 0)
             throw new CaffeNetException(
                 $"no value for input {string.Join(", ", missing.Select(v => $"'{v.Name}' {v.Shape}"))}; " +
                 "give --input NAME=FILE.npy or --random-input");
-        return new NetSetup(graph, inputs);
+    }
+
+    /// <summary>Every input: the files' values and, for the rest, seeded ones made now.</summary>
+    public Dictionary<string, Tensor> Inputs(MemoryBudget budget)
+    {
+        RequireEveryInput();
+        var inputs = new Dictionary<string, Tensor>(Given, StringComparer.Ordinal);
+        if (RandomSeed is ulong seed)
+        {
+            foreach (var (name, tensor) in NetInputs.Random(Graph, seed, budget, [.. Given.Keys]))
+                inputs.Add(name, tensor);
+        }
+        return inputs;
     }
 
     /// <summary>
@@ -67,19 +85,33 @@ public sealed record NetSetup(NetGraph Graph, Dictionary<string, Tensor> Inputs)
         return GraphBuilder.Build(net, options with { InputShapes = shapes });
     }
 
-    /// <summary>NAME=FILE.npy; the name is everything before the first '=' (file names may hold '=').</summary>
-    static Dictionary<string, Tensor> ReadInputs(IReadOnlyList<string> specs)
+    /// <summary>
+    /// NAME=FILE.npy; the name is everything before the first '=' (file names may hold '='). FILE `-`
+    /// is standard input, which only one input can be.
+    /// </summary>
+    static Dictionary<string, Tensor> ReadInputs(IReadOnlyList<string> specs, MemoryBudget budget)
     {
         var inputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        string? fromStandardInput = null;
         foreach (var spec in specs)
         {
             int eq = spec.IndexOf('=');
             if (eq <= 0 || eq == spec.Length - 1)
                 throw new CaffeNetException($"--input expects NAME=FILE.npy, got '{spec}'");
             var name = spec[..eq];
+            var file = spec[(eq + 1)..];
             if (inputs.ContainsKey(name))
                 throw new CaffeNetException($"--input {name} is given twice");
-            inputs[name] = NpyFile.Read(spec[(eq + 1)..]);
+            if (file == "-")
+            {
+                if (fromStandardInput is not null)
+                    throw new CaffeNetException($"--input {name}=- and {fromStandardInput}=- both read standard input; only one can");
+                fromStandardInput = name;
+                using var stdin = Console.OpenStandardInput();
+                inputs[name] = NpyFile.Read(stdin, "standard input", budget);
+            }
+            else
+                inputs[name] = NpyFile.Read(file, budget);
         }
         return inputs;
     }

@@ -8,14 +8,18 @@ public static class NetInputs
     /// <summary>
     /// One tensor per graph input from a stream per input name: uniform in [−1, 1), except inputs
     /// read as labels (the second bottom of SoftmaxWithLoss or Accuracy), which get whole class
-    /// numbers in [0, classes) so the loss layers accept them.
+    /// numbers in [0, classes) so the loss layers accept them. Inputs named in <paramref name="skip"/>
+    /// get none; the others are checked against <paramref name="budget"/> (<see cref="MemoryBudget.Available"/>
+    /// when null) before they are made.
     /// </summary>
-    public static Dictionary<string, Tensor> Random(NetGraph graph, ulong seed, MemoryBudget? budget = null)
+    public static Dictionary<string, Tensor> Random(NetGraph graph, ulong seed, MemoryBudget? budget = null,
+        IReadOnlyCollection<string>? skip = null)
     {
+        var made = graph.Inputs.Where(v => skip is null || !skip.Contains(v.Name)).ToList();
         (budget ?? MemoryBudget.Available).Check(
-            new MemoryEstimate { Inputs = MemoryEstimate.TensorBytes(graph.Inputs.Select(v => v.Shape)) }, $"net '{graph.Name}'");
+            new MemoryEstimate { Inputs = MemoryEstimate.TensorBytes(made.Select(v => v.Shape)) }, $"net '{graph.Name}'");
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var input in graph.Inputs)
+        foreach (var input in made)
         {
             var tensor = new Tensor(new TensorShape([.. input.Shape.Dims]));
             var random = SeededRandom.ForStream(seed, "input/" + input.Name);
