@@ -94,15 +94,15 @@ public sealed class MemoryBudget
         var info = GC.GetGCMemoryInfo();
         long limit = info.TotalAvailableMemoryBytes;
         long margin = Math.Max(MinMargin, limit / 20);
-        if (HasHeapLimit())
+        if (HeapLimited)
             return new Room("the GC heap limit", limit, heap, margin);
         // The machine's load includes this process as it was at the last collection; add its growth since.
         long inUse = info.MemoryLoadBytes + Math.Max(0, heap - info.HeapSizeBytes);
         return new Room("memory", limit, inUse, margin);
     }
 
-    /// <summary>True under DOTNET_GCHeapHardLimit (or its percent form, or a container's default heap limit).</summary>
-    static bool HasHeapLimit() =>
+    /// <summary>True under DOTNET_GCHeapHardLimit (or its percent form, or a container's default heap limit), fixed at start-up.</summary>
+    static readonly bool HeapLimited =
         GC.GetConfigurationVariables().TryGetValue("GCHeapHardLimit", out var value) &&
         value is IConvertible c && c.ToUInt64(CultureInfo.InvariantCulture) > 0;
 }

@@ -91,6 +91,25 @@ public class MemoryBudgetTests
     }
 
     [Fact]
+    public void AnArenaLongerThanOneArrayIsRefusedWhateverTheBudget()
+    {
+        // 32768^2 = 2^30 floats in and as many out, live together: 2^31 floats, past Array.MaxLength.
+        var graph = Net(WideConvolution.Replace("dim: 8192 dim: 8192", "dim: 32768 dim: 32768").Replace("num_output: 2", "num_output: 1"));
+        var weights = NetWeights.Resolve(graph, 0);
+        var e = Assert.Throws<CaffeNetException>(() => new Executor(graph, weights, ExecutorOptions.Reference with { Budget = MemoryBudget.Unlimited }));
+        Assert.Equal("net 'wide': its activations need 8.00 GiB at once, more than one .NET array can hold (8 GiB)", e.Message);
+    }
+
+    [Fact]
+    public void ABlobOfMoreThanIntMaxValueValuesIsRefusedWhateverTheBudget()
+    {
+        // 50000 x 50000 weights: 2.5 billion values, more than Caffe's (and a span's) limit of 2^31 - 1.
+        var graph = Net(EightGigabyteInnerProduct.Replace("num_output: 40000", "num_output: 50000"));
+        var e = Assert.Throws<CaffeNetException>(() => NetWeights.Resolve(graph, 0, MemoryBudget.Unlimited));
+        Assert.Equal("shape 50000x50000 has more than 2147483647 elements", e.Message);
+    }
+
+    [Fact]
     public void AnUnlimitedBudgetNeverRefuses() => MemoryBudget.Unlimited.Check(long.MaxValue, "anything");
 
     [Theory]
