@@ -57,9 +57,6 @@ public sealed class NetWeights
         return new NetWeights(blobs, filled);
     }
 
-    /// <summary>As <see cref="Resolve(NetGraph, MissingWeights)"/> with missing blobs filled from <paramref name="seed"/>.</summary>
-    public static NetWeights Resolve(NetGraph graph, ulong seed) => Resolve(graph, MissingWeights.Fill(seed));
-
     /// <summary>
     /// The same blobs (shared, not copied) for another lowering of the same net, say at another
     /// batch size: nodes are matched by layer name, and each blob must keep its shape.

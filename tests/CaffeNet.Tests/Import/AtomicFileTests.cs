@@ -111,4 +111,37 @@ public class AtomicFileTests
         Assert.Equal(Content, seen[..Content.Length]);
         Assert.Equal([path], Directory.GetFileSystemEntries(dir.Path));
     }
+
+    [Fact]
+    public void WriteAllChangesNoRegularFileUnlessEveryFileIsWritten()
+    {
+        using var dir = new TempDir();
+        var net = dir.File("net.prototxt");
+        File.WriteAllText(net, "old");
+        var unwritable = dir.File("no-such-folder/net.caffemodel");
+
+        var e = Assert.Throws<CaffeNetException>(() =>
+            AtomicFile.WriteAll((net, s => s.Write(Content)), (unwritable, s => s.Write(Content))));
+
+        Assert.Equal($"{unwritable}: cannot write: folder {dir.File("no-such-folder")} does not exist", e.Message);
+        Assert.Equal("old", File.ReadAllText(net));
+        Assert.Equal([net], Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void WriteAllNeverRemovesADeviceWhenAnotherFileFails()
+    {
+        // What `optimize -o /dev/null --out-weights missing/x` did as root: the first output was
+        // deleted after the second failed, and with it the device.
+        using var dir = new TempDir();
+        var device = dir.File("null-device");
+        if (Coreutils.Run("mknod", device, "c", "1", "3").ExitCode != 0)
+            return;
+
+        Assert.Throws<CaffeNetException>(() =>
+            AtomicFile.WriteAll((device, s => s.Write(Content)), (dir.File("no-such-folder/x"), s => s.Write(Content))));
+
+        Assert.Equal("character special file", Coreutils.TypeOf(device));
+        Assert.Equal([device], Directory.GetFileSystemEntries(dir.Path));
+    }
 }
