@@ -48,7 +48,7 @@ public sealed class InitCommand : CliCommand
             result.GetRequiredValue(inputs), fillerSeed, Warnings(stderr), budget);
         budget.Check(Needs(setup, calibrated), $"net '{setup.Graph.Name}'");
 
-        var netWeights = NetWeights.Resolve(setup.Graph, fillerSeed, budget);
+        var netWeights = NetWeights.Resolve(setup.Graph, MissingWeights.Fill(fillerSeed), budget);
         if (calibrated)
         {
             using var executor = new Executor(setup.Graph, netWeights, ExecutorOptions.Reference with { Budget = budget });

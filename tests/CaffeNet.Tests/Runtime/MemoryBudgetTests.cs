@@ -40,7 +40,7 @@ public class MemoryBudgetTests
     {
         var graph = Net(EightGigabyteInnerProduct);
         Assert.Equal(8_000_160_000, MemoryEstimate.ForWeights(graph).Weights);
-        var e = Assert.Throws<MemoryBudgetException>(() => NetWeights.Resolve(graph, 0, Tiny));
+        var e = Assert.Throws<MemoryBudgetException>(() => NetWeights.Resolve(graph, MissingWeights.Fill(0), Tiny));
         Assert.Equal(8_000_160_000, e.Needed);
         Assert.StartsWith("net 'big' needs 7.45 GiB (weights 7.45 GiB); the test's budget allows 1 byte, of which ", e.Message);
         Assert.EndsWith(" is in use, so 0 bytes is available", e.Message);
@@ -62,7 +62,7 @@ public class MemoryBudgetTests
     public void AnExecutorChecksItsArenaBeforeAllocatingIt()
     {
         var graph = Net(WideConvolution);
-        var weights = NetWeights.Resolve(graph, 0);
+        var weights = NetWeights.Resolve(graph, MissingWeights.Fill(0));
         // Input and output live together: (67,108,864 + 134,217,728) floats, plus 16 to align the arena.
         long arena = (67_108_864L + 134_217_728 + 16) * 4;
         Assert.Equal(arena, Executor.EstimateMemory(graph, ExecutorOptions.Reference).Activations);
@@ -95,7 +95,7 @@ public class MemoryBudgetTests
     {
         // 32768^2 = 2^30 floats in and as many out, live together: 2^31 floats, past Array.MaxLength.
         var graph = Net(WideConvolution.Replace("dim: 8192 dim: 8192", "dim: 32768 dim: 32768").Replace("num_output: 2", "num_output: 1"));
-        var weights = NetWeights.Resolve(graph, 0);
+        var weights = NetWeights.Resolve(graph, MissingWeights.Fill(0));
         var e = Assert.Throws<CaffeNetException>(() => new Executor(graph, weights, ExecutorOptions.Reference with { Budget = MemoryBudget.Unlimited }));
         Assert.Equal("net 'wide': its activations need 8.00 GiB at once, more than one .NET array can hold (8 GiB)", e.Message);
     }
@@ -105,7 +105,7 @@ public class MemoryBudgetTests
     {
         // 50000 x 50000 weights: 2.5 billion values, more than Caffe's (and a span's) limit of 2^31 - 1.
         var graph = Net(EightGigabyteInnerProduct.Replace("num_output: 40000", "num_output: 50000"));
-        var e = Assert.Throws<CaffeNetException>(() => NetWeights.Resolve(graph, 0, MemoryBudget.Unlimited));
+        var e = Assert.Throws<CaffeNetException>(() => NetWeights.Resolve(graph, MissingWeights.Fill(0), MemoryBudget.Unlimited));
         Assert.Equal("shape 50000x50000 has more than 2147483647 elements", e.Message);
     }
 
