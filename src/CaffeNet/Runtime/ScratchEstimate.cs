@@ -19,6 +19,7 @@ sealed class ScratchEstimate
 
     readonly long[] _perThread = new long[Enum.GetValues<ScratchKind>().Length];
     readonly HashSet<long> _pooled = [];
+    long _largestPerCall;
 
     public void PerThread(ScratchKind kind, long floats)
     {
@@ -35,8 +36,6 @@ sealed class ScratchEstimate
 
     /// <summary>A buffer a kernel allocates for one call and drops.</summary>
     public void PerCall(long floats) => _largestPerCall = Math.Max(_largestPerCall, floats);
-
-    long _largestPerCall;
 
     /// <summary>The largest single buffer asked for: it must fit one array.</summary>
     public long LargestFloats => Math.Max(_largestPerCall, Math.Max(_perThread.Max(), _pooled.Count == 0 ? 0 : _pooled.Max()));
