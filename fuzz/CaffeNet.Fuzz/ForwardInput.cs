@@ -1,9 +1,8 @@
-using System.Text;
 
 namespace CaffeNet.Fuzz;
 
 /// <summary>
-/// The forward target's input: prototxt, then optionally a caffemodel and an .npy, each part
+/// The forward target's input: a net (prototxt or binary), then optionally a caffemodel and an .npy, each part
 /// after a marker line. Markers (not lengths) keep the parts apart while afl-fuzz inserts and
 /// deletes bytes; in the prototxt they read as comments.
 /// </summary>
@@ -13,9 +12,9 @@ static class ForwardInput
 
     public static ReadOnlySpan<byte> NpyMarker => "\n#@npy@\n"u8;
 
-    /// <summary>Prototxt up to the first marker; the caffemodel after the model marker, up to the
+    /// <summary>The net up to the first marker; the caffemodel after the model marker, up to the
     /// npy marker; the .npy after that. A missing part is empty.</summary>
-    public static (string Prototxt, byte[] Caffemodel, byte[] Npy) Split(byte[] input)
+    public static (byte[] Net, byte[] Caffemodel, byte[] Npy) Split(byte[] input)
     {
         ReadOnlySpan<byte> all = input;
         int npyAt = all.IndexOf(NpyMarker);
@@ -24,12 +23,12 @@ static class ForwardInput
         int modelAt = head.IndexOf(ModelMarker);
         var text = modelAt < 0 ? head : head[..modelAt];
         var model = modelAt < 0 ? [] : head[(modelAt + ModelMarker.Length)..];
-        return (Encoding.UTF8.GetString(text), model.ToArray(), npy.ToArray());
+        return (text.ToArray(), model.ToArray(), npy.ToArray());
     }
 
-    public static byte[] Join(string prototxt, byte[]? caffemodel, byte[]? npy)
+    public static byte[] Join(byte[] net, byte[]? caffemodel, byte[]? npy)
     {
-        var bytes = new List<byte>(Encoding.UTF8.GetBytes(prototxt));
+        var bytes = new List<byte>(net);
         if (caffemodel is not null || npy is not null)
         {
             bytes.AddRange(ModelMarker.ToArray());

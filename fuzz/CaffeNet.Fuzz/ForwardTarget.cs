@@ -2,7 +2,6 @@ using CaffeNet.Graph;
 using CaffeNet.Graph.Passes;
 using CaffeNet.Import;
 using CaffeNet.Import.Binary;
-using CaffeNet.Import.Text;
 using CaffeNet.Import.Upgrade;
 using CaffeNet.Proto;
 using CaffeNet.Runtime;
@@ -12,7 +11,7 @@ using Google.Protobuf;
 namespace CaffeNet.Fuzz;
 
 /// <summary>
-/// A prototxt, an optional caffemodel and an optional .npy (see <see cref="ForwardInput"/>) loaded
+/// A net (prototxt or binary), an optional caffemodel and an optional .npy (see <see cref="ForwardInput"/>) loaded
 /// as `run` loads them, then one forward pass on the reference kernels and one on the fused fast
 /// path. The .npy's values go into the first input (repeated to fill it), so NaN, infinities and
 /// out-of-range labels reach the kernels.
@@ -30,8 +29,8 @@ sealed class ForwardTarget : IFuzzTarget
 
     public void Run(byte[] input)
     {
-        var (prototxt, caffemodel, npy) = ForwardInput.Split(input);
-        var graph = GraphBuilder.Build(Load(prototxt, caffemodel));
+        var (net, caffemodel, npy) = ForwardInput.Split(input);
+        var graph = GraphBuilder.Build(Load(net, caffemodel));
         if (!FitsBudget(graph))
             return;
         var weights = NetWeights.Resolve(graph, seed: 0);
@@ -46,9 +45,9 @@ sealed class ForwardTarget : IFuzzTarget
     }
 
     /// <summary>The net as ModelLoader.Load reads it, from bytes instead of files.</summary>
-    static NetParameter Load(string prototxt, byte[] caffemodel)
+    static NetParameter Load(byte[] definition, byte[] caffemodel)
     {
-        var net = Upgraded(TextFormat.Parse<NetParameter>(prototxt, "fuzz.prototxt"), "fuzz.prototxt");
+        var net = Upgraded(NetBytes.Read(definition, lenient: false), "fuzz.prototxt");
         if (caffemodel.Length == 0)
             return net;
         var trained = Upgraded(BinaryFormat.Parse<NetParameter>(caffemodel, "fuzz.caffemodel"), "fuzz.caffemodel");
@@ -89,15 +88,23 @@ sealed class ForwardTarget : IFuzzTarget
     {
         foreach (var path in files.Find(16 << 10, ".prototxt"))
         {
-            var text = File.ReadAllText(path);
+            var text = File.ReadAllBytes(path);
             var name = SeedFiles.NameOf(path);
-            yield return (name, ForwardInput.Join(text, null, null));
+            yield return (name, text);
             // The caffemodel beside it, where it is small.
             var model = Path.ChangeExtension(path, ".caffemodel");
             if (File.Exists(model) && new FileInfo(model).Length <= 64 << 10)
                 yield return (name + "-model", ForwardInput.Join(text, File.ReadAllBytes(model), null));
-            if (SeedNets.Parse(path) is { } net && SeedNets.WithFillerWeights(net, maxParams: 8 << 10) is { } weighted)
+            if (SeedNets.Parse(path) is not { } net)
+                continue;
+            yield return (name + "-binary", net.ToByteArray());
+            if (SeedNets.WithFillerWeights(net, maxParams: 8 << 10) is { } weighted)
+            {
                 yield return (name + "-weights", ForwardInput.Join(text, weighted.ToByteArray(), InputNpy(weighted)));
+                // The whole definition with its blobs in one binary net, as a caffemodel saved by Caffe is.
+                var upgraded = Upgraded(net, "seed");
+                yield return (name + "-binary-weights", WeightMerger.Merge(upgraded, weighted, "seed").ToByteArray());
+            }
         }
     }
 

@@ -1,15 +1,14 @@
-using System.Text;
 using CaffeNet.Graph;
 using CaffeNet.Graph.Passes;
-using CaffeNet.Import.Text;
 using CaffeNet.Import.Upgrade;
 using CaffeNet.Proto;
 using CaffeNet.Runtime;
+using Google.Protobuf;
 
 namespace CaffeNet.Fuzz;
 
 /// <summary>
-/// Prototxt through the legacy upgrade and the graph builder (shape inference, costs), in both
+/// A net (prototxt or binary) through the legacy upgrade and the graph builder (shape inference, costs), in both
 /// phases, then what `run` plans before allocating: fusions and the activation arena.
 /// </summary>
 sealed class GraphTarget : IFuzzTarget
@@ -19,8 +18,7 @@ sealed class GraphTarget : IFuzzTarget
     public void Run(byte[] input)
     {
         // Lenient, as `run` reads nets today, so forks' fields do not stop the input early.
-        var net = TextFormat.Parse<NetParameter>(Encoding.UTF8.GetString(input), "fuzz.prototxt",
-            new TextParseOptions { Lenient = true, Warning = _ => { } });
+        var net = NetBytes.Read(input, lenient: true);
         if (NetUpgrader.NeedsUpgrade(net))
             net = NetUpgrader.Upgrade(net, "fuzz.prototxt", _ => { });
         foreach (var phase in (Phase[])[Phase.Test, Phase.Train])
@@ -34,8 +32,15 @@ sealed class GraphTarget : IFuzzTarget
         }
     }
 
-    public IEnumerable<(string Name, byte[] Data)> Seeds(SeedFiles files) =>
-        files.Find(16 << 10, ".prototxt").Select(path => (SeedFiles.NameOf(path), File.ReadAllBytes(path)));
+    public IEnumerable<(string Name, byte[] Data)> Seeds(SeedFiles files)
+    {
+        foreach (var path in files.Find(16 << 10, ".prototxt"))
+        {
+            yield return (SeedFiles.NameOf(path), File.ReadAllBytes(path));
+            if (SeedNets.Parse(path) is { } net)
+                yield return (SeedFiles.NameOf(path) + "-binary", net.ToByteArray());
+        }
+    }
 
     public IEnumerable<string> Dictionary => Tokens.Prototxt();
 }
