@@ -13,7 +13,7 @@ namespace CaffeNet.Fuzz;
 /// <summary>
 /// A net (prototxt or binary), an optional caffemodel and an optional .npy (see <see cref="ForwardInput"/>) loaded
 /// as `run` loads them, then one forward pass on the reference kernels and one on the fused fast
-/// path. The .npy's values go into the first input (repeated to fill it), so NaN, infinities and
+/// path with one thread and with two. The .npy's values go into the first input (repeated to fill it), so NaN, infinities and
 /// out-of-range labels reach the kernels.
 /// </summary>
 sealed class ForwardTarget : IFuzzTarget
@@ -37,7 +37,8 @@ sealed class ForwardTarget : IFuzzTarget
         var inputs = NetInputs.Random(graph, seed: 1);
         if (npy.Length > 0 && graph.Inputs.Count > 0)
             Fill(inputs[graph.Inputs[0].Name], NpyFile.Parse(npy, "fuzz.npy"));
-        foreach (var options in (ExecutorOptions[])[ExecutorOptions.Reference, ExecutorOptions.Fast(threads: 1)])
+        // Two threads as well: each layer's work split in two takes other paths through the kernels.
+        foreach (var options in (ExecutorOptions[])[ExecutorOptions.Reference, ExecutorOptions.Fast(threads: 1), ExecutorOptions.Fast(threads: 2)])
         {
             using var executor = new Executor(graph, weights, options);
             executor.Forward(inputs);
