@@ -11,10 +11,12 @@ using Google.Protobuf;
 namespace CaffeNet.Fuzz;
 
 /// <summary>
-/// A net (prototxt or binary), an optional caffemodel and an optional .npy (see <see cref="ForwardInput"/>) loaded
-/// as `run` loads them, then one forward pass on the reference kernels and one on the fused fast
-/// path with one thread and with two. The .npy's values go into the first input (repeated to fill it), so NaN, infinities and
-/// out-of-range labels reach the kernels.
+/// A net (prototxt or binary), an optional caffemodel and an optional .npy (see
+/// <see cref="ForwardInput"/>) loaded as `run` loads them, then one forward pass on the reference
+/// kernels and one on the fused fast path with one thread and with two. An .npy that differs from
+/// the first input only in its batch size resizes the net, as with `run --input`; any other .npy
+/// gives its values to the first input (repeated to fill it), so NaN, infinities and out-of-range
+/// labels reach the kernels.
 /// </summary>
 sealed class ForwardTarget : IFuzzTarget
 {
@@ -29,14 +31,22 @@ sealed class ForwardTarget : IFuzzTarget
 
     public void Run(byte[] input)
     {
-        var (net, caffemodel, npy) = ForwardInput.Split(input);
-        var graph = GraphBuilder.Build(Load(net, caffemodel));
+        var (definition, caffemodel, npy) = ForwardInput.Split(input);
+        var net = Load(definition, caffemodel);
+        var graph = GraphBuilder.Build(net);
+        Tensor? given = npy.Length > 0 && graph.Inputs.Count > 0 ? NpyFile.Parse(npy, "fuzz.npy") : null;
+        if (given is { } file && OtherBatch(graph.Inputs[0], file))
+        {
+            // As `run --input` does with a file of another batch size: the net is lowered again for it.
+            var overrides = NetInputs.BatchOverrides(graph, new Dictionary<string, Tensor> { [graph.Inputs[0].Name] = file });
+            graph = GraphBuilder.Build(net, new GraphOptions { InputShapes = overrides });
+        }
         if (!FitsBudget(graph))
             return;
         var weights = NetWeights.Resolve(graph, seed: 0);
         var inputs = NetInputs.Random(graph, seed: 1);
-        if (npy.Length > 0 && graph.Inputs.Count > 0)
-            Fill(inputs[graph.Inputs[0].Name], NpyFile.Parse(npy, "fuzz.npy"));
+        if (given is { } values)
+            Fill(inputs[graph.Inputs[0].Name], values);
         // Two threads as well: each layer's work split in two takes other paths through the kernels.
         foreach (var options in (ExecutorOptions[])[ExecutorOptions.Reference, ExecutorOptions.Fast(threads: 1), ExecutorOptions.Fast(threads: 2)])
         {
@@ -75,6 +85,10 @@ sealed class ForwardTarget : IFuzzTarget
             && MemoryPlan.For(graph, GraphOptimizer.Plan(graph)).ArenaFloats <= MaxArenaFloats;
     }
 
+    static bool OtherBatch(Value input, Tensor file) =>
+        input.Shape.IsComplete && file.Rank == input.Shape.Rank && file.Rank > 0 && file.Shape[0] != input.Shape[0]
+        && file.Shape.Dims[1..].SequenceEqual(input.Shape.Dims.Skip(1).ToArray());
+
     static void Fill(Tensor target, Tensor values)
     {
         var to = target.Span;
@@ -99,25 +113,32 @@ sealed class ForwardTarget : IFuzzTarget
             if (SeedNets.Parse(path) is not { } net)
                 continue;
             yield return (name + "-binary", net.ToByteArray());
-            if (SeedNets.WithFillerWeights(net, maxParams: 8 << 10) is { } weighted)
-            {
-                yield return (name + "-weights", ForwardInput.Join(text, weighted.ToByteArray(), InputNpy(weighted)));
-                // The whole definition with its blobs in one binary net, as a caffemodel saved by Caffe is.
-                var upgraded = Upgraded(net, "seed");
-                yield return (name + "-binary-weights", WeightMerger.Merge(upgraded, weighted, "seed").ToByteArray());
-            }
+            if (SeedNets.WithFillerWeights(net, maxParams: 8 << 10) is not { } weighted)
+                continue;
+            var upgraded = Upgraded(net, "seed");
+            yield return (name + "-weights", ForwardInput.Join(text, weighted.ToByteArray(), InputNpy(upgraded, batch: null)));
+            yield return (name + "-batch3", ForwardInput.Join(text, weighted.ToByteArray(), InputNpy(upgraded, batch: 3)));
+            // The whole definition with its blobs in one binary net, as a caffemodel saved by Caffe is.
+            yield return (name + "-binary-weights", WeightMerger.Merge(upgraded, weighted, "seed").ToByteArray());
         }
     }
 
-    /// <summary>An .npy of the net's first input shape, values in [-1, 1).</summary>
-    static byte[]? InputNpy(NetParameter net)
+    /// <summary>An .npy for the net's first input, values in [-1, 1), with <paramref name="batch"/> images
+    /// (null: as many as the input has).</summary>
+    static byte[]? InputNpy(NetParameter net, int? batch)
     {
         try
         {
             var graph = GraphBuilder.Build(net);
-            if (graph.Inputs.Count == 0)
+            if (graph.Inputs.Count == 0 || graph.Inputs[0].Shape.Rank == 0)
                 return null;
-            return NpyFile.Serialize(NetInputs.Random(graph, seed: 2)[graph.Inputs[0].Name]);
+            var one = NetInputs.Random(graph, seed: 2)[graph.Inputs[0].Name];
+            int[] dims = [.. one.Shape.Dims];
+            dims[0] = batch ?? dims[0];
+            var values = new float[new TensorShape(dims).Count];
+            for (int i = 0; i < values.Length; i++)
+                values[i] = one.Span[i % one.Count];
+            return NpyFile.Serialize(new Tensor(new TensorShape(dims), values));
         }
         catch (CaffeNetException)
         {
