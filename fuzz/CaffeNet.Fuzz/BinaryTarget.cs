@@ -1,5 +1,6 @@
 using CaffeNet.Import;
 using CaffeNet.Import.Binary;
+using CaffeNet.Import.Text;
 using CaffeNet.Import.Upgrade;
 using CaffeNet.Proto;
 using Google.Protobuf;
@@ -11,7 +12,8 @@ namespace CaffeNet.Fuzz;
 /// Caffemodel bytes as a NetParameter (then upgraded, as a loaded caffemodel is) and as a
 /// BlobProto (a .binaryproto). Whatever the wire validator passes, strict or lenient, Google.Protobuf
 /// must parse (BinaryFormat's catch of its exception is only a backstop), and a strictly valid
-/// message must serialize to bytes the validator passes again, parsing to an equal message.
+/// message must serialize to bytes the validator passes again, parsing to an equal message, and
+/// print as prototxt that parses back.
 /// </summary>
 sealed class BinaryTarget : IFuzzTarget
 {
@@ -27,7 +29,7 @@ sealed class BinaryTarget : IFuzzTarget
     }
 
     /// <summary>The message, or null when the validator refuses the bytes even leniently.</summary>
-    static T? Read<T>(byte[] input, MessageParser<T> parser, MessageDescriptor type) where T : class, IMessage<T>
+    static T? Read<T>(byte[] input, MessageParser<T> parser, MessageDescriptor type) where T : class, IMessage<T>, new()
     {
         if (input.Length == 0)
             return null;
@@ -50,8 +52,27 @@ sealed class BinaryTarget : IFuzzTarget
                 throw new FuzzFinding("the validator refuses the re-serialized message");
             if (!parser.ParseFrom(bytes).Equals(message))
                 throw new FuzzFinding("the re-serialized message parses to a different one");
+            CheckText(message);
         }
         return message;
+    }
+
+    /// <summary>As `caffenet convert` does both ways: the message printed as prototxt must parse back,
+    /// and print the same again (text, so that NaN payloads, which prototxt cannot keep, do not count).</summary>
+    static void CheckText<T>(T message) where T : class, IMessage<T>, new()
+    {
+        var printed = TextFormat.Print(message);
+        T again;
+        try
+        {
+            again = TextFormat.Parse<T>(printed, "printed.prototxt");
+        }
+        catch (CaffeNetException e)
+        {
+            throw new FuzzFinding($"a strictly valid binary message printed as prototxt does not parse back: {e.Message}");
+        }
+        if (TextFormat.Print(again) != printed)
+            throw new FuzzFinding("a binary message printed as prototxt parses back to a different one");
     }
 
     static bool Passes(byte[] data, MessageDescriptor type, ImportOptions options)

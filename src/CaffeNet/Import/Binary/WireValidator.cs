@@ -109,6 +109,12 @@ internal ref struct WireValidator
             }
             else if (wire == WireLength)
                 pos = LengthDelimited(at, pos, end, field);
+            else if (field.FieldType is FieldType.Enum)
+            {
+                EnumValue(field, Varint(ref pos, end, at, field.Name), at);
+                if (field.IsRepeated)
+                    Charge(ElementCost, at);
+            }
             else
             {
                 Scalar(ref pos, end, at, wire, field.Name);
@@ -149,13 +155,33 @@ internal ref struct WireValidator
                 {
                     for (int p = pos; p < pos + len;)
                     {
-                        Varint(ref p, pos + len, p, field.Name);
+                        int valueAt = p;
+                        ulong value = Varint(ref p, pos + len, valueAt, field.Name);
+                        if (field.FieldType is FieldType.Enum)
+                            EnumValue(field, value, valueAt);
                         Charge(ElementCost, at);
                     }
                 }
                 break;
         }
         return pos + len;
+    }
+
+    /// <summary>
+    /// A value the enum does not define. Caffe (C++, proto2) would set the field aside as unknown and
+    /// read it as unset; Google.Protobuf keeps the number in the field, where nothing downstream
+    /// expects it and prototxt cannot show it. Strictly that is refused; leniently, reported and kept.
+    /// </summary>
+    void EnumValue(FieldDescriptor field, ulong raw, int at)
+    {
+        // Enums are int32 on the wire (negative ones sign-extended to 64 bits), read as the low 32 bits.
+        int value = unchecked((int)raw);
+        if (field.EnumType.FindValueByNumber(value) is not null)
+            return;
+        string message = $"{Here(field.Name)} is enum {field.EnumType.FullName}, which has no value {value}";
+        if (!options.Lenient)
+            throw Error(at, message);
+        options.Warning?.Invoke($"{file}: byte {at}: {message}; kept as a number");
     }
 
     /// <summary>Forks add fields BVLC's schema lacks; each kind is reported once, with how often it occurs.</summary>
