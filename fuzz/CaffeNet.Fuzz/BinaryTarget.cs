@@ -11,9 +11,9 @@ namespace CaffeNet.Fuzz;
 /// <summary>
 /// Caffemodel bytes as a NetParameter (then upgraded, as a loaded caffemodel is) and as a
 /// BlobProto (a .binaryproto). Whatever the wire validator passes, strict or lenient, Google.Protobuf
-/// must parse (BinaryFormat's catch of its exception is only a backstop), and a strictly valid
-/// message must serialize to bytes the validator passes again, parsing to an equal message, and
-/// print as prototxt that parses back.
+/// must parse (BinaryFormat's catch of its exception is only a backstop); a strictly valid
+/// message must serialize to bytes the validator passes again, parsing to an equal message; and
+/// what BinaryFormat reads must print as prototxt that parses back.
 /// </summary>
 sealed class BinaryTarget : IFuzzTarget
 {
@@ -36,15 +36,15 @@ sealed class BinaryTarget : IFuzzTarget
         bool strict = Passes(input, type, ImportOptions.Strict);
         if (!strict && !Passes(input, type, Lenient))
             return null;
-        T message;
         try
         {
-            message = parser.ParseFrom(input);
+            parser.ParseFrom(input);
         }
         catch (InvalidProtocolBufferException e)
         {
             throw new FuzzFinding($"the validator passed ({(strict ? "strict" : "lenient")}) what Google.Protobuf refuses: {e.Message}");
         }
+        var message = BinaryFormat.Parse<T>(input, "fuzz.caffemodel", strict ? ImportOptions.Strict : Lenient);
         if (strict)
         {
             var bytes = message.ToByteArray();
@@ -52,12 +52,13 @@ sealed class BinaryTarget : IFuzzTarget
                 throw new FuzzFinding("the validator refuses the re-serialized message");
             if (!parser.ParseFrom(bytes).Equals(message))
                 throw new FuzzFinding("the re-serialized message parses to a different one");
-            CheckText(message);
         }
+        CheckText(message);
         return message;
     }
 
-    /// <summary>As `caffenet convert` does both ways: the message printed as prototxt must parse back,
+    /// <summary>As `caffenet convert` does both ways: the message as read, strictly or leniently,
+    /// printed as prototxt must parse back,
     /// and print the same again (text, so that NaN payloads, which prototxt cannot keep, do not count).</summary>
     static void CheckText<T>(T message) where T : class, IMessage<T>, new()
     {

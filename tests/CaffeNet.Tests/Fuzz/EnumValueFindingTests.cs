@@ -49,16 +49,26 @@ public class EnumValueFindingTests
     }
 
     [Fact]
-    public void LenientReadingReportsAndKeepsTheNumber()
+    public void LenientReadingReportsTheValueAndReadsTheFieldAsUnsetAsCaffeDoes()
     {
         var warnings = new List<string>();
+        var lenient = new ImportOptions(Lenient: true, Warning: warnings.Add);
 
-        var net = BinaryFormat.Parse<NetParameter>(Field(NetLayers, VarintField(V1Type, 44)), "f",
-            new ImportOptions(Lenient: true, Warning: warnings.Add));
+        var net = BinaryFormat.Parse<NetParameter>(Concat(
+            Field(NetLayers, VarintField(V1Type, 44), Field(V1BlobShareMode, Varint(1), Varint(5))),
+            Field(NetLayer, Field(PoolingParam, VarintField(Pool, 7)))), "f", lenient);
 
-        Assert.Equal(44, (int)net.Layers[0].Type);
-        Assert.Equal(["f: byte 2: caffe.NetParameter.layers[0].type is enum caffe.V1LayerParameter.LayerType, " +
-            "which has no value 44; kept as a number"], warnings);
+        Assert.False(net.Layers[0].HasType);
+        Assert.Equal([V1LayerParameter.Types.DimCheckMode.Permissive], net.Layers[0].BlobShareMode);
+        Assert.False(net.Layer[0].PoolingParam.HasPool);
+        Assert.Equal(PoolingParameter.Types.PoolMethod.Max, net.Layer[0].PoolingParam.Pool);
+        Assert.Equal([
+            "f: byte 2: caffe.NetParameter.layers[0].type is enum caffe.V1LayerParameter.LayerType, " +
+                "which has no value 44; read as unset, as Caffe does",
+            "f: byte 8: caffe.NetParameter.layers[0].blob_share_mode is enum caffe.V1LayerParameter.DimCheckMode, " +
+                "which has no value 5; read as unset, as Caffe does",
+            "f: byte 15: caffe.NetParameter.layer[0].pooling_param.pool is enum caffe.PoolingParameter.PoolMethod, " +
+                "which has no value 7; read as unset, as Caffe does"], warnings);
     }
 
     [Fact]

@@ -32,6 +32,7 @@ internal ref struct WireValidator
     readonly Dictionary<MessageDescriptor, long> messageCosts = [];
     Dictionary<(MessageDescriptor Type, int Number), (int First, int Count)>? unknown;
     long cost;
+    bool undefinedEnums;
 
     WireValidator(ReadOnlySpan<byte> data, string file, ImportOptions options)
     {
@@ -42,14 +43,16 @@ internal ref struct WireValidator
     }
 
     /// <summary>Throws <see cref="CaffeFormatException"/> if <paramref name="data"/> is not a valid
-    /// <paramref name="type"/>.</summary>
-    public static void Validate(ReadOnlySpan<byte> data, MessageDescriptor type, string file, ImportOptions options)
+    /// <paramref name="type"/>. Returns whether some enum field holds a value its enum does not
+    /// define (only ever true when lenient).</summary>
+    public static bool Validate(ReadOnlySpan<byte> data, MessageDescriptor type, string file, ImportOptions options)
     {
         var v = new WireValidator(data, file, options);
         v.path.Add(type.FullName);
         v.Charge(v.MessageCost(type), 0);
         v.Message(0, data.Length, type, 1, 0);
         v.ReportUnknownFields();
+        return v.undefinedEnums;
     }
 
     /// <summary>Checks fields from <paramref name="pos"/> up to <paramref name="end"/>; for a group
@@ -168,9 +171,9 @@ internal ref struct WireValidator
     }
 
     /// <summary>
-    /// A value the enum does not define. Caffe (C++, proto2) would set the field aside as unknown and
-    /// read it as unset; Google.Protobuf keeps the number in the field, where nothing downstream
-    /// expects it and prototxt cannot show it. Strictly that is refused; leniently, reported and kept.
+    /// A value the enum does not define: a file written with another schema. Caffe (C++, proto2)
+    /// would set it aside as unknown and read the field as unset. Strictly that is refused;
+    /// leniently it is reported, and BinaryFormat unsets the field (<see cref="UndefinedEnums"/>).
     /// </summary>
     void EnumValue(FieldDescriptor field, ulong raw, int at)
     {
@@ -181,7 +184,8 @@ internal ref struct WireValidator
         string message = $"{Here(field.Name)} is enum {field.EnumType.FullName}, which has no value {value}";
         if (!options.Lenient)
             throw Error(at, message);
-        options.Warning?.Invoke($"{file}: byte {at}: {message}; kept as a number");
+        undefinedEnums = true;
+        options.Warning?.Invoke($"{file}: byte {at}: {message}; read as unset, as Caffe does");
     }
 
     /// <summary>Forks add fields BVLC's schema lacks; each kind is reported once, with how often it occurs.</summary>
