@@ -32,7 +32,7 @@ static class SeedNets
             var graph = GraphBuilder.Build(upgraded);
             if (graph.TotalCost.Params > maxParams)
                 return null;
-            return NetWeights.Resolve(graph, seed: 1).ToNetParameter(graph);
+            return NetWeights.Resolve(graph, MissingWeights.Fill(1)).ToNetParameter(graph);
         }
         catch (CaffeNetException)
         {

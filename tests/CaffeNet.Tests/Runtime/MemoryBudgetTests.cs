@@ -110,6 +110,16 @@ public class MemoryBudgetTests
     }
 
     [Fact]
+    public void APerCheckBudgetAllowsExactlyItsBytesWhateverIsInUse()
+    {
+        var budget = MemoryBudget.PerCheck(100, "the test's budget");
+        budget.Check(100, "x");
+        var e = Assert.Throws<MemoryBudgetException>(() => budget.Check(101, "x", "inputs 101 bytes"));
+        Assert.Equal("x needs 101 bytes (inputs 101 bytes); the test's budget allows 100 bytes", e.Message);
+        Assert.Equal((101, 100), (e.Needed, e.Available));
+    }
+
+    [Fact]
     public void AnUnlimitedBudgetNeverRefuses() => MemoryBudget.Unlimited.Check(long.MaxValue, "anything");
 
     [Theory]
