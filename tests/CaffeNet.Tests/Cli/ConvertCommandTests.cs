@@ -139,15 +139,15 @@ public class ConvertCommandTests
     public void LenientSkipsForkFieldsWithAWarning()
     {
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("fork.prototxt"), "name: \"n\"\nlayer { name: \"r\" type: \"ReLU6\" relu6_param { } }\n");
+        File.WriteAllText(dir.File("fork.prototxt"), "name: \"n\"\nlayer { name: \"s\" type: \"ShuffleChannel\" shuffle_channel_param { group: 3 } }\n");
 
         var strict = CliRunner.Run("convert", dir.File("fork.prototxt"), dir.File("fork.caffemodel"));
         var lenient = CliRunner.Run("convert", dir.File("fork.prototxt"), dir.File("fork.caffemodel"), "--lenient");
 
         Assert.Equal(2, strict.ExitCode);
-        Assert.StartsWith($"caffenet convert: {dir.File("fork.prototxt")}:2:33: ", strict.Stderr);
+        Assert.StartsWith($"caffenet convert: {dir.File("fork.prototxt")}:2:42: ", strict.Stderr);
         Assert.Equal(0, lenient.ExitCode);
-        Assert.StartsWith($"caffenet convert: warning: {dir.File("fork.prototxt")}:2:33: ", lenient.Stderr);
-        Assert.Equal("r", BinaryFormat.ReadNet(dir.File("fork.caffemodel")).Layer[0].Name);
+        Assert.StartsWith($"caffenet convert: warning: {dir.File("fork.prototxt")}:2:42: ", lenient.Stderr);
+        Assert.Equal("s", BinaryFormat.ReadNet(dir.File("fork.caffemodel")).Layer[0].Name);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
@@ -38,21 +39,53 @@ public static class TextFormat
     /// </summary>
     public static string Print(IMessage message) => TextPrinter.Print(message);
 
+    /// <summary>
+    /// The largest prototxt file read, in bytes. Its text must fit in one .NET string (at most
+    /// about 2^30 characters); larger files are refused before they are read.
+    /// </summary>
+    public const long MaxFileBytes = 1_000_000_000;
+
     static string ReadText(string path)
     {
         try
         {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, System.IO.FileOptions.SequentialScan);
+            ArraySegment<byte> bytes = stream.CanSeek ? ReadSized(stream, path) : ReadUnsized(stream, path);
             // UTF-8 only, as protoc reads it (no guessing UTF-16 from a byte order mark); bytes that
             // are not UTF-8 become U+FFFD, harmless in comments and refused outside strings.
-            return Encoding.UTF8.GetString(File.ReadAllBytes(path));
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new CaffeNetException($"{path}: file not found", e);
+            return Encoding.UTF8.GetString(bytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CaffeNetException($"{path}: cannot read: {e.Message}", e);
+            throw new CaffeNetException(FileErrors.CannotRead(path, e), e);
         }
     }
+
+    static byte[] ReadSized(FileStream stream, string path)
+    {
+        long length = stream.Length;
+        if (length > MaxFileBytes)
+            throw TooLarge(path, string.Create(CultureInfo.InvariantCulture, $"is {length} bytes ({length / (double)(1L << 30):0.00} GiB)"));
+        var bytes = new byte[length];
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
+
+    // A pipe or device: its size is known only by reading it, so the limit is checked as it goes.
+    static ArraySegment<byte> ReadUnsized(FileStream stream, string path)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        int n;
+        while ((n = stream.Read(chunk)) > 0)
+        {
+            if (buffer.Length + n > MaxFileBytes)
+                throw TooLarge(path, $"holds more than {MaxFileBytes} bytes");
+            buffer.Write(chunk, 0, n);
+        }
+        return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    static CaffeNetException TooLarge(string path, string size) =>
+        new($"{path}: {size}; prototxt is read only up to {MaxFileBytes} bytes (1 GB)");
 }

@@ -19,10 +19,38 @@ public class TextLenientTests
     public void SkipsAnUnknownBlockWithEverythingInside()
     {
         var (net, warnings) = Lenient(
-            "layer {\n  name: \"r6\"\n  relu6_param { threshold: 6 inner { a: [1, 2] b: 'x' } }\n  type: \"ReLU6\"\n}\nlayer { name: \"next\" }");
-        Assert.Equal(["r6", "next"], net.Layer.Select(l => l.Name));
-        Assert.Equal("ReLU6", net.Layer[0].Type);
-        Assert.Equal(["fork.prototxt:3:3: skipped unknown field \"relu6_param\" of caffe.LayerParameter (in layer[0] \"r6\")"], warnings);
+            "layer {\n  name: \"s\"\n  shuffle_channel_param { group: 3 inner { a: [1, 2] b: 'x' } }\n  type: \"ShuffleChannel\"\n}\nlayer { name: \"next\" }");
+        Assert.Equal(["s", "next"], net.Layer.Select(l => l.Name));
+        Assert.Equal("ShuffleChannel", net.Layer[0].Type);
+        Assert.Equal(["fork.prototxt:3:3: skipped unknown field \"shuffle_channel_param\" of caffe.LayerParameter (in layer[0] \"s\")"], warnings);
+    }
+
+    // A typo must not drop what the user wrote: a name within two edits of a field of the same
+    // message (ignoring case) is refused even in lenient mode, however short it is.
+    [Theory]
+    [InlineData("layr { name: \"a\" }", "1:1", "caffe.NetParameter has no field \"layr\"; did you mean \"layer\"?")]
+    [InlineData("Layer { }", "1:1", "caffe.NetParameter has no field \"Layer\"; did you mean \"layer\"?")]
+    [InlineData("nm: \"x\"", "1:1", "caffe.NetParameter has no field \"nm\"; did you mean \"name\"?")]
+    [InlineData("layer { nmae: \"c\" }", "1:9", "caffe.LayerParameter has no field \"nmae\"; did you mean \"name\"? (in layer[0])")]
+    [InlineData("layer { name: \"r\" relu6_param { } }", "1:19", "caffe.LayerParameter has no field \"relu6_param\"; did you mean \"relu_param\"? (in layer[0] \"r\")")]
+    [InlineData("layer { name: \"c\" convolution_param { num_ouptut: 3 } }", "1:39",
+        "caffe.ConvolutionParameter has no field \"num_ouptut\"; did you mean \"num_output\"? (in layer[0] \"c\" > convolution_param)")]
+    public void NearMissesOfAKnownFieldAreRefusedEvenInLenientMode(string text, string at, string message)
+    {
+        var warnings = new List<string>();
+        var e = Assert.Throws<CaffeFormatException>(() =>
+            TextFormat.Parse<NetParameter>(text, "f.prototxt", new TextParseOptions { Lenient = true, Warning = warnings.Add }));
+        Assert.Equal($"f.prototxt:{at}: {message}", e.Message);
+        Assert.Empty(warnings);
+    }
+
+    [Fact]
+    public void ANameThreeEditsFromEveryFieldIsSkipped()
+    {
+        // "statexyz" is three edits from "state", the nearest field of NetParameter.
+        var (net, warnings) = Lenient("statexyz: 1 name: \"n\"");
+        Assert.Equal("n", net.Name);
+        Assert.Equal(["fork.prototxt:1:1: skipped unknown field \"statexyz\" of caffe.NetParameter"], warnings);
     }
 
     [Fact]
