@@ -1,71 +1,62 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+
 namespace CaffeNet.Cli;
 
-/// <summary>Dispatches `caffenet COMMAND ...` and turns user errors into exit code 2.</summary>
+/// <summary>Parses `caffenet COMMAND ...`, runs the command, and turns usage and input errors into exit code 2.</summary>
 public static class App
 {
     public const int Ok = 0;
     public const int UserError = 2;
 
-    static readonly ICommand[] Commands =
-    [
-        new Commands.ConvertCommand(),
+    static RootCommand Root() => new("Open, inspect and run Caffe models (.prototxt + optional .caffemodel).")
+    {
         new Commands.BenchCommand(),
+        new Commands.ConvertCommand(),
         new Commands.DumpCommand(),
         new Commands.InitCommand(),
         new Commands.OptimizeCommand(),
         new Commands.RunCommand(),
-    ];
+    };
 
+    /// <summary>Results and help go to <paramref name="stdout"/>; errors, warnings and usage on error to <paramref name="stderr"/>, escaped.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
-        {
-            PrintUsage(stdout);
-            return args.Length == 0 ? UserError : Ok;
-        }
-
-        var command = Array.Find(Commands, c => c.Name == args[0]);
-        if (command is null)
-        {
-            stderr.WriteLine($"caffenet: unknown command '{args[0]}'. Run 'caffenet --help' for the list.");
-            return UserError;
-        }
-
+        var errors = new EscapingWriter(stderr);
+        var result = Root().Parse(args);
+        if (result.Action is ParseErrorAction usageError)
+            return ReportUsageError(result, usageError, errors);
         try
         {
-            var options = Options.Parse(args.AsSpan(1), command.Spec);
-            if (options.Help)
-            {
-                stdout.WriteLine(command.Spec.Usage);
-                return Ok;
-            }
-            return command.Run(options, stdout, stderr);
+            return result.Invoke(new InvocationConfiguration { Output = stdout, Error = errors, EnableDefaultExceptionHandler = false });
         }
-        catch (CaffeNetException e)
+        catch (Exception e) when (e is CaffeNetException or IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"caffenet {command.Name}: {e.Message}");
-            return UserError;
-        }
-        catch (IOException e)
-        {
-            stderr.WriteLine($"caffenet {command.Name}: {e.Message}");
-            return UserError;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            stderr.WriteLine($"caffenet {command.Name}: {e.Message}");
+            errors.WriteLine($"{Prefix(result)}: {e.Message}");
             return UserError;
         }
     }
 
-    static void PrintUsage(TextWriter stdout)
+    /// <summary>
+    /// One line per error, then System.CommandLine's "did you mean" suggestions for an unknown token;
+    /// where no command was named, the list of commands too.
+    /// </summary>
+    static int ReportUsageError(ParseResult result, ParseErrorAction action, TextWriter errors)
     {
-        stdout.WriteLine("caffenet: open, inspect and run Caffe models.");
-        stdout.WriteLine();
-        stdout.WriteLine("Commands:");
-        foreach (var c in Commands)
-            stdout.WriteLine($"  {c.Name,-10} {c.Spec.Summary}");
-        stdout.WriteLine();
-        stdout.WriteLine("Run 'caffenet COMMAND --help' for a command's options.");
+        foreach (var error in result.Errors)
+            errors.WriteLine($"{Prefix(result)}: {error.Message}");
+        action.ShowHelp = result.CommandResult.Command is RootCommand;
+        // Escaped on the way into the buffer, so the only line ends in it are the ones SCL writes.
+        var buffer = new StringWriter();
+        result.Invoke(new InvocationConfiguration { Output = new EscapingWriter(buffer), Error = TextWriter.Null });
+        foreach (var line in buffer.ToString().Trim('\r', '\n').Split('\n'))
+        {
+            if (line.Length > 0 || action.ShowHelp)
+                errors.WriteLine(line.TrimEnd('\r'));
+        }
+        return UserError;
     }
+
+    static string Prefix(ParseResult result) =>
+        result.CommandResult.Command is RootCommand ? "caffenet" : $"caffenet {result.CommandResult.Command.Name}";
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using CaffeNet.Import;
 using CaffeNet.Import.Binary;
@@ -8,41 +9,40 @@ using Google.Protobuf;
 namespace CaffeNet.Cli.Commands;
 
 /// <summary>`caffenet convert IN OUT`: prototxt and binary protobuf into each other, by extension.</summary>
-public sealed class ConvertCommand : ICommand
+public sealed class ConvertCommand : CliCommand
 {
-    public string Name => "convert";
-
-    public CommandSpec Spec { get; } = new(
-        Summary: "Convert a net or mean file between prototxt and binary protobuf",
-        Usage: """
-            Usage: caffenet convert IN OUT [--upgrade] [--lenient]
-
-            Reads IN and writes it to OUT in the format OUT's extension names:
-              text:   .prototxt .pbtxt .txt
-              binary: .caffemodel .pb .bin .binaryproto
-            IN's format comes from its extension too, or from its content if the extension is
-            another. A .binaryproto file holds one blob (a mean image) instead of a net.
-            OUT is written whole or not at all; an existing OUT is replaced only on success.
-
-            Options:
-              --upgrade   write legacy (V0/V1, input:) nets in the current layer {} form
-              --lenient   skip prototxt fields BVLC Caffe does not know, with a warning each
-              -h, --help  show this help
-            """,
-        MinPositional: 2,
-        MaxPositional: 2,
-        ValueOptions: [],
-        FlagOptions: ["--upgrade", "--lenient"]);
-
-    public int Run(Options options, TextWriter stdout, TextWriter stderr)
+    readonly Argument<string> inFile = new("IN")
     {
-        string input = options.Positional[0], output = options.Positional[1];
+        Description = "The file to read; its format comes from its extension, or from its content where the extension is another",
+    };
+
+    readonly Argument<string> outFile = new("OUT")
+    {
+        Description = "The file to write, in the format its extension names: text .prototxt .pbtxt .txt, binary .caffemodel .pb .bin " +
+            ".binaryproto (a .binaryproto holds one blob, a mean image, instead of a net). Written whole or not at all",
+    };
+
+    readonly Option<bool> upgrade = new("--upgrade") { Description = "Write legacy (V0/V1, input:) nets in the current layer {} form" };
+    readonly Option<bool> lenient = SharedOptions.Lenient();
+
+    public ConvertCommand() : base("convert", "Convert a net or mean file between prototxt and binary protobuf")
+    {
+        Arguments.Add(inFile);
+        Arguments.Add(outFile);
+        Options.Add(upgrade);
+        Options.Add(lenient);
+    }
+
+    protected override int Run(ParseResult result, TextWriter stdout, TextWriter stderr)
+    {
+        string input = result.GetRequiredValue(inFile), output = result.GetRequiredValue(outFile);
+        bool upgradeNet = result.GetValue(upgrade);
         var format = FileFormats.FromExtension(output) ?? throw new CaffeNetException(
             $"{output}: cannot tell the output format from the extension; use one of " +
             string.Join(' ', FileFormats.TextExtensions.Concat(FileFormats.BinaryExtensions)));
-        var read = new ImportOptions(options.Has("--lenient"), w => stderr.WriteLine($"caffenet convert: warning: {w}"));
+        var read = new ImportOptions(result.GetValue(lenient), Warnings(stderr));
 
-        var message = IsBlob(input, output) ? ReadBlob(input, read, options) : ReadNet(input, read, options);
+        var message = IsBlob(input, output) ? ReadBlob(input, read, upgradeNet) : ReadNet(input, read, upgradeNet);
 
         if (format == FileFormat.Text)
             AtomicFile.Write(output, stream =>
@@ -66,13 +66,13 @@ public sealed class ConvertCommand : ICommand
         return inBlob || outBlob;
     }
 
-    static IMessage ReadBlob(string input, ImportOptions read, Options options)
+    static IMessage ReadBlob(string input, ImportOptions read, bool upgrade)
     {
-        if (options.Has("--upgrade"))
+        if (upgrade)
             throw new CaffeNetException("--upgrade applies to nets; a .binaryproto mean file holds a blob");
         return ModelLoader.Read<BlobProto>(input, read);
     }
 
-    static IMessage ReadNet(string input, ImportOptions read, Options options) =>
-        options.Has("--upgrade") ? ModelLoader.LoadNet(input, read) : ModelLoader.Read<NetParameter>(input, read);
+    static IMessage ReadNet(string input, ImportOptions read, bool upgrade) =>
+        upgrade ? ModelLoader.LoadNet(input, read) : ModelLoader.Read<NetParameter>(input, read);
 }

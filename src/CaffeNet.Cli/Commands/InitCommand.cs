@@ -1,3 +1,4 @@
+using System.CommandLine;
 using CaffeNet.Cli.Run;
 using CaffeNet.Import.Binary;
 using CaffeNet.Runtime;
@@ -5,48 +6,51 @@ using CaffeNet.Runtime;
 namespace CaffeNet.Cli.Commands;
 
 /// <summary>`caffenet init`: a caffemodel of filler-initialised (optionally calibrated) weights.</summary>
-public sealed class InitCommand : ICommand
+public sealed class InitCommand : CliCommand
 {
-    public string Name => "init";
-
-    public CommandSpec Spec { get; } = new(
-        Summary: "write filler-initialised weights for a net as a caffemodel",
-        Usage: """
-            usage: caffenet init MODEL.prototxt -o WEIGHTS.caffemodel [options]
-
-            Creates every learnable blob from the prototxt's fillers, as Caffe does when it builds
-            a net, and writes them as a V2 caffemodel that Caffe and OpenCV load.
-
-              -o FILE               the caffemodel to write (replaced only on success)
-              --seed N              seed for the fillers (default 0)
-              --phase test|train    which layers to keep (default: the net's state, else test)
-              --calibrate           set every BatchNorm's mean and variance (scale factor 1) to
-                                    what it sees on one input, so activations stay moderate
-              --input NAME=FILE     the .npy input for --calibrate (repeatable); inputs not given
-                                    get seeded uniform [-1, 1) values from --seed
-            """,
-        MinPositional: 1,
-        MaxPositional: 1,
-        ValueOptions: ["-o", "--seed", "--phase", "--input"],
-        FlagOptions: ["--calibrate"]);
-
-    public int Run(Options options, TextWriter stdout, TextWriter stderr)
+    readonly Argument<string> model = SharedOptions.Model();
+    readonly Option<string> output = SharedOptions.Output("The caffemodel to write (required; replaced only on success)");
+    readonly Option<ulong> seed = SharedOptions.Seed("Seed for the fillers");
+    readonly Option<Proto.Phase?> phase = SharedOptions.Phase();
+    readonly Option<bool> calibrate = new("--calibrate")
     {
-        var output = options.Get("-o") ?? throw new CaffeNetException("-o WEIGHTS.caffemodel is required");
-        ulong seed = NetSetup.ParseSeed(options.Get("--seed"));
-        bool calibrate = options.Has("--calibrate");
-        if (!calibrate && options.GetAll("--input").Count > 0)
-            throw new CaffeNetException("--input is used only with --calibrate");
-        var setup = NetSetup.Load(options.Positional[0], null, NetSetup.ParsePhase(options.Get("--phase")),
-            options.GetAll("--input"), seed, w => stderr.WriteLine($"caffenet init: warning: {w}"));
+        Description = "Set every BatchNorm's mean and variance (scale factor 1) to what it sees on one input, so activations stay moderate",
+    };
+    readonly Option<string[]> inputs = SharedOptions.InputFiles(
+        "The .npy input for --calibrate (repeatable); inputs not given get seeded uniform [-1, 1) values from --seed");
 
-        var executor = new Executor(setup.Graph, NetWeights.Resolve(setup.Graph, seed));
-        if (calibrate)
+    public InitCommand() : base("init",
+        "Write filler-initialised weights for a net as a caffemodel, as Caffe fills a new net")
+    {
+        Arguments.Add(model);
+        Options.Add(output);
+        Options.Add(seed);
+        Options.Add(phase);
+        Options.Add(calibrate);
+        Options.Add(inputs);
+        SharedOptions.Require(this, output, "-o WEIGHTS.caffemodel is required");
+        Validators.Add(r =>
+        {
+            if (!r.GetValue(calibrate) && r.GetResult(inputs) is not null)
+                r.AddError("--input is used only with --calibrate");
+        });
+    }
+
+    protected override int Run(ParseResult result, TextWriter stdout, TextWriter stderr)
+    {
+        var outputFile = result.GetRequiredValue(output);
+        ulong fillerSeed = result.GetValue(seed);
+        bool calibrated = result.GetValue(calibrate);
+        var setup = NetSetup.Load(result.GetRequiredValue(model), null, result.GetValue(phase),
+            result.GetRequiredValue(inputs), fillerSeed, Warnings(stderr));
+
+        var executor = new Executor(setup.Graph, NetWeights.Resolve(setup.Graph, fillerSeed));
+        if (calibrated)
             BatchNormCalibration.Calibrate(executor, setup.Inputs);
-        BinaryFormat.Write(executor.Weights.ToNetParameter(setup.Graph), output);
+        BinaryFormat.Write(executor.Weights.ToNetParameter(setup.Graph), outputFile);
         int blobs = setup.Graph.Nodes.Sum(n => n.ParamShapes.Count);
-        stdout.WriteLine($"wrote {output}: {blobs} blob(s) in {setup.Graph.Nodes.Count(n => n.ParamShapes.Count > 0)} layer(s), " +
-            $"seed {seed}{(calibrate ? ", BatchNorm calibrated" : "")}");
+        stdout.WriteLine($"wrote {outputFile}: {blobs} blob(s) in {setup.Graph.Nodes.Count(n => n.ParamShapes.Count > 0)} layer(s), " +
+            $"seed {fillerSeed}{(calibrated ? ", BatchNorm calibrated" : "")}");
         return App.Ok;
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using CaffeNet.Import;
 using CaffeNet.Import.Text;
@@ -7,49 +8,41 @@ using Google.Protobuf;
 namespace CaffeNet.Cli.Commands;
 
 /// <summary>`caffenet optimize`: the TEST-phase net with BatchNorm and Scale folded into convolutions.</summary>
-public sealed class OptimizeCommand : ICommand
+public sealed class OptimizeCommand : CliCommand
 {
-    public string Name => "optimize";
+    readonly Argument<string> model = SharedOptions.Model(
+        "The net. Its TEST-phase layers are written in the current layer {} form; each BatchNorm (stored statistics) and Scale " +
+        "that rewrites a Convolution's or InnerProduct's output in place, with no other reader, is folded into it, and Dropouts " +
+        "are removed; everything else, names included, is kept");
+    readonly Option<string> weights = SharedOptions.Weights(
+        "The trained caffemodel (required): folding needs its BatchNorm statistics, and every learnable layer must have blobs in it");
+    readonly Option<string> outNet = SharedOptions.Output("The prototxt to write (required; this file and --out-weights are written both or neither)");
+    readonly Option<string> outWeights = new("--out-weights") { Description = "The caffemodel to write (required)", HelpName = "FILE" };
 
-    public CommandSpec Spec { get; } = new(
-        Summary: "fold BatchNorm and Scale into convolutions; write the net and weights",
-        Usage: """
-            usage: caffenet optimize MODEL.prototxt --weights W.caffemodel -o OUT.prototxt --out-weights OUT.caffemodel
-
-            Writes the net as deployed, for Caffe, OpenCV or caffenet: only the layers of the TEST
-            phase, upgraded to the current `layer` form. Each BatchNorm (using stored statistics)
-            and Scale that rewrites a Convolution's or InnerProduct's output in place, with no
-            other reader of that blob, is folded into it: the layer is removed and the convolution
-            takes the folded weights and a bias. Dropouts are removed, later layers reading their
-            input (one that writes a net output out of place stays, so no output is renamed).
-            Activations stay layers of their own. Everything else, names included, is kept.
-
-            Folding needs the trained statistics, so --weights is required and must hold blobs for
-            every learnable layer (for a net without any, `caffenet init --calibrate` makes some).
-            Both files are written whole or not at all.
-
-              --weights FILE        the trained caffemodel (required)
-              -o FILE               the prototxt to write (required)
-              --out-weights FILE    the caffemodel to write (required)
-            """,
-        MinPositional: 1,
-        MaxPositional: 1,
-        ValueOptions: ["--weights", "-o", "--out-weights"],
-        FlagOptions: []);
-
-    public int Run(Options options, TextWriter stdout, TextWriter stderr)
+    public OptimizeCommand() : base("optimize",
+        "Fold BatchNorm and Scale into convolutions; write the net and weights")
     {
-        var weightsFile = options.Get("--weights") ?? throw new CaffeNetException(
-            "--weights W.caffemodel is required: folding BatchNorm needs its trained statistics");
-        var output = options.Get("-o") ?? throw new CaffeNetException("-o OUT.prototxt is required");
-        var outputWeights = options.Get("--out-weights") ?? throw new CaffeNetException("--out-weights OUT.caffemodel is required");
+        Arguments.Add(model);
+        Options.Add(weights);
+        Options.Add(outNet);
+        Options.Add(outWeights);
+        SharedOptions.Require(this, weights, "--weights W.caffemodel is required: folding BatchNorm needs its trained statistics");
+        SharedOptions.Require(this, outNet, "-o OUT.prototxt is required");
+        SharedOptions.Require(this, outWeights, "--out-weights OUT.caffemodel is required");
+    }
+
+    protected override int Run(ParseResult result, TextWriter stdout, TextWriter stderr)
+    {
+        var modelFile = result.GetRequiredValue(model);
+        var weightsFile = result.GetRequiredValue(weights);
+        var output = result.GetRequiredValue(outNet);
+        var outputWeights = result.GetRequiredValue(outWeights);
         // On a failed second write the first is deleted, so neither may be an input.
-        var paths = new[] { options.Positional[0], weightsFile, output, outputWeights }.Select(Path.GetFullPath).ToArray();
+        var paths = new[] { modelFile, weightsFile, output, outputWeights }.Select(Path.GetFullPath).ToArray();
         if (paths.Distinct().Count() < paths.Length)
             throw new CaffeNetException("MODEL, --weights, -o and --out-weights must be four different files");
 
-        var net = ModelLoader.Load(options.Positional[0], weightsFile,
-            new ImportOptions(Lenient: true, Warning: w => stderr.WriteLine($"caffenet optimize: warning: {w}")));
+        var net = ModelLoader.Load(modelFile, weightsFile, new ImportOptions(Lenient: true, Warning: Warnings(stderr)));
         var folded = NetFolder.Fold(net);
 
         var text = new UTF8Encoding(false).GetBytes(TextFormat.Print(folded.Definition));

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CaffeNet.Graph;
 using CaffeNet.Import;
 using CaffeNet.Proto;
@@ -66,23 +65,6 @@ public sealed record NetSetup(NetGraph Graph, Dictionary<string, Tensor> Inputs)
                 $"give its values with --input {missing.Name}=FILE.npy");
         var shapes = open.ToDictionary(v => v.Name, v => new Shape(given[v.Name].Shape.Dims.ToArray()), StringComparer.Ordinal);
         return GraphBuilder.Build(net, options with { InputShapes = shapes });
-    }
-
-    public static Phase? ParsePhase(string? value) => value?.ToLowerInvariant() switch
-    {
-        null => null,
-        "test" => Phase.Test,
-        "train" => Phase.Train,
-        _ => throw new CaffeNetException($"--phase must be test or train, not '{value}'"),
-    };
-
-    public static ulong ParseSeed(string? value)
-    {
-        if (value is null)
-            return 0;
-        if (!ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed))
-            throw new CaffeNetException($"--seed expects a non-negative integer, got '{value}'");
-        return seed;
     }
 
     /// <summary>NAME=FILE.npy; the name is everything before the first '=' (file names may hold '=').</summary>

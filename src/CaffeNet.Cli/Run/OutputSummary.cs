@@ -1,15 +1,18 @@
 using System.Globalization;
+using System.Text.Json;
 using CaffeNet.Runtime;
 
 namespace CaffeNet.Cli.Run;
 
-/// <summary>One net output in a few lines: shape, min/max/mean, and the top 5 of a probability vector.</summary>
-public static class OutputSummary
+/// <summary>One net output in brief: shape, min/max/mean, and per sample the top 5 of a probability vector.</summary>
+/// <param name="Top5">Per sample, the five highest classes with their scores; null where the output is not a probability vector.</param>
+public sealed record OutputSummary(string Name, TensorShape Shape, float Min, float Max, double Mean,
+    IReadOnlyList<(int Class, float Score)[]>? Top5)
 {
-    /// <summary>Samples whose top 5 are listed; a big batch lists only the first few.</summary>
-    const int MaxSamples = 4;
+    /// <summary>Samples whose top 5 the text lists; a big batch lists only the first few (JSON has them all).</summary>
+    const int MaxTextSamples = 4;
 
-    public static void Write(TextWriter writer, string name, in Tensor value)
+    public static OutputSummary Of(string name, in Tensor value)
     {
         var span = value.Span;
         double sum = 0;
@@ -20,18 +23,85 @@ public static class OutputSummary
             min = Math.Min(min, v);
             max = Math.Max(max, v);
         }
-        writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name}: shape {value.Shape}  min {min:G6}  max {max:G6}  mean {(span.Length == 0 ? 0 : sum / span.Length):G6}"));
-        if (!IsProbabilities(value))
+        return new OutputSummary(name, value.Shape, min, max, span.Length == 0 ? 0 : sum / span.Length,
+            IsProbabilities(value) ? TopFive(value) : null);
+    }
+
+    public void WriteText(TextWriter writer)
+    {
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Name}: shape {Shape}  min {Min:G6}  max {Max:G6}  mean {Mean:G6}"));
+        if (Top5 is null)
             return;
-        int samples = value.Shape[0], classes = value.Count / samples;
-        for (int n = 0; n < Math.Min(samples, MaxSamples); n++)
+        for (int n = 0; n < Math.Min(Top5.Count, MaxTextSamples); n++)
         {
-            var row = span.Slice(n * classes, classes).ToArray();
-            var top = Enumerable.Range(0, classes).OrderByDescending(i => row[i]).ThenBy(i => i).Take(5);
-            var prefix = samples > 1 ? $"  [{n}] top-5:" : "  top-5:";
-            writer.WriteLine(prefix + string.Concat(top.Select(i => string.Create(CultureInfo.InvariantCulture, $" {i} ({row[i]:G4})"))));
+            var prefix = Top5.Count > 1 ? $"  [{n}] top-5:" : "  top-5:";
+            writer.WriteLine(prefix + string.Concat(Top5[n].Select(t => string.Create(CultureInfo.InvariantCulture, $" {t.Class} ({t.Score:G4})"))));
         }
+    }
+
+    /// <summary>{"name", "shape", "min", "max", "mean", "top5": [[{"class", "score"}, ...] per sample] or null}; NaN and infinities as null.</summary>
+    public void WriteJson(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteString("name", Name);
+        json.WriteStartArray("shape");
+        foreach (var d in Shape.Dims)
+            json.WriteNumberValue(d);
+        json.WriteEndArray();
+        WriteNumber(json, "min", Min);
+        WriteNumber(json, "max", Max);
+        WriteNumber(json, "mean", Mean);
+        if (Top5 is null)
+        {
+            json.WriteNull("top5");
+        }
+        else
+        {
+            json.WriteStartArray("top5");
+            foreach (var sample in Top5)
+            {
+                json.WriteStartArray();
+                foreach (var (c, score) in sample)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("class", c);
+                    WriteNumber(json, "score", score);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+    }
+
+    /// <summary>JSON has no NaN or infinity: those are written as null.</summary>
+    static void WriteNumber(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value))
+            json.WriteNumber(name, value);
+        else
+            json.WriteNull(name);
+    }
+
+    static void WriteNumber(Utf8JsonWriter json, string name, float value)
+    {
+        if (float.IsFinite(value))
+            json.WriteNumber(name, value);
+        else
+            json.WriteNull(name);
+    }
+
+    static (int Class, float Score)[][] TopFive(in Tensor value)
+    {
+        int samples = value.Shape[0], classes = value.Count / samples;
+        var top = new (int, float)[samples][];
+        for (int n = 0; n < samples; n++)
+        {
+            var row = value.Span.Slice(n * classes, classes).ToArray();
+            top[n] = [.. Enumerable.Range(0, classes).OrderByDescending(i => row[i]).ThenBy(i => i).Take(5).Select(i => (i, row[i]))];
+        }
+        return top;
     }
 
     /// <summary>Per sample, values in [0, 1] that add up to 1: what a Softmax at the end gives.</summary>

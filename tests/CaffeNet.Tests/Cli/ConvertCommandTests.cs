@@ -121,7 +121,7 @@ public class ConvertCommandTests
         AssertOneLineError(CliRunner.Run("convert", LeNetWeights, Path.Combine(dir.Path, "no", "x.prototxt")),
             $"{Path.Combine(dir.Path, "no", "x.prototxt")}: cannot write: folder {Path.Combine(dir.Path, "no")} does not exist");
         AssertOneLineError(CliRunner.Run("convert", LeNetWeights, dir.File("x.prototxt"), "--frobnicate"),
-            "unknown option '--frobnicate'. See --help.");
+            "Unrecognized command or argument '--frobnicate'.");
         Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
     }
 
@@ -131,7 +131,9 @@ public class ConvertCommandTests
         var r = CliRunner.Run("convert", "--help");
 
         Assert.Equal(0, r.ExitCode);
-        Assert.StartsWith("Usage: caffenet convert IN OUT [--upgrade] [--lenient]", r.Stdout);
+        Assert.Contains("\n  caffenet convert <IN> <OUT> [options]\n", r.Stdout.ReplaceLineEndings("\n"));
+        Assert.Contains("--upgrade", r.Stdout);
+        Assert.Contains("--lenient", r.Stdout);
         Assert.Contains("convert", CliRunner.Run("--help").Stdout);
     }
 
@@ -139,15 +141,15 @@ public class ConvertCommandTests
     public void LenientSkipsForkFieldsWithAWarning()
     {
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("fork.prototxt"), "name: \"n\"\nlayer { name: \"s\" type: \"ShuffleChannel\" shuffle_channel_param { group: 3 } }\n");
+        File.WriteAllText(dir.File("fork.prototxt"), "name: \"n\"\nlayer { name: \"r\" type: \"ROIPooling\" roi_pooling_param { } }\n");
 
         var strict = CliRunner.Run("convert", dir.File("fork.prototxt"), dir.File("fork.caffemodel"));
         var lenient = CliRunner.Run("convert", dir.File("fork.prototxt"), dir.File("fork.caffemodel"), "--lenient");
 
         Assert.Equal(2, strict.ExitCode);
-        Assert.StartsWith($"caffenet convert: {dir.File("fork.prototxt")}:2:42: ", strict.Stderr);
+        Assert.StartsWith($"caffenet convert: {dir.File("fork.prototxt")}:2:38: ", strict.Stderr);
         Assert.Equal(0, lenient.ExitCode);
-        Assert.StartsWith($"caffenet convert: warning: {dir.File("fork.prototxt")}:2:42: ", lenient.Stderr);
-        Assert.Equal("s", BinaryFormat.ReadNet(dir.File("fork.caffemodel")).Layer[0].Name);
+        Assert.StartsWith($"caffenet convert: warning: {dir.File("fork.prototxt")}:2:38: ", lenient.Stderr);
+        Assert.Equal("r", BinaryFormat.ReadNet(dir.File("fork.caffemodel")).Layer[0].Name);
     }
 }

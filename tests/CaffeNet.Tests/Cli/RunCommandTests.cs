@@ -75,6 +75,48 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void JsonHasEveryOutputWorkedByHand()
+    {
+        using var dir = new TempDir();
+        var net = Write(dir, "small.prototxt", SmallNet);
+        var r = CliRunner.Run("run", net, "--input", "data=" + Input(dir), "--threads", "1", "--json", "--output", dir.File("out"));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+
+        // Standard output is the one JSON object on one line, and nothing else.
+        Assert.Single(r.Stdout.TrimEnd('\n').Split('\n'));
+        var root = JsonDocument.Parse(r.Stdout).RootElement;
+        Assert.Equal(net, root.GetProperty("model").GetString());
+        Assert.Equal(1, root.GetProperty("threads").GetInt32());
+        Assert.True(root.GetProperty("forward_ms").GetDouble() > 0);
+        var outputs = root.GetProperty("outputs").EnumerateArray().ToDictionary(o => o.GetProperty("name").GetString()!);
+        Assert.Equal(["a", "prob"], outputs.Keys.Order());
+
+        // a = the first column of ReLU(2x + 1) = [[0], [5]].
+        var a = outputs["a"];
+        Assert.Equal([2, 1], a.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()));
+        Assert.Equal((0.0, 5.0, 2.5), (a.GetProperty("min").GetDouble(), a.GetProperty("max").GetDouble(), a.GetProperty("mean").GetDouble()));
+        Assert.Equal(JsonValueKind.Null, a.GetProperty("top5").ValueKind);
+
+        // prob = softmax of [[1, 3], [0, 2]]: each row is 1/(1+e^2), e^2/(1+e^2), so class 1 comes first.
+        double low = 1 / (1 + Math.Exp(2));
+        var prob = outputs["prob"];
+        Assert.Equal([2, 2], prob.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()));
+        Assert.Equal(low, prob.GetProperty("min").GetDouble(), 1e-6);
+        Assert.Equal(1 - low, prob.GetProperty("max").GetDouble(), 1e-6);
+        Assert.Equal(0.5, prob.GetProperty("mean").GetDouble(), 1e-6);
+        var top5 = prob.GetProperty("top5").EnumerateArray().ToArray();
+        Assert.Equal(2, top5.Length);
+        foreach (var sample in top5)
+        {
+            var classes = sample.EnumerateArray().Select(t => (t.GetProperty("class").GetInt32(), t.GetProperty("score").GetDouble())).ToArray();
+            Assert.Equal([1, 0], classes.Select(c => c.Item1));
+            Assert.Equal(1 - low, classes[0].Item2, 1e-6);
+            Assert.Equal(low, classes[1].Item2, 1e-6);
+        }
+        Assert.Equal([0f, 5f], NpyFile.Read(dir.File("out/a.npy")).ToArray());
+    }
+
+    [Fact]
     public void DumpAllWritesEveryLayersOwnOutputAndAnIndex()
     {
         using var dir = new TempDir();

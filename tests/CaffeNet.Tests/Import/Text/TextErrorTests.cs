@@ -31,8 +31,8 @@ public class TextErrorTests
     [Fact]
     public void UnknownFieldInALayerSaysWhichLayer()
     {
-        var m = Fails("layer {\n  name: \"c1\"\n  relu6_param { }\n}", "3:3");
-        Assert.Contains("caffe.LayerParameter has no field \"relu6_param\"; did you mean \"relu_param\"?", m);
+        var m = Fails("layer {\n  name: \"c1\"\n  relu_parm { }\n}", "3:3");
+        Assert.Contains("caffe.LayerParameter has no field \"relu_parm\"; did you mean \"relu_param\"?", m);
         Assert.Contains("(in layer[0] \"c1\")", m);
     }
 

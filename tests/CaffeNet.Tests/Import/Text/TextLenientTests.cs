@@ -19,10 +19,10 @@ public class TextLenientTests
     public void SkipsAnUnknownBlockWithEverythingInside()
     {
         var (net, warnings) = Lenient(
-            "layer {\n  name: \"s\"\n  shuffle_channel_param { group: 3 inner { a: [1, 2] b: 'x' } }\n  type: \"ShuffleChannel\"\n}\nlayer { name: \"next\" }");
-        Assert.Equal(["s", "next"], net.Layer.Select(l => l.Name));
-        Assert.Equal("ShuffleChannel", net.Layer[0].Type);
-        Assert.Equal(["fork.prototxt:3:3: skipped unknown field \"shuffle_channel_param\" of caffe.LayerParameter (in layer[0] \"s\")"], warnings);
+            "layer {\n  name: \"r6\"\n  roi_pooling_param { pooled_h: 6 inner { a: [1, 2] b: 'x' } }\n  type: \"ROIPooling\"\n}\nlayer { name: \"next\" }");
+        Assert.Equal(["r6", "next"], net.Layer.Select(l => l.Name));
+        Assert.Equal("ROIPooling", net.Layer[0].Type);
+        Assert.Equal(["fork.prototxt:3:3: skipped unknown field \"roi_pooling_param\" of caffe.LayerParameter (in layer[0] \"r6\")"], warnings);
     }
 
     // A typo must not drop what the user wrote: a name within two edits of a field of the same
@@ -32,7 +32,7 @@ public class TextLenientTests
     [InlineData("Layer { }", "1:1", "caffe.NetParameter has no field \"Layer\"; did you mean \"layer\"?")]
     [InlineData("nm: \"x\"", "1:1", "caffe.NetParameter has no field \"nm\"; did you mean \"name\"?")]
     [InlineData("layer { nmae: \"c\" }", "1:9", "caffe.LayerParameter has no field \"nmae\"; did you mean \"name\"? (in layer[0])")]
-    [InlineData("layer { name: \"r\" relu6_param { } }", "1:19", "caffe.LayerParameter has no field \"relu6_param\"; did you mean \"relu_param\"? (in layer[0] \"r\")")]
+    [InlineData("layer { name: \"p\" pooling_parm { } }", "1:19", "caffe.LayerParameter has no field \"pooling_parm\"; did you mean \"pooling_param\"? (in layer[0] \"p\")")]
     [InlineData("layer { name: \"c\" convolution_param { num_ouptut: 3 } }", "1:39",
         "caffe.ConvolutionParameter has no field \"num_ouptut\"; did you mean \"num_output\"? (in layer[0] \"c\" > convolution_param)")]
     public void NearMissesOfAKnownFieldAreRefusedEvenInLenientMode(string text, string at, string message)
@@ -75,15 +75,15 @@ public class TextLenientTests
     [Fact]
     public void WorksWithoutAWarningCallback()
     {
-        var net = TextFormat.Parse<NetParameter>("relu6_param { } name: \"n\"", "f.prototxt", new TextParseOptions { Lenient = true });
+        var net = TextFormat.Parse<NetParameter>("roi_pooling_param { } name: \"n\"", "f.prototxt", new TextParseOptions { Lenient = true });
         Assert.Equal("n", net.Name);
     }
 
     [Fact]
     public void DefaultModeRefusesWhatLenientSkips()
     {
-        var e = Assert.Throws<CaffeFormatException>(() => TextFormat.Parse<NetParameter>("relu6_param { }", "f.prototxt"));
-        Assert.StartsWith("f.prototxt:1:1: caffe.NetParameter has no field \"relu6_param\"", e.Message);
+        var e = Assert.Throws<CaffeFormatException>(() => TextFormat.Parse<NetParameter>("roi_pooling_param { }", "f.prototxt"));
+        Assert.StartsWith("f.prototxt:1:1: caffe.NetParameter has no field \"roi_pooling_param\"", e.Message);
     }
 
     [Theory]
