@@ -30,6 +30,7 @@ public sealed class BenchCommand : CliCommand
     readonly Option<bool> perLayer = new("--per-layer") { Description = "A table of layers (fused nodes) with median ms, share and GFLOP/s" };
     readonly Option<bool> json = SharedOptions.Json("Print one JSON object instead of text");
     readonly Option<bool> noFuse = new("--no-fuse") { Description = "Every layer as written on the reference kernels" };
+    readonly Option<bool> lenient = SharedOptions.Lenient();
 
     public BenchCommand() : base("bench",
         "Time forward passes of a model on random inputs (median, min, max; per layer)")
@@ -46,6 +47,7 @@ public sealed class BenchCommand : CliCommand
         Options.Add(perLayer);
         Options.Add(json);
         Options.Add(noFuse);
+        Options.Add(lenient);
         Validators.Add(r =>
         {
             if (r.GetValue(noFuse) && r.GetValue(split) == "images")
@@ -58,7 +60,7 @@ public sealed class BenchCommand : CliCommand
         int threadCount = result.GetValue(threads);
         bool reference = result.GetValue(noFuse);
         var modelFile = result.GetRequiredValue(model);
-        var import = new ImportOptions(Lenient: true, Warning: Warnings(stderr));
+        var import = new ImportOptions(result.GetValue(lenient), Warnings(stderr));
         var weightsFile = result.GetValue(weights);
         var net = ModelLoader.Load(modelFile, weightsFile, import);
         var graphOptions = new GraphOptions { InputShapes = result.GetRequiredValue(inputs) };

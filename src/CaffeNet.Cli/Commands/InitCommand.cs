@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CaffeNet.Cli.Run;
+using CaffeNet.Import;
 using CaffeNet.Import.Binary;
 using CaffeNet.Runtime;
 
@@ -18,6 +19,7 @@ public sealed class InitCommand : CliCommand
     };
     readonly Option<string[]> inputs = SharedOptions.InputFiles(
         "The .npy input for --calibrate (repeatable); inputs not given get seeded uniform [-1, 1) values from --seed");
+    readonly Option<bool> lenient = SharedOptions.Lenient();
 
     public InitCommand() : base("init",
         "Write filler-initialised weights for a net as a caffemodel, as Caffe fills a new net")
@@ -28,6 +30,7 @@ public sealed class InitCommand : CliCommand
         Options.Add(phase);
         Options.Add(calibrate);
         Options.Add(inputs);
+        Options.Add(lenient);
         SharedOptions.Require(this, output, "-o WEIGHTS.caffemodel is required");
         Validators.Add(r =>
         {
@@ -42,7 +45,7 @@ public sealed class InitCommand : CliCommand
         ulong fillerSeed = result.GetValue(seed);
         bool calibrated = result.GetValue(calibrate);
         var setup = NetSetup.Load(result.GetRequiredValue(model), null, result.GetValue(phase),
-            result.GetRequiredValue(inputs), fillerSeed, Warnings(stderr));
+            result.GetRequiredValue(inputs), fillerSeed, new ImportOptions(result.GetValue(lenient), Warnings(stderr)));
 
         var executor = new Executor(setup.Graph, NetWeights.Resolve(setup.Graph, fillerSeed));
         if (calibrated)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using CaffeNet.Cli.Run;
+using CaffeNet.Import;
 using CaffeNet.Runtime;
 using CaffeNet.Runtime.Npy;
 
@@ -36,6 +37,7 @@ public sealed class RunCommand : CliCommand
     };
     readonly Option<Proto.Phase?> phase = SharedOptions.Phase();
     readonly Option<bool> json = SharedOptions.Json("Print one JSON object (outputs with shape, min, max, mean, top 5; forward ms) instead of text");
+    readonly Option<bool> lenient = SharedOptions.Lenient();
 
     public RunCommand() : base("run",
         "Run a net forward on .npy or random inputs and summarise its outputs")
@@ -51,6 +53,7 @@ public sealed class RunCommand : CliCommand
         Options.Add(noFuse);
         Options.Add(phase);
         Options.Add(json);
+        Options.Add(lenient);
     }
 
     protected override int Run(ParseResult result, TextWriter stdout, TextWriter stderr)
@@ -61,7 +64,8 @@ public sealed class RunCommand : CliCommand
         var dumpDir = CheckFolder(result.GetValue(dumpAll), "--dump-all");
         var modelFile = result.GetRequiredValue(model);
         var setup = NetSetup.Load(modelFile, result.GetValue(weights), result.GetValue(phase),
-            result.GetRequiredValue(inputs), result.GetValue(randomInput) ? fillerSeed : null, Warnings(stderr));
+            result.GetRequiredValue(inputs), result.GetValue(randomInput) ? fillerSeed : null,
+            new ImportOptions(result.GetValue(lenient), Warnings(stderr)));
 
         var netWeights = NetWeights.Resolve(setup.Graph, fillerSeed);
         if (netWeights.Filled.Count > 0)

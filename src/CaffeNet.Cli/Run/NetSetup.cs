@@ -19,9 +19,9 @@ public sealed record NetSetup(NetGraph Graph, Dictionary<string, Tensor> Inputs)
     /// seeded values for the inputs not given. Every input must end up with a value.
     /// </summary>
     public static NetSetup Load(string model, string? weights, Phase? phase, IReadOnlyList<string> inputSpecs,
-        ulong? randomSeed, Action<string> warning)
+        ulong? randomSeed, ImportOptions import)
     {
-        var net = ModelLoader.Load(model, weights, new ImportOptions(Lenient: true, Warning: warning));
+        var net = ModelLoader.Load(model, weights, import);
         var given = ReadInputs(inputSpecs);
         var options = new GraphOptions { Phase = phase };
         var graph = WithFileShapes(net, options, given);
