@@ -1,5 +1,6 @@
 using CaffeNet.Import;
 using CaffeNet.Import.Text;
+using CaffeNet.Import.Upgrade;
 using CaffeNet.Proto;
 
 namespace CaffeNet.Tests.Import.Text;
@@ -75,6 +76,16 @@ public class TextHugeInputTests
     {
         var m = Fails($"layer {{ name: \"{new string('n', Huge)}\" bottom: 1 }}");
         Assert.EndsWith($" (in layer[0] {Head('n', "\"")})", m);
+    }
+
+    [Fact]
+    public void AHugeLayerNameAndTypeInALegacyNetAreQuotedByTheirHeads()
+    {
+        var net = TextFormat.Parse<NetParameter>(
+            $"layers {{ layer {{ name: \"{new string('n', Huge)}\" type: \"{new string('t', Huge)}\" }} }}", "old.prototxt");
+        var e = Assert.Throws<CaffeFormatException>(() => NetUpgrader.Upgrade(net, "old.prototxt"));
+        Assert.StartsWith($"old.prototxt: layers[0] {Head('n', "'")}: unknown V0 layer type {Head('t', "'")}; expected one of ", e.Message);
+        Assert.True(e.Message.Length < 1000, $"message of {e.Message.Length} characters");
     }
 
     [Fact]
