@@ -20,6 +20,16 @@ static class SharedOptions
     public static Option<string> Weights(string description) =>
         new("--weights") { Description = description, HelpName = "FILE" };
 
+    /// <summary>
+    /// `--fill-missing`: layers the --weights file has no blobs for get them from the prototxt's
+    /// fillers, a warning each; without it they are an error. Use with <see cref="OnlyWith"/>.
+    /// </summary>
+    public static Option<bool> FillMissing(string seedSource) => new("--fill-missing")
+    {
+        Description = "Layers the --weights file has no blobs for get random ones from the prototxt's fillers " +
+            $"({seedSource}), with a warning each; without this option they are an error",
+    };
+
     /// <summary>`--input NAME=FILE.npy`, repeatable.</summary>
     public static Option<string[]> InputFiles(string description) =>
         new("--input") { Description = description, HelpName = "NAME=FILE", DefaultValueFactory = _ => [] };
@@ -144,6 +154,14 @@ static class SharedOptions
         {
             if (r.GetResult(option) is null)
                 r.AddError(message);
+        });
+
+    /// <summary>Refuses flag <paramref name="flag"/> unless <paramref name="other"/> is given too.</summary>
+    public static void OnlyWith(Command command, Option<bool> flag, Option other) =>
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(flag) && r.GetResult(other) is null)
+                r.AddError($"{flag.Name} applies to {other.Name}, which is not given");
         });
 
     static int? ParseWholeNumber(ArgumentResult r, string name, int min, int max)

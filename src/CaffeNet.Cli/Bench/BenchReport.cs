@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
+using CaffeNet.Cli.Run;
 
 namespace CaffeNet.Cli.Bench;
 
 /// <summary>What `bench` prints: the forward times (median, min, max), optionally per layer, as text or one JSON object.</summary>
 /// <param name="Split">How the threads share the work: "layers" (each layer split over them) or "images" (whole images per thread).</param>
-public sealed record BenchReport(string Model, int Batch, int Threads, string Split, int Iterations, BenchTiming Timing)
+public sealed record BenchReport(string Model, int Batch, int Threads, string Split, int Iterations, WeightsNote Weights, BenchTiming Timing)
 {
     public void WriteJson(TextWriter stdout)
     {
@@ -16,6 +17,7 @@ public sealed record BenchReport(string Model, int Batch, int Threads, string Sp
             ["threads"] = Threads,
             ["split"] = Split,
             ["iterations"] = Iterations,
+            ["weights"] = Weights.Json(),
             ["ms"] = new Dictionary<string, double> { ["median"] = BenchTiming.Median(Timing.Forward), ["min"] = Timing.Forward.Min(), ["max"] = Timing.Forward.Max() },
             ["layers"] = Timing.Nodes.Select((n, i) => new Dictionary<string, object> { ["name"] = n.Name, ["type"] = n.Type, ["ms"] = BenchTiming.Median(Timing.PerNode[i]) }).ToArray(),
         };
@@ -26,6 +28,8 @@ public sealed record BenchReport(string Model, int Batch, int Threads, string Sp
     {
         var c = CultureInfo.InvariantCulture;
         stdout.WriteLine(string.Create(c, $"{Model}: batch {Batch}, {Threads} thread(s) splitting {Split}, {Iterations} iterations"));
+        if (Weights.Line is { } line)
+            stdout.WriteLine(line);
         stdout.WriteLine(string.Create(c, $"forward: median {BenchTiming.Median(Timing.Forward):F3} ms, min {Timing.Forward.Min():F3} ms, max {Timing.Forward.Max():F3} ms"));
         if (!perLayer)
             return;

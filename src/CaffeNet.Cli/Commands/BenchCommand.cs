@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CaffeNet.Cli.Bench;
+using CaffeNet.Cli.Run;
 using CaffeNet.Graph;
 using CaffeNet.Import;
 using CaffeNet.Proto;
@@ -12,7 +13,9 @@ public sealed class BenchCommand : CliCommand
 {
     readonly Argument<string> model = SharedOptions.Model();
     readonly Option<string> weights = SharedOptions.Weights(
-        "A .caffemodel with the net's weights; without it, seeded filler weights with BatchNorm statistics calibrated on the input");
+        "A .caffemodel with the net's weights: every learnable layer must have its blobs there (see --fill-missing); " +
+        "without it, seeded filler weights with BatchNorm statistics calibrated on the input");
+    readonly Option<bool> fillMissing = SharedOptions.FillMissing("seed 1");
     readonly Option<int?> batch = SharedOptions.OptionalWholeNumber("--batch",
         "Set the first dimension of every input (default: the net's)", min: 1, max: int.MaxValue);
     readonly Option<Dictionary<string, Shape>> inputs = SharedOptions.InputShapes(
@@ -37,6 +40,7 @@ public sealed class BenchCommand : CliCommand
     {
         Arguments.Add(model);
         Options.Add(weights);
+        Options.Add(fillMissing);
         Options.Add(batch);
         Options.Add(inputs);
         Options.Add(threads);
@@ -48,6 +52,7 @@ public sealed class BenchCommand : CliCommand
         Options.Add(json);
         Options.Add(noFuse);
         Options.Add(lenient);
+        SharedOptions.OnlyWith(this, fillMissing, weights);
         Validators.Add(r =>
         {
             if (r.GetValue(noFuse) && r.GetValue(split) == "images")
@@ -77,7 +82,8 @@ public sealed class BenchCommand : CliCommand
         else
             batchSize = graph.Inputs.Count > 0 && graph.Inputs[0].Shape.Rank > 0 ? graph.Inputs[0].Shape.Dims[0] : 1;
 
-        var netWeights = NetWeights.Resolve(graph, seed: 1);
+        var source = new WeightsSource(weightsFile, result.GetValue(fillMissing), Seed: 1);
+        var netWeights = source.Resolve(graph, Warnings(stderr));
         var netInputs = NetInputs.Random(graph, seed: 1);
         if (weightsFile is null)
         {
@@ -92,7 +98,8 @@ public sealed class BenchCommand : CliCommand
         var timing = BenchTiming.Measure(forward, executor, graph, netInputs, result.GetValue(warmup),
             TimeSpan.FromMilliseconds(result.GetValue(warmupMs)), timed);
 
-        var report = new BenchReport(modelFile, batchSize, threadCount, images is null ? "layers" : "images", timed, timing);
+        var report = new BenchReport(modelFile, batchSize, threadCount, images is null ? "layers" : "images", timed,
+            source.Note(graph, netWeights, calibrated: weightsFile is null), timing);
         if (result.GetValue(json))
             report.WriteJson(stdout);
         else

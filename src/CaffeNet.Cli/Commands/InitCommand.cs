@@ -47,7 +47,7 @@ public sealed class InitCommand : CliCommand
         var setup = NetSetup.Load(result.GetRequiredValue(model), null, result.GetValue(phase),
             result.GetRequiredValue(inputs), fillerSeed, new ImportOptions(result.GetValue(lenient), Warnings(stderr)));
 
-        var executor = new Executor(setup.Graph, NetWeights.Resolve(setup.Graph, fillerSeed));
+        var executor = new Executor(setup.Graph, NetWeights.Resolve(setup.Graph, MissingWeights.Fill(fillerSeed)));
         if (calibrated)
             BatchNormCalibration.Calibrate(executor, setup.Inputs);
         BinaryFormat.Write(executor.Weights.ToNetParameter(setup.Graph), outputFile);

@@ -39,7 +39,7 @@ public sealed class OptimizeCommand : CliCommand
         var weightsFile = result.GetRequiredValue(weights);
         var output = result.GetRequiredValue(outNet);
         var outputWeights = result.GetRequiredValue(outWeights);
-        // On a failed second write the first is deleted, so neither may be an input.
+        // Written over an input (or each other), a file the user gave would be lost.
         var paths = new[] { modelFile, weightsFile, output, outputWeights }.Select(Path.GetFullPath).ToArray();
         if (paths.Distinct().Count() < paths.Length)
             throw new CaffeNetException("MODEL, --weights, -o and --out-weights must be four different files");
@@ -49,16 +49,7 @@ public sealed class OptimizeCommand : CliCommand
 
         var text = new UTF8Encoding(false).GetBytes(TextFormat.Print(folded.Definition));
         var binary = folded.Weights.ToByteArray();
-        AtomicFile.Write(output, s => s.Write(text));
-        try
-        {
-            AtomicFile.Write(outputWeights, s => s.Write(binary));
-        }
-        catch
-        {
-            File.Delete(output);
-            throw;
-        }
+        AtomicFile.WriteAll((output, s => s.Write(text)), (outputWeights, s => s.Write(binary)));
 
         int batchNorms = folded.Folds.Count(f => f.BatchNorm is not null), scales = folded.Folds.Count(f => f.Scale is not null);
         stdout.WriteLine($"layers: {folded.LayersBefore} -> {folded.Definition.Layer.Count} (TEST phase)");

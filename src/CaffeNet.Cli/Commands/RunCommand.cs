@@ -11,7 +11,10 @@ namespace CaffeNet.Cli.Commands;
 public sealed class RunCommand : CliCommand
 {
     readonly Argument<string> model = SharedOptions.Model();
-    readonly Option<string> weights = SharedOptions.Weights("A .caffemodel with the trained weights");
+    readonly Option<string> weights = SharedOptions.Weights(
+        "A .caffemodel with the trained weights: every learnable layer must have its blobs there (see --fill-missing); " +
+        "without it, all weights are random, from the prototxt's fillers");
+    readonly Option<bool> fillMissing = SharedOptions.FillMissing("seeded by --seed");
     readonly Option<string[]> inputs = SharedOptions.InputFiles(
         "A float32/float64 C-order .npy for input NAME (repeatable); its shape must be the input's, or differ only in the batch size");
     readonly Option<bool> randomInput = new("--random-input")
@@ -21,13 +24,13 @@ public sealed class RunCommand : CliCommand
     readonly Option<ulong> seed = SharedOptions.Seed("Seed for random inputs and filler weights");
     readonly Option<string> output = new("--output")
     {
-        Description = "Write each net output as DIR/<blob>.npy, once the whole forward pass has succeeded",
+        Description = "Write each net output as DIR/<blob>.npy, once the whole forward pass has succeeded; all files appear or none",
         HelpName = "DIR",
     };
     readonly Option<string> dumpAll = new("--dump-all")
     {
         Description = "Write every layer's output as DIR/<layer>.npy (several tops: <layer>.<top>.npy; characters outside " +
-            "[A-Za-z0-9._-] become _) and DIR/index.json listing them in execution order",
+            "[A-Za-z0-9._-] become _) and DIR/index.json listing them in execution order; all files appear or none",
         HelpName = "DIR",
     };
     readonly Option<int> threads = SharedOptions.Threads("Threads each layer's work is split over (by default every core)");
@@ -44,6 +47,7 @@ public sealed class RunCommand : CliCommand
     {
         Arguments.Add(model);
         Options.Add(weights);
+        Options.Add(fillMissing);
         Options.Add(inputs);
         Options.Add(randomInput);
         Options.Add(seed);
@@ -54,6 +58,7 @@ public sealed class RunCommand : CliCommand
         Options.Add(phase);
         Options.Add(json);
         Options.Add(lenient);
+        SharedOptions.OnlyWith(this, fillMissing, weights);
     }
 
     protected override int Run(ParseResult result, TextWriter stdout, TextWriter stderr)
@@ -63,14 +68,13 @@ public sealed class RunCommand : CliCommand
         var outputDir = CheckFolder(result.GetValue(output), "--output");
         var dumpDir = CheckFolder(result.GetValue(dumpAll), "--dump-all");
         var modelFile = result.GetRequiredValue(model);
-        var setup = NetSetup.Load(modelFile, result.GetValue(weights), result.GetValue(phase),
+        var weightsFile = result.GetValue(weights);
+        var setup = NetSetup.Load(modelFile, weightsFile, result.GetValue(phase),
             result.GetRequiredValue(inputs), result.GetValue(randomInput) ? fillerSeed : null,
             new ImportOptions(result.GetValue(lenient), Warnings(stderr)));
 
-        var netWeights = NetWeights.Resolve(setup.Graph, fillerSeed);
-        if (netWeights.Filled.Count > 0)
-            stderr.WriteLine($"caffenet run: note: {netWeights.Filled.Count} layer(s) have no trained weights; " +
-                $"filled from the prototxt's fillers with seed {fillerSeed}");
+        var source = new WeightsSource(weightsFile, result.GetValue(fillMissing), fillerSeed);
+        var netWeights = source.Resolve(setup.Graph, Warnings(stderr));
         // Fused layers have no outputs of their own, so a per-layer dump needs the plain path.
         var mode = dumpDir is not null || result.GetValue(noFuse)
             ? ExecutorOptions.Reference with { Threads = threadCount }
@@ -82,34 +86,41 @@ public sealed class RunCommand : CliCommand
         var outputs = executor.Forward(setup.Inputs, dump is null ? null : dump.Observe);
         var elapsed = clock.Elapsed;
 
-        var report = new RunReport(modelFile, threadCount, [.. outputs.Select(o => OutputSummary.Of(o.Key, o.Value))], elapsed,
-            executor.Memory.ArenaFloats * 4L);
-        bool asJson = result.GetValue(json);
-        if (asJson)
-            report.WriteJson(stdout);
-        else
-            report.WriteText(stdout);
-
-        // With --json, standard output holds the one JSON object and nothing else.
-        if (outputDir is not null)
+        // Every file is staged before any is moved in, and the report printed only then, so a
+        // failure leaves both folders as they were and standard output empty.
+        using var outputFolder = outputDir is null ? null : OutputFolder.Begin(outputDir);
+        using var dumpFolder = dumpDir is null ? null : OutputFolder.Begin(dumpDir);
+        if (outputFolder is not null)
         {
-            Directory.CreateDirectory(outputDir);
+            var names = new NpyFileNames();
             foreach (var (name, value) in outputs)
-                NpyFile.Write(Path.Combine(outputDir, LayerDump.SafeName(name) + ".npy"), value);
-            if (!asJson)
-                stdout.WriteLine($"wrote {outputs.Count} output(s) to {outputDir}");
+            {
+                var bytes = NpyFile.Serialize(value);
+                outputFolder.Write(names.For(name), stream => stream.Write(bytes));
+            }
         }
-        if (dump is not null && dumpDir is not null)
+        if (dumpFolder is not null)
+            dump!.WriteTo(dumpFolder);
+        outputFolder?.Commit();
+        dumpFolder?.Commit();
+
+        var report = new RunReport(modelFile, threadCount, source.Note(setup.Graph, netWeights, calibrated: false),
+            [.. outputs.Select(o => OutputSummary.Of(o.Key, o.Value))], elapsed, executor.Memory.ArenaFloats * 4L);
+        // With --json, standard output holds the one JSON object and nothing else.
+        if (result.GetValue(json))
         {
-            Directory.CreateDirectory(dumpDir);
-            dump.WriteTo(dumpDir);
-            if (!asJson)
-                stdout.WriteLine($"wrote every layer's output and index.json to {dumpDir}");
+            report.WriteJson(stdout);
+            return App.Ok;
         }
+        report.WriteText(stdout);
+        if (outputDir is not null)
+            stdout.WriteLine($"wrote {outputs.Count} output(s) to {outputDir}");
+        if (dumpDir is not null)
+            stdout.WriteLine($"wrote every layer's output and index.json to {dumpDir}");
         return App.Ok;
     }
 
-    /// <summary>Refuses a path that is a file before any work is done; a missing folder is made later.</summary>
+    /// <summary>Refuses a path that is a file before any work is done; a missing folder is made at the end.</summary>
     static string? CheckFolder(string? path, string option)
     {
         if (path is not null && File.Exists(path))

@@ -17,39 +17,26 @@ public sealed class LayerDump
     sealed record Entry(Node Node, int Top, string File, Tensor Value);
 
     readonly List<Entry> _entries = [];
-    readonly HashSet<string> _files = new(StringComparer.Ordinal);
+    readonly NpyFileNames _names = new();
 
     public void Observe(Node node, IReadOnlyList<Tensor> outputs)
     {
         for (int i = 0; i < outputs.Count; i++)
         {
-            var stem = SafeName(node.Name) + (outputs.Count > 1 ? $".{i}" : "");
-            // Two names may map to the same safe name ("a/b", "a_b"); later ones get a suffix.
-            var file = stem + ".npy";
-            for (int n = 2; !_files.Add(file); n++)
-                file = $"{stem}~{n}.npy";
+            var file = _names.For(node.Name + (outputs.Count > 1 ? $".{i}" : ""));
             _entries.Add(new Entry(node, i, file, Tensor.From(outputs[i].Shape, outputs[i].Span)));
         }
     }
 
-    /// <summary>Characters outside [A-Za-z0-9._-] become '_'.</summary>
-    public static string SafeName(string name)
-    {
-        var chars = name.ToCharArray();
-        for (int i = 0; i < chars.Length; i++)
-        {
-            char c = chars[i];
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-                chars[i] = '_';
-        }
-        return new string(chars);
-    }
-
-    public void WriteTo(string folder)
+    /// <summary>Stages every file in <paramref name="folder"/>, index.json last; the caller commits.</summary>
+    public void WriteTo(OutputFolder folder)
     {
         foreach (var e in _entries)
-            NpyFile.Write(Path.Combine(folder, e.File), e.Value);
-        AtomicFile.Write(Path.Combine(folder, "index.json"), stream => stream.Write(IndexJson()));
+        {
+            var bytes = NpyFile.Serialize(e.Value);
+            folder.Write(e.File, stream => stream.Write(bytes));
+        }
+        folder.Write("index.json", stream => stream.Write(IndexJson()));
     }
 
     byte[] IndexJson()

@@ -4,17 +4,20 @@ using System.Text.Json;
 namespace CaffeNet.Cli.Run;
 
 /// <summary>What `run` prints about a forward pass: its outputs in brief and the time it took, as text or as one JSON object.</summary>
-public sealed record RunReport(string Model, int Threads, IReadOnlyList<OutputSummary> Outputs, TimeSpan Forward, long ActivationBytes)
+public sealed record RunReport(string Model, int Threads, WeightsNote Weights, IReadOnlyList<OutputSummary> Outputs, TimeSpan Forward,
+    long ActivationBytes)
 {
     public void WriteText(TextWriter stdout)
     {
+        if (Weights.Line is { } line)
+            stdout.WriteLine(line);
         foreach (var output in Outputs)
             output.WriteText(stdout);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"forward {Forward.TotalMilliseconds:F1} ms, activations {ActivationBytes / 1024.0 / 1024.0:F1} MiB"));
     }
 
-    /// <summary>{"model", "threads", "forward_ms", "activation_bytes", "outputs": [...]} on one line.</summary>
+    /// <summary>{"model", "threads", "weights": {...}, "forward_ms", "activation_bytes", "outputs": [...]} on one line.</summary>
     public void WriteJson(TextWriter stdout)
     {
         using var buffer = new MemoryStream();
@@ -23,6 +26,8 @@ public sealed record RunReport(string Model, int Threads, IReadOnlyList<OutputSu
             json.WriteStartObject();
             json.WriteString("model", Model);
             json.WriteNumber("threads", Threads);
+            json.WritePropertyName("weights");
+            Weights.Json().WriteTo(json);
             json.WriteNumber("forward_ms", Forward.TotalMilliseconds);
             json.WriteNumber("activation_bytes", ActivationBytes);
             json.WriteStartArray("outputs");

@@ -46,14 +46,20 @@ public static class FileFormats
         {
             throw new CaffeNetException(FileErrors.CannotRead(path, e), e);
         }
-        head = head[..n];
+        return FromContent(head[..n]);
+    }
+
+    /// <summary>By the first bytes of a file (up to 4 KB): text unless they hold control characters or
+    /// are not UTF-8.</summary>
+    public static FileFormat FromContent(ReadOnlySpan<byte> head)
+    {
         foreach (var b in head)
         {
             if (b is < 0x20 and not ((byte)'\t' or (byte)'\n' or (byte)'\r') or 0x7F)
                 return FileFormat.Binary;
         }
         // A multi-byte character may be cut at the end of the sample.
-        var utf8 = head[..Math.Max(0, n - 3)];
+        var utf8 = head[..Math.Max(0, head.Length - 3)];
         return Utf8.IsValid(utf8) ? FileFormat.Text : FileFormat.Binary;
     }
 }

@@ -66,7 +66,7 @@ public sealed class Executor : IDisposable
     }
 
     /// <summary>An executor whose missing weights are filled from <paramref name="seed"/>.</summary>
-    public static Executor Create(NetGraph graph, ulong seed = 0) => new(graph, NetWeights.Resolve(graph, seed));
+    public static Executor Create(NetGraph graph, ulong seed = 0) => new(graph, NetWeights.Resolve(graph, MissingWeights.Fill(seed)));
 
     public NetGraph Graph { get; }
 

@@ -23,11 +23,15 @@ public static class NetFolder
     {
         options = (options ?? new GraphOptions()) with { Phase = Phase.Test };
         var graph = GraphBuilder.Build(net, options);
-        var untrained = graph.Nodes.FirstOrDefault(n => n.NeedsFiller);
-        if (untrained is not null)
-            throw new CaffeNetException(
-                $"layer '{untrained.Name}' (type {untrained.Type}) has no weights; folding needs trained weights for every learnable layer");
-        var weights = NetWeights.Resolve(graph, 0);
+        NetWeights weights;
+        try
+        {
+            weights = NetWeights.Resolve(graph, MissingWeights.Refuse);
+        }
+        catch (MissingWeightsException e)
+        {
+            throw new CaffeNetException($"{e.Message}; folding needs trained weights for every learnable layer", e);
+        }
 
         var folds = FoldBatchNorm.Find(graph)
             .Where(f => (f.BatchNorm ?? f.Scale) is not null && !SharesParams(f.Anchor.Layer, net))

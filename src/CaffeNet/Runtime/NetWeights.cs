@@ -6,9 +6,10 @@ namespace CaffeNet.Runtime;
 
 /// <summary>
 /// The learnable blobs of every node: the ones the model gives (caffemodel or prototxt), and for
-/// layers given none, blobs made by the prototxt's fillers as Caffe makes them when it builds a
-/// net. Filler draws come from a stream per blob named "layer/index", derived from the seed, so a
-/// layer's weights do not depend on the layers before it.
+/// layers given none, when the caller allows it (<see cref="MissingWeights"/>), blobs made by the
+/// prototxt's fillers as Caffe makes them when it builds a net. Filler draws come from a stream
+/// per blob named "layer/index", derived from the seed, so a layer's weights do not depend on the
+/// layers before it.
 /// </summary>
 public sealed class NetWeights
 {
@@ -26,9 +27,20 @@ public sealed class NetWeights
     /// <summary>The node's blobs in Caffe's order (empty for a layer without any).</summary>
     public IReadOnlyList<Tensor> For(Node node) => _blobs.TryGetValue(node, out var b) ? b : [];
 
-    public static NetWeights Resolve(NetGraph graph, ulong seed)
+    /// <summary>
+    /// The blobs of every learnable node of <paramref name="graph"/>: the model's own, and for
+    /// layers it gives none, what <paramref name="missing"/> says (refuse, or fill from a seed).
+    /// </summary>
+    public static NetWeights Resolve(NetGraph graph, MissingWeights missing)
     {
         Require.Runnable(graph);
+        if (missing.Seed is null)
+        {
+            var untrained = graph.Nodes.Where(n => n.NeedsFiller).ToList();
+            if (untrained.Count > 0)
+                throw new MissingWeightsException(untrained, graph.Nodes.Count(n => n.ParamShapes.Count > 0));
+        }
+        ulong seed = missing.Seed.GetValueOrDefault();
         var blobs = new Dictionary<Node, Tensor[]>();
         var filled = new List<Node>();
         foreach (var node in graph.Nodes.Where(n => n.ParamShapes.Count > 0))

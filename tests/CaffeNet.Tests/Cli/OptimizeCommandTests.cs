@@ -87,8 +87,9 @@ public class OptimizeCommandTests
         using var dir = new TempDir();
         var r = CliRunner.Run("optimize", Deploy, "--weights", TestPaths.InTestData("lenet", "lenet_iter_10000.caffemodel"),
             "-o", dir.File("o.prototxt"), "--out-weights", dir.File("o.caffemodel"));
-        AssertOneLineError(r,
-            "layer 'conv_1_1' (type Convolution) has no weights; folding needs trained weights for every learnable layer");
+        // 54 Convolution, 52 BatchNorm and 52 Scale layers have blobs.
+        AssertOneLineError(r, "no weights for 158 of the net's 158 learnable layers: 'conv_1_1' (Convolution), " +
+            "'bn_1_1' (BatchNorm), 'scale_1_1' (Scale) and 155 more; folding needs trained weights for every learnable layer");
         Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
     }
 

@@ -223,7 +223,7 @@ public class UnknownDimsTests
         var g = BuildPartial(Data(8, crop: 32), Conv("conv", "data", 4, 3));
         const string message = "net 'test': the shape of input 'data' is 8x?x32x32, not fully known, so it cannot run; give it with --input data=N,C,H,W";
         Assert.Equal(message, Assert.Throws<CaffeNetException>(() => Executor.Create(g)).Message);
-        Assert.Equal(message, Assert.Throws<CaffeNetException>(() => new Executor(g, NetWeights.Resolve(Build(Input("data", 1)), 0))).Message);
+        Assert.Equal(message, Assert.Throws<CaffeNetException>(() => new Executor(g, NetWeights.Resolve(Build(Input("data", 1)), MissingWeights.Refuse))).Message);
     }
 
     [Fact]

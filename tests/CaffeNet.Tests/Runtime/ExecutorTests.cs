@@ -107,15 +107,15 @@ public class ExecutorTests
         ip.InnerProductParam = new InnerProductParameter { NumOutput = 3, WeightFiller = new FillerParameter { Type = "gaussian" } };
         var graph = Nets.Build(Nets.Input("data", 1, 3, 1, 1), conv, scale, prelu, ip);
 
-        var weights = NetWeights.Resolve(graph, seed: 42);
+        var weights = NetWeights.Resolve(graph, MissingWeights.Fill(42));
         Assert.Equal(["conv", "scale", "prelu", "ip"], weights.Filled.Select(n => n.Name));
         T.Close([0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f], weights.For(graph.Nodes[0])[0]);
         T.Close([-1, -1], weights.For(graph.Nodes[0])[1]);
         T.Close([1, 1], weights.For(graph.Nodes[1])[0]);   // Scale's factor defaults to 1
         T.Close([0.25f, 0.25f], weights.For(graph.Nodes[2])[0]); // PReLU's slope to 0.25
         T.Close([0, 0, 0], weights.For(graph.Nodes[3])[1]); // bias filler unset: constant 0
-        Assert.Equal(weights.For(graph.Nodes[3])[0].ToArray(), NetWeights.Resolve(graph, 42).For(graph.Nodes[3])[0].ToArray());
-        Assert.NotEqual(weights.For(graph.Nodes[3])[0].ToArray(), NetWeights.Resolve(graph, 43).For(graph.Nodes[3])[0].ToArray());
+        Assert.Equal(weights.For(graph.Nodes[3])[0].ToArray(), NetWeights.Resolve(graph, MissingWeights.Fill(42)).For(graph.Nodes[3])[0].ToArray());
+        Assert.NotEqual(weights.For(graph.Nodes[3])[0].ToArray(), NetWeights.Resolve(graph, MissingWeights.Fill(43)).For(graph.Nodes[3])[0].ToArray());
 
         // x = [2, 0, −4]: conv gives 0.5·(−2) − 1 = −2 on both channels; PReLU: −0.5.
         var executor = new Executor(graph, weights);

@@ -46,11 +46,11 @@ public class FusedExecutorTests
     {
         var graph = ConvBnScaleRelu(factor);
         var input = Tensor.From([1, 1, 1, 2], [3f, -3f]);
-        using var fused = new Executor(graph, NetWeights.Resolve(graph, 0), ExecutorOptions.Fast());
+        using var fused = new Executor(graph, NetWeights.Resolve(graph, MissingWeights.Refuse), ExecutorOptions.Fast());
         var ours = fused.Forward(new Dictionary<string, Tensor> { ["data"] = input })["c"].ToArray();
         Assert.Equal(first, ours[0], 4);
         Assert.Equal(second, ours[1]);
-        using var reference = new Executor(graph, NetWeights.Resolve(graph, 0));
+        using var reference = new Executor(graph, NetWeights.Resolve(graph, MissingWeights.Refuse));
         var theirs = reference.Forward(new Dictionary<string, Tensor> { ["data"] = input })["c"].ToArray();
         Assert.Equal(theirs[0], ours[0], 4);
         Assert.Equal(["conv"], fused.RunningNodes.Select(n => n.Name));
@@ -60,7 +60,7 @@ public class FusedExecutorTests
     {
         var net = ModelLoader.Load(TestPaths.InTestData("mobilenetv2", "deploy.prototxt"), null);
         var graph = GraphBuilder.Build(net, new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = new(batch, 3, 224, 224) } });
-        var weights = NetWeights.Resolve(graph, 3);
+        var weights = NetWeights.Resolve(graph, MissingWeights.Fill(3));
         var inputs = NetInputs.Random(graph, 4);
         using var calibrating = new Executor(graph, weights);
         BatchNormCalibration.Calibrate(calibrating, inputs);
@@ -107,7 +107,7 @@ public class FusedExecutorTests
         var sum = new LayerParameter { Name = "sum", Type = "Eltwise", Bottom = { "data", "c" }, Top = { "s" } };
         var graph = Nets.Build(Nets.Input("data", batch, 5, 6, 7), conv, Nets.Layer("bn", "BatchNorm", "c", "c"), scale, sum,
             Nets.Layer("relu", "ReLU", "s", "s"));
-        var weights = NetWeights.Resolve(graph, 5);
+        var weights = NetWeights.Resolve(graph, MissingWeights.Fill(5));
         var inputs = NetInputs.Random(graph, 6);
         using var reference = new Executor(graph, weights);
         BatchNormCalibration.Calibrate(reference, inputs);
@@ -131,7 +131,7 @@ public class FusedExecutorTests
             Nets.Layer("sig", "Sigmoid", "s1", "p"), sum);
         var inputs = NetInputs.Random(graph, 8);
         var x = inputs["data"].ToArray();
-        using var fused = new Executor(graph, NetWeights.Resolve(graph, 0), ExecutorOptions.Fast());
+        using var fused = new Executor(graph, NetWeights.Resolve(graph, MissingWeights.Refuse), ExecutorOptions.Fast());
         Assert.Equal(["sig", "sum"], fused.RunningNodes.Select(n => n.Name));
         var got = fused.Forward(inputs)["out"].ToArray();
         for (int i = 0; i < x.Length; i++)

@@ -21,7 +21,7 @@ public class ImageParallelExecutorTests
     public void EveryImageGetsWhatTheBatchedExecutorGives(int batch, int threads)
     {
         var (net, options, graph) = MobileNetV2(batch, 64);
-        var weights = NetWeights.Resolve(graph, 0);
+        var weights = NetWeights.Resolve(graph, MissingWeights.Fill(0));
         var inputs = NetInputs.Random(graph, 9);
         var ins = new[] { inputs["data"] };
         using var batched = new Executor(graph, weights, ExecutorOptions.Fast(1));
@@ -50,7 +50,7 @@ public class ImageParallelExecutorTests
     public void NotCreatedWhereItDoesNotPay(int threads, int batch)
     {
         var (net, options, graph) = MobileNetV2(batch, 32);
-        Assert.Null(ImageParallelExecutor.TryCreate(net, options, graph, NetWeights.Resolve(graph, 0), threads));
+        Assert.Null(ImageParallelExecutor.TryCreate(net, options, graph, NetWeights.Resolve(graph, MissingWeights.Fill(0)), threads));
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public class NetFolderTests
         // x = [1, 2, 3]: conv 0 and 1 → −2√2 + 0.5 and −√2 + 0.5, both negative, so the ReLU gives 0.
         var folded = NetFolder.Fold(ConvBnScaleRelu());
         var graph = GraphBuilder.Build(folded.Weights);
-        using var executor = new Executor(graph, NetWeights.Resolve(graph, 0));
+        using var executor = new Executor(graph, NetWeights.Resolve(graph, MissingWeights.Refuse));
         var input = Tensor.From([1, 1, 1, 3], [3f, 1f, -4f]);
         var output = executor.Forward(new Dictionary<string, Tensor> { ["data"] = input })["c"].ToArray();
         Assert.Equal(4.7426407f, output[0], 5);
@@ -132,7 +132,8 @@ public class NetFolderTests
         var net = ConvBnScaleRelu();
         net.Layer[2].Blobs.Clear();
         var e = Assert.Throws<CaffeNetException>(() => NetFolder.Fold(net));
-        Assert.Equal("layer 'bn' (type BatchNorm) has no weights; folding needs trained weights for every learnable layer", e.Message);
+        Assert.Equal("no weights for 1 of the net's 3 learnable layers: 'bn' (BatchNorm); " +
+            "folding needs trained weights for every learnable layer", e.Message);
     }
 
     static readonly string Deploy = TestPaths.InTestData("mobilenetv2", "deploy.prototxt");
@@ -161,7 +162,7 @@ public class NetFolderTests
     static Dictionary<string, float[]> FinalBlobs(NetGraph graph, Dictionary<string, Tensor> inputs)
     {
         var blobs = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        using var executor = new Executor(graph, NetWeights.Resolve(graph, 0));
+        using var executor = new Executor(graph, NetWeights.Resolve(graph, MissingWeights.Refuse));
         executor.Forward(inputs, (node, outputs) =>
         {
             for (int i = 0; i < outputs.Count; i++)

@@ -29,10 +29,13 @@ public static class BinaryFormat
         var type = Schema<T>.Descriptor;
         if (data.IsEmpty)
             throw CaffeFormatException.AtByte(fileName, 0, $"file is empty; expected a binary {type.FullName}");
-        WireValidator.Validate(data, type, fileName, options ?? ImportOptions.Strict);
+        bool undefinedEnums = WireValidator.Validate(data, type, fileName, options ?? ImportOptions.Strict);
         try
         {
-            return Schema<T>.Parser.ParseFrom(data);
+            var message = Schema<T>.Parser.ParseFrom(data);
+            if (undefinedEnums)
+                UndefinedEnums.Clear(message);
+            return message;
         }
         catch (InvalidProtocolBufferException e)
         {

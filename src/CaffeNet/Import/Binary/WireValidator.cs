@@ -32,6 +32,7 @@ internal ref struct WireValidator
     readonly Dictionary<MessageDescriptor, long> messageCosts = [];
     Dictionary<(MessageDescriptor Type, int Number), (int First, int Count)>? unknown;
     long cost;
+    bool undefinedEnums;
 
     WireValidator(ReadOnlySpan<byte> data, string file, ImportOptions options)
     {
@@ -42,14 +43,16 @@ internal ref struct WireValidator
     }
 
     /// <summary>Throws <see cref="CaffeFormatException"/> if <paramref name="data"/> is not a valid
-    /// <paramref name="type"/>.</summary>
-    public static void Validate(ReadOnlySpan<byte> data, MessageDescriptor type, string file, ImportOptions options)
+    /// <paramref name="type"/>. Returns whether some enum field holds a value its enum does not
+    /// define (only ever true when lenient).</summary>
+    public static bool Validate(ReadOnlySpan<byte> data, MessageDescriptor type, string file, ImportOptions options)
     {
         var v = new WireValidator(data, file, options);
         v.path.Add(type.FullName);
         v.Charge(v.MessageCost(type), 0);
         v.Message(0, data.Length, type, 1, 0);
         v.ReportUnknownFields();
+        return v.undefinedEnums;
     }
 
     /// <summary>Checks fields from <paramref name="pos"/> up to <paramref name="end"/>; for a group
@@ -109,6 +112,12 @@ internal ref struct WireValidator
             }
             else if (wire == WireLength)
                 pos = LengthDelimited(at, pos, end, field);
+            else if (field.FieldType is FieldType.Enum)
+            {
+                EnumValue(field, Varint(ref pos, end, at, field.Name), at);
+                if (field.IsRepeated)
+                    Charge(ElementCost, at);
+            }
             else
             {
                 Scalar(ref pos, end, at, wire, field.Name);
@@ -149,13 +158,34 @@ internal ref struct WireValidator
                 {
                     for (int p = pos; p < pos + len;)
                     {
-                        Varint(ref p, pos + len, p, field.Name);
+                        int valueAt = p;
+                        ulong value = Varint(ref p, pos + len, valueAt, field.Name);
+                        if (field.FieldType is FieldType.Enum)
+                            EnumValue(field, value, valueAt);
                         Charge(ElementCost, at);
                     }
                 }
                 break;
         }
         return pos + len;
+    }
+
+    /// <summary>
+    /// A value the enum does not define: a file written with another schema. Caffe (C++, proto2)
+    /// would set it aside as unknown and read the field as unset. Strictly that is refused;
+    /// leniently it is reported, and BinaryFormat unsets the field (<see cref="UndefinedEnums"/>).
+    /// </summary>
+    void EnumValue(FieldDescriptor field, ulong raw, int at)
+    {
+        // Enums are int32 on the wire (negative ones sign-extended to 64 bits), read as the low 32 bits.
+        int value = unchecked((int)raw);
+        if (field.EnumType.FindValueByNumber(value) is not null)
+            return;
+        string message = $"{Here(field.Name)} is enum {field.EnumType.FullName}, which has no value {value}";
+        if (!options.Lenient)
+            throw Error(at, message);
+        undefinedEnums = true;
+        options.Warning?.Invoke($"{file}: byte {at}: {message}; read as unset, as Caffe does");
     }
 
     /// <summary>Forks add fields BVLC's schema lacks; each kind is reported once, with how often it occurs.</summary>

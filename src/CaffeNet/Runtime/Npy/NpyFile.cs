@@ -79,25 +79,11 @@ public static class NpyFile
         return new Tensor(shape, data);
     }
 
-    /// <summary>
-    /// Writes a float32 C-order .npy (version 1.0). The file appears complete or not at all: it is
-    /// written beside the target under a temporary name and then renamed over it.
-    /// </summary>
+    /// <summary>Writes a float32 C-order .npy (version 1.0), whole or not at all (see <see cref="AtomicFile"/>).</summary>
     public static void Write(string path, in Tensor tensor)
     {
         var bytes = Serialize(tensor);
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temp);
-            throw new CaffeNetException($"{path}: cannot write: {e.Message}", e);
-        }
+        AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 
     /// <summary>The bytes of a version 1.0 float32 .npy file for the tensor.</summary>
@@ -125,17 +111,5 @@ public static class NpyFile
                 BinaryPrimitives.WriteSingleLittleEndian(data[(i * 4)..], values[i]);
         }
         return bytes;
-    }
-
-    static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The temporary file may never have been created; nothing more to do.
-        }
     }
 }

@@ -1,0 +1,30 @@
+using CaffeNet.Graph;
+
+namespace CaffeNet.Runtime;
+
+/// <summary>Learnable layers without blobs, under <see cref="MissingWeights.Refuse"/>.</summary>
+public sealed class MissingWeightsException : CaffeNetException
+{
+    /// <summary>Layers named in the message; the rest are counted.</summary>
+    const int Named = 3;
+
+    public MissingWeightsException(IReadOnlyList<Node> missing, int learnable)
+        : base(Describe(missing, learnable))
+    {
+        Missing = missing;
+        Learnable = learnable;
+    }
+
+    /// <summary>The learnable layers without blobs, in net order.</summary>
+    public IReadOnlyList<Node> Missing { get; }
+
+    /// <summary>How many layers of the net have learnable blobs.</summary>
+    public int Learnable { get; }
+
+    static string Describe(IReadOnlyList<Node> missing, int learnable)
+    {
+        var names = string.Join(", ", missing.Take(Named).Select(n => $"'{n.Name}' ({n.Type})"));
+        var more = missing.Count > Named ? $" and {missing.Count - Named} more" : "";
+        return $"no weights for {missing.Count} of the net's {learnable} learnable layers: {names}{more}";
+    }
+}
