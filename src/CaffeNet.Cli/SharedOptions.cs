@@ -130,8 +130,11 @@ static class SharedOptions
 
     public static Option<bool> Json(string description) => new("--json") { Description = description };
 
-    public static Option<bool> Lenient() =>
-        new("--lenient") { Description = "Skip prototxt fields BVLC Caffe does not know, with a warning each" };
+    /// <summary>`--lenient`: reading is strict, as protoc's, unless the user asks for this.</summary>
+    public static Option<bool> Lenient() => new("--lenient")
+    {
+        Description = "Skip prototxt fields the schema does not know, with a warning each (a name within two edits of a known field is still an error)",
+    };
 
     /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>, <paramref name="fallback"/> when absent.</summary>
     public static Option<int> WholeNumber(string name, string description, int min, int max, int fallback) => new(name)

@@ -34,6 +34,7 @@ public sealed class BenchCommand : CliCommand
     readonly Option<bool> json = SharedOptions.Json("Print one JSON object instead of text");
     readonly Option<bool> noFuse = new("--no-fuse") { Description = "Every layer as written on the reference kernels" };
     readonly Option<MemoryBudget> maxMemory = SharedOptions.MaxMemory();
+    readonly Option<bool> lenient = SharedOptions.Lenient();
 
     public BenchCommand() : base("bench",
         "Time forward passes of a model on random inputs (median, min, max; per layer)")
@@ -52,6 +53,7 @@ public sealed class BenchCommand : CliCommand
         Options.Add(json);
         Options.Add(noFuse);
         Options.Add(maxMemory);
+        Options.Add(lenient);
         SharedOptions.OnlyWith(this, fillMissing, weights);
         Validators.Add(r =>
         {
@@ -65,7 +67,7 @@ public sealed class BenchCommand : CliCommand
         int threadCount = result.GetValue(threads);
         bool reference = result.GetValue(noFuse);
         var modelFile = result.GetRequiredValue(model);
-        var import = new ImportOptions(Lenient: true, Warning: Warnings(stderr));
+        var import = new ImportOptions(result.GetValue(lenient), Warnings(stderr));
         var weightsFile = result.GetValue(weights);
         var net = ModelLoader.Load(modelFile, weightsFile, import);
         var graphOptions = new GraphOptions { InputShapes = result.GetRequiredValue(inputs) };

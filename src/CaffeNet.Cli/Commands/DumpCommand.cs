@@ -19,6 +19,7 @@ public sealed class DumpCommand : CliCommand
     readonly Option<string> format = SharedOptions.OneOf("--format", "Text table, JSON, or Graphviz source", "text", "json", "dot");
     readonly Option<bool> json = SharedOptions.Json("The same as --format json");
     readonly Option<string> output = SharedOptions.Output("Write to FILE instead of standard output");
+    readonly Option<bool> lenient = SharedOptions.Lenient();
 
     public DumpCommand() : base("dump", "Show a model's layers, output shapes, parameters and MACs, then totals")
     {
@@ -30,6 +31,7 @@ public sealed class DumpCommand : CliCommand
         Options.Add(format);
         Options.Add(json);
         Options.Add(output);
+        Options.Add(lenient);
         Validators.Add(r =>
         {
             if (r.GetValue(json) && r.GetResult(format) is not null && r.GetValue(format) != "json")
@@ -48,8 +50,7 @@ public sealed class DumpCommand : CliCommand
             AllowUnknownDims = true,
         };
 
-        // Lenient: forks add fields BVLC Caffe lacks; each skipped one is reported as a warning.
-        var import = new ImportOptions(Lenient: true, Warning: Warnings(stderr));
+        var import = new ImportOptions(result.GetValue(lenient), Warnings(stderr));
         var weightsFile = result.GetValue(weights);
         var net = ModelLoader.Load(result.GetRequiredValue(model), weightsFile, import);
         var graph = GraphBuilder.Build(net, graphOptions);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CaffeNet.Cli.Run;
+using CaffeNet.Import;
 using CaffeNet.Import.Binary;
 using CaffeNet.Runtime;
 
@@ -19,6 +20,7 @@ public sealed class InitCommand : CliCommand
     readonly Option<string[]> inputs = SharedOptions.InputFiles(
         "The .npy input for --calibrate (repeatable; FILE - reads standard input); inputs not given get seeded uniform [-1, 1) values from --seed");
     readonly Option<MemoryBudget> maxMemory = SharedOptions.MaxMemory();
+    readonly Option<bool> lenient = SharedOptions.Lenient();
 
     public InitCommand() : base("init",
         "Write filler-initialised weights for a net as a caffemodel, as Caffe fills a new net")
@@ -30,6 +32,7 @@ public sealed class InitCommand : CliCommand
         Options.Add(calibrate);
         Options.Add(inputs);
         Options.Add(maxMemory);
+        Options.Add(lenient);
         SharedOptions.Require(this, output, "-o WEIGHTS.caffemodel is required");
         Validators.Add(r =>
         {
@@ -45,7 +48,7 @@ public sealed class InitCommand : CliCommand
         bool calibrated = result.GetValue(calibrate);
         var budget = result.GetRequiredValue(maxMemory);
         var setup = NetSetup.Load(result.GetRequiredValue(model), null, result.GetValue(phase),
-            result.GetRequiredValue(inputs), fillerSeed, Warnings(stderr), budget);
+            result.GetRequiredValue(inputs), fillerSeed, new ImportOptions(result.GetValue(lenient), Warnings(stderr)), budget);
         budget.Check(Needs(setup, calibrated), $"net '{setup.Graph.Name}'");
 
         var netWeights = NetWeights.Resolve(setup.Graph, MissingWeights.Fill(fillerSeed), budget);

@@ -18,6 +18,7 @@ public sealed class OptimizeCommand : CliCommand
         "The trained caffemodel (required): folding needs its BatchNorm statistics, and every learnable layer must have blobs in it");
     readonly Option<string> outNet = SharedOptions.Output("The prototxt to write (required; this file and --out-weights are written both or neither)");
     readonly Option<string> outWeights = new("--out-weights") { Description = "The caffemodel to write (required)", HelpName = "FILE" };
+    readonly Option<bool> lenient = SharedOptions.Lenient();
 
     public OptimizeCommand() : base("optimize",
         "Fold BatchNorm and Scale into convolutions; write the net and weights")
@@ -26,6 +27,7 @@ public sealed class OptimizeCommand : CliCommand
         Options.Add(weights);
         Options.Add(outNet);
         Options.Add(outWeights);
+        Options.Add(lenient);
         SharedOptions.Require(this, weights, "--weights W.caffemodel is required: folding BatchNorm needs its trained statistics");
         SharedOptions.Require(this, outNet, "-o OUT.prototxt is required");
         SharedOptions.Require(this, outWeights, "--out-weights OUT.caffemodel is required");
@@ -42,7 +44,7 @@ public sealed class OptimizeCommand : CliCommand
         if (paths.Distinct().Count() < paths.Length)
             throw new CaffeNetException("MODEL, --weights, -o and --out-weights must be four different files");
 
-        var net = ModelLoader.Load(modelFile, weightsFile, new ImportOptions(Lenient: true, Warning: Warnings(stderr)));
+        var net = ModelLoader.Load(modelFile, weightsFile, new ImportOptions(result.GetValue(lenient), Warnings(stderr)));
         var folded = NetFolder.Fold(net);
 
         var text = new UTF8Encoding(false).GetBytes(TextFormat.Print(folded.Definition));

@@ -42,6 +42,7 @@ public sealed class RunCommand : CliCommand
     readonly Option<Proto.Phase?> phase = SharedOptions.Phase();
     readonly Option<bool> json = SharedOptions.Json("Print one JSON object (outputs with shape, min, max, mean, top 5; forward ms) instead of text");
     readonly Option<MemoryBudget> maxMemory = SharedOptions.MaxMemory();
+    readonly Option<bool> lenient = SharedOptions.Lenient();
 
     public RunCommand() : base("run",
         "Run a net forward on .npy or random inputs and summarise its outputs")
@@ -59,6 +60,7 @@ public sealed class RunCommand : CliCommand
         Options.Add(phase);
         Options.Add(json);
         Options.Add(maxMemory);
+        Options.Add(lenient);
         SharedOptions.OnlyWith(this, fillMissing, weights);
     }
 
@@ -72,7 +74,8 @@ public sealed class RunCommand : CliCommand
         var weightsFile = result.GetValue(weights);
         var budget = result.GetRequiredValue(maxMemory);
         var setup = NetSetup.Load(modelFile, weightsFile, result.GetValue(phase),
-            result.GetRequiredValue(inputs), result.GetValue(randomInput) ? fillerSeed : null, Warnings(stderr), budget);
+            result.GetRequiredValue(inputs), result.GetValue(randomInput) ? fillerSeed : null,
+            new ImportOptions(result.GetValue(lenient), Warnings(stderr)), budget);
         setup.RequireEveryInput();
         // Fused layers have no outputs of their own, so a per-layer dump needs the plain path.
         var mode = (dumpDir is not null || result.GetValue(noFuse)

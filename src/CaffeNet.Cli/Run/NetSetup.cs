@@ -20,9 +20,9 @@ public sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tensor
     /// array is allocated. With <paramref name="randomSeed"/>, inputs no file gives will be seeded.
     /// </summary>
     public static NetSetup Load(string model, string? weights, Phase? phase, IReadOnlyList<string> inputSpecs,
-        ulong? randomSeed, Action<string> warning, MemoryBudget budget)
+        ulong? randomSeed, ImportOptions import, MemoryBudget budget)
     {
-        var net = ModelLoader.Load(model, weights, new ImportOptions(Lenient: true, Warning: warning));
+        var net = ModelLoader.Load(model, weights, import);
         var given = ReadInputs(inputSpecs, budget);
         var options = new GraphOptions { Phase = phase };
         var graph = WithFileShapes(net, options, given);

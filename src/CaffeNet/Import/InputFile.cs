@@ -20,10 +20,15 @@ internal static class InputFile
         }
     }
 
-    /// <summary>The whole of a regular file, read up to the length it had when opened.</summary>
-    public static byte[] ReadAllBytes(string path)
+    /// <summary>
+    /// The whole of a regular file, read up to the length it had when opened. A file longer than
+    /// <paramref name="tooLarge"/>'s limit is refused with its message before anything is read.
+    /// </summary>
+    public static byte[] ReadAllBytes(string path, (long Limit, Func<long, string> Message)? tooLarge = null)
     {
         using var stream = Open(path);
+        if (tooLarge is { } cap && stream.Length > cap.Limit)
+            throw new CaffeNetException(cap.Message(stream.Length));
         if (stream.Length > Array.MaxLength)
             throw new CaffeNetException($"{path}: file is {stream.Length} bytes, more than one .NET array can hold ({Array.MaxLength})");
         try

@@ -3,9 +3,9 @@ using CaffeNet.Proto;
 
 namespace CaffeNet.Tests.Graph;
 
-/// <summary>Loads models through the importer, leniently (forks' extra fields skipped), as `caffenet dump` does.</summary>
+/// <summary>Loads models through the importer as `caffenet dump` does: strictly, as protoc reads.</summary>
 static class Models
 {
     public static NetParameter Load(string prototxt, string? weights = null) =>
-        ModelLoader.Load(prototxt, weights, new ImportOptions(Lenient: true));
+        ModelLoader.Load(prototxt, weights);
 }

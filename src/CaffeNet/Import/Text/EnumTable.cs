@@ -26,6 +26,7 @@ sealed class EnumTable
             names[v.Name] = boxed;
         }
         byName = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        Names = descriptor.Values.Select(v => v.Name).ToArray();
         // proto2 enums are closed: a number the schema does not list is an error, as in protoc.
         IsClosed = descriptor.File.ToProto().Syntax != "proto3";
     }
@@ -36,6 +37,9 @@ sealed class EnumTable
     public EnumDescriptor Descriptor { get; }
 
     public bool IsClosed { get; }
+
+    /// <summary>Value names in declaration order.</summary>
+    public string[] Names { get; }
 
     public object? Find(ReadOnlySpan<char> name) => byName.TryGetValue(name, out var v) ? v : null;
 

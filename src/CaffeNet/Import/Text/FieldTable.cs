@@ -10,17 +10,19 @@ sealed class FieldTable
     static readonly ConcurrentDictionary<MessageDescriptor, FieldTable> Cache = new();
 
     readonly Dictionary<string, FieldDescriptor>.AlternateLookup<ReadOnlySpan<char>> byName;
+    readonly string[] names;
 
     FieldTable(MessageDescriptor descriptor)
     {
         Descriptor = descriptor;
         var fields = descriptor.Fields.InDeclarationOrder();
-        var names = new Dictionary<string, FieldDescriptor>(fields.Count, StringComparer.Ordinal);
+        var lookup = new Dictionary<string, FieldDescriptor>(fields.Count, StringComparer.Ordinal);
         foreach (var f in fields)
-            names[f.Name] = f;
-        byName = names.GetAlternateLookup<ReadOnlySpan<char>>();
+            lookup[f.Name] = f;
+        byName = lookup.GetAlternateLookup<ReadOnlySpan<char>>();
         FieldCount = fields.Count;
         Required = fields.Where(f => f.IsRequired).ToArray();
+        names = fields.Select(f => f.Name).ToArray();
     }
 
     public static FieldTable For(MessageDescriptor descriptor) =>
@@ -39,7 +41,8 @@ sealed class FieldTable
     public FieldDescriptor? Find(ReadOnlySpan<char> name) =>
         byName.TryGetValue(name, out var f) ? f : null;
 
-    /// <summary>The known field name closest to a misspelt one, if any is close enough to be a likely typo.</summary>
-    public string? Nearest(string name) =>
-        NameSuggester.Nearest(name, Descriptor.Fields.InDeclarationOrder().Select(f => f.Name));
+    /// <summary>The known field name closest to a misspelt one, if any is close enough to be a
+    /// likely typo (see <see cref="NameSuggester.Nearest"/>), and its edit distance.</summary>
+    public string? Nearest(ReadOnlySpan<char> name, out int distance) =>
+        NameSuggester.Nearest(name, names, out distance);
 }

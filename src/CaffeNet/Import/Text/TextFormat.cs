@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
@@ -38,7 +39,15 @@ public static class TextFormat
     /// </summary>
     public static string Print(IMessage message) => TextPrinter.Print(message);
 
+    /// <summary>
+    /// The largest prototxt file read, in bytes. Its text must fit in one .NET string (at most
+    /// about 2^30 characters); larger files are refused before they are read.
+    /// </summary>
+    public const long MaxFileBytes = 1_000_000_000;
+
     // UTF-8 only, as protoc reads it (no guessing UTF-16 from a byte order mark); bytes that are
     // not UTF-8 become U+FFFD, harmless in comments and refused outside strings.
-    static string ReadText(string path) => Encoding.UTF8.GetString(InputFile.ReadAllBytes(path));
+    static string ReadText(string path) =>
+        Encoding.UTF8.GetString(InputFile.ReadAllBytes(path, (MaxFileBytes, length => string.Create(CultureInfo.InvariantCulture,
+            $"{path}: is {length} bytes ({length / (double)(1L << 30):0.00} GiB); prototxt is read only up to {MaxFileBytes} bytes (1 GB)"))));
 }

@@ -56,15 +56,13 @@ sealed class TextLexer
             TryConsume(',');
     }
 
-    /// <summary>The current token for a message: its text, or "end of file".</summary>
-    public string Describe(Token token)
+    /// <summary>A token for a message: its text (cut if long, see <see cref="Excerpt"/>), or "end of file".</summary>
+    public string Describe(Token token) => token.Kind switch
     {
-        if (token.Kind == TokenKind.End)
-            return "end of file";
-        var span = TextOf(token);
-        var shown = span.Length <= 40 ? span.ToString() : $"{span[..37]}...";
-        return token.Kind == TokenKind.String ? shown : $"'{shown}'";
-    }
+        TokenKind.End => "end of file",
+        TokenKind.String => Excerpt.Plain(TextOf(token)),
+        _ => Excerpt.Quote(TextOf(token), '\''),
+    };
 
     public CaffeFormatException Error(Token at, string message) =>
         CaffeFormatException.AtText(File, at.Line, at.Column, message);

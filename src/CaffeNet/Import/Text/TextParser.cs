@@ -304,8 +304,8 @@ sealed class TextParser
         var token = lexer.Current;
         if (token.Kind == TokenKind.Identifier)
         {
-            var value = table.Find(lexer.TextOf(token))
-                ?? throw UnknownEnumValue(field, token, $"'{lexer.TextOf(token)}'");
+            var name = lexer.TextOf(token);
+            var value = table.Find(name) ?? throw UnknownEnumValue(field, token, name, Excerpt.Quote(name, '\''));
             lexer.Advance();
             return value;
         }
@@ -313,7 +313,7 @@ sealed class TextParser
         {
             int number = (int)ReadSigned(field, int.MaxValue);
             return table.Find(number)
-                ?? (table.IsClosed ? throw UnknownEnumValue(field, token, number.ToString()) : table.Box(number));
+                ?? (table.IsClosed ? throw UnknownEnumValue(field, token, number.ToString(), number.ToString()) : table.Box(number));
         }
         throw Expected(field, token, "an enum value name or number");
     }
@@ -353,16 +353,23 @@ sealed class TextParser
         }
     }
 
+    // Lenient reading skips a field only if its name is far from every known one: a fork's
+    // addition, not a typo that would silently drop what the user wrote.
     void SkipUnknownField(FieldTable table, Token name, int depth)
     {
-        var fieldName = lexer.TextOf(name).ToString();
-        if (!options.Lenient)
+        var fieldName = lexer.TextOf(name);
+        var shown = Excerpt.Quote(fieldName);
+        if (name.Kind == TokenKind.Identifier)
         {
-            var hint = table.Nearest(fieldName) is { } near ? $"; did you mean \"{near}\"?" : "";
-            throw Error(name, $"{table.Descriptor.FullName} has no field \"{fieldName}\"{hint}");
+            var near = table.Nearest(fieldName, out int distance);
+            if (!options.Lenient || distance <= NameSuggester.TypoDistance)
+            {
+                var hint = near is null ? "" : $"; did you mean \"{near}\"?";
+                throw Error(name, $"{table.Descriptor.FullName} has no field {shown}{hint}");
+            }
         }
         options.Warning?.Invoke(
-            $"{lexer.File}:{name.Line}:{name.Column}: skipped unknown field \"{fieldName}\" of {table.Descriptor.FullName}{Where()}");
+            $"{lexer.File}:{name.Line}:{name.Column}: skipped unknown field {shown} of {table.Descriptor.FullName}{Where()}");
         skipper.SkipFieldBody(depth);
     }
 
@@ -379,13 +386,14 @@ sealed class TextParser
         Error(got, $"field \"{field.Name}\" ({TypeName(field)}) expects {what}, got {lexer.Describe(got)}");
 
     CaffeFormatException OutOfRange(FieldDescriptor field, Token at, Token number, bool negative) =>
-        Error(at, $"{(negative ? "-" : "")}{lexer.TextOf(number)} is out of range for field \"{field.Name}\" ({TypeName(field)})");
+        Error(at, $"{(negative ? "-" : "")}{Excerpt.Plain(lexer.TextOf(number))} is out of range for field \"{field.Name}\" ({TypeName(field)})");
 
-    CaffeFormatException UnknownEnumValue(FieldDescriptor field, Token at, string value)
+    /// <summary><paramref name="shown"/> is <paramref name="value"/> as the message quotes it.</summary>
+    CaffeFormatException UnknownEnumValue(FieldDescriptor field, Token at, ReadOnlySpan<char> value, string shown)
     {
-        var names = field.EnumType.Values.Select(v => v.Name).ToList();
-        var hint = NameSuggester.Nearest(value.Trim('\''), names) is { } near ? $"; did you mean {near}?" : "";
-        return Error(at, $"field \"{field.Name}\" ({field.EnumType.FullName}) has no value {value}{hint} (values: {string.Join(", ", names)})");
+        var names = EnumTable.For(field.EnumType).Names;
+        var hint = NameSuggester.Nearest(value, names, out _) is { } near ? $"; did you mean {near}?" : "";
+        return Error(at, $"field \"{field.Name}\" ({field.EnumType.FullName}) has no value {shown}{hint} (values: {string.Join(", ", names)})");
     }
 
     CaffeFormatException Error(Token at, string message) => lexer.Error(at, message + Where());
@@ -412,7 +420,7 @@ sealed class TextParser
             if (frame.Index >= 0)
                 sb.Append('[').Append(frame.Index).Append(']');
             if (NameOf(frame.Message) is { } name)
-                sb.Append(" \"").Append(name).Append('"');
+                sb.Append(' ').Append(Excerpt.Quote(name));
         }
         return sb.Append(')').ToString();
     }

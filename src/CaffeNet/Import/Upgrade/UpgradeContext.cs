@@ -1,3 +1,5 @@
+using CaffeNet.Import.Text;
+
 namespace CaffeNet.Import.Upgrade;
 
 /// <summary>
@@ -15,5 +17,5 @@ internal sealed class UpgradeContext(string fileName, Action<string>? warn)
 
     /// <summary>Names a layer the way a user finds it in the file: list, index and name.</summary>
     public static string Layer(string list, int index, string? name) =>
-        string.IsNullOrEmpty(name) ? $"{list}[{index}]" : $"{list}[{index}] '{name}'";
+        string.IsNullOrEmpty(name) ? $"{list}[{index}]" : $"{list}[{index}] {Excerpt.Quote(name, '\'')}";
 }

@@ -1,3 +1,4 @@
+using CaffeNet.Import.Text;
 using CaffeNet.Proto;
 
 namespace CaffeNet.Import.Upgrade;
@@ -19,7 +20,7 @@ internal static class V0LayerConverter
         if (v0.HasType)
             upgraded.Type = V0LayerTypes.TryGet(v0.Type, out var type)
                 ? type
-                : throw context.Error(where, $"unknown V0 layer type '{v0.Type}'; expected one of {V0LayerTypes.Known}");
+                : throw context.Error(where, $"unknown V0 layer type {Excerpt.Quote(v0.Type, '\'')}; expected one of {V0LayerTypes.Known}");
         upgraded.Blobs.Add(v0.Blobs);
         upgraded.BlobsLr.Add(v0.BlobsLr);
         upgraded.WeightDecay.Add(v0.WeightDecay);
@@ -32,7 +33,7 @@ internal static class V0LayerConverter
         foreach (var setting in V0Settings.All)
         {
             if (setting.IsSet(v0) && !setting.TryMove(v0, upgraded))
-                context.Warn(where, $"V0 field '{setting.Name}' does not apply to type '{v0.Type}'; dropped, as Caffe does");
+                context.Warn(where, $"V0 field '{setting.Name}' does not apply to type {Excerpt.Quote(v0.Type, '\'')}; dropped, as Caffe does");
         }
         return upgraded;
     }

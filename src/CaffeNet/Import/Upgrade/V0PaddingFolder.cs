@@ -1,3 +1,4 @@
+using CaffeNet.Import.Text;
 using CaffeNet.Proto;
 
 namespace CaffeNet.Import.Upgrade;
@@ -29,7 +30,7 @@ internal static class V0PaddingFolder
             {
                 if (!producer.TryGetValue(layer.Bottom[j], out var from))
                     throw context.Error(Where(layer, i),
-                        $"bottom '{layer.Bottom[j]}' is not an input and no earlier layer produces it");
+                        $"bottom {Excerpt.Quote(layer.Bottom[j], '\'')} is not an input and no earlier layer produces it");
                 if (from != NetInput && IsPadding(layers[from]))
                     layer.Bottom[j] = Absorb(layers[from], from, layer, i, context);
             }
@@ -46,7 +47,7 @@ internal static class V0PaddingFolder
         var type = layer.Layer?.Type ?? "";
         if (type is not ("conv" or "pool"))
             throw context.Error(Where(layer, index),
-                $"padding layer {Where(padding, paddingIndex)} feeds a layer of type '{type}'; expected a conv or pool layer to take its pad");
+                $"padding layer {Where(padding, paddingIndex)} feeds a layer of type {Excerpt.Quote(type, '\'')}; expected a conv or pool layer to take its pad");
         if (layer.Bottom.Count != 1)
             throw context.Error(Where(layer, index),
                 $"takes padding from {Where(padding, paddingIndex)} but has {layer.Bottom.Count} bottoms; expected 1");

@@ -25,6 +25,34 @@ public class TextLenientTests
         Assert.Equal(["fork.prototxt:3:3: skipped unknown field \"roi_pooling_param\" of caffe.LayerParameter (in layer[0] \"r6\")"], warnings);
     }
 
+    // A typo must not drop what the user wrote: a name within two edits of a field of the same
+    // message (ignoring case) is refused even in lenient mode, however short it is.
+    [Theory]
+    [InlineData("layr { name: \"a\" }", "1:1", "caffe.NetParameter has no field \"layr\"; did you mean \"layer\"?")]
+    [InlineData("Layer { }", "1:1", "caffe.NetParameter has no field \"Layer\"; did you mean \"layer\"?")]
+    [InlineData("nm: \"x\"", "1:1", "caffe.NetParameter has no field \"nm\"; did you mean \"name\"?")]
+    [InlineData("layer { nmae: \"c\" }", "1:9", "caffe.LayerParameter has no field \"nmae\"; did you mean \"name\"? (in layer[0])")]
+    [InlineData("layer { name: \"p\" pooling_parm { } }", "1:19", "caffe.LayerParameter has no field \"pooling_parm\"; did you mean \"pooling_param\"? (in layer[0] \"p\")")]
+    [InlineData("layer { name: \"c\" convolution_param { num_ouptut: 3 } }", "1:39",
+        "caffe.ConvolutionParameter has no field \"num_ouptut\"; did you mean \"num_output\"? (in layer[0] \"c\" > convolution_param)")]
+    public void NearMissesOfAKnownFieldAreRefusedEvenInLenientMode(string text, string at, string message)
+    {
+        var warnings = new List<string>();
+        var e = Assert.Throws<CaffeFormatException>(() =>
+            TextFormat.Parse<NetParameter>(text, "f.prototxt", new TextParseOptions { Lenient = true, Warning = warnings.Add }));
+        Assert.Equal($"f.prototxt:{at}: {message}", e.Message);
+        Assert.Empty(warnings);
+    }
+
+    [Fact]
+    public void ANameThreeEditsFromEveryFieldIsSkipped()
+    {
+        // "statexyz" is three edits from "state", the nearest field of NetParameter.
+        var (net, warnings) = Lenient("statexyz: 1 name: \"n\"");
+        Assert.Equal("n", net.Name);
+        Assert.Equal(["fork.prototxt:1:1: skipped unknown field \"statexyz\" of caffe.NetParameter"], warnings);
+    }
+
     [Fact]
     public void SkipsUnknownScalarsOfEveryShape()
     {
