@@ -50,8 +50,8 @@ internal sealed class BatchNormExport : ILayerExport
         var squared = e.Step("Mul", "squared", [deviation, deviation]);
         var variance = Reduce.Mean(e, squared, axes, "variance");
         var shifted = e.Step("Add", "variance_eps", [variance, e.Scalar("eps", eps)]);
-        var deviationScale = e.Step("Sqrt", "std", [shifted]);
-        e.Op("Div", [deviation, deviationScale], e.Output);
+        var std = e.Step("Sqrt", "std", [shifted]);
+        e.Op("Div", [deviation, std], e.Output);
     }
 
     static string Describe(IReadOnlyList<int> dims) => string.Join('x', dims);
