@@ -14,6 +14,7 @@ public static class App
         new Commands.BenchCommand(),
         new Commands.ConvertCommand(),
         new Commands.DumpCommand(),
+        new Commands.ExportCommand(),
         new Commands.InitCommand(),
         new Commands.OptimizeCommand(),
         new Commands.RunCommand(),

@@ -8,7 +8,7 @@ public class CommandLineTests
 {
     static readonly string LeNet = TestPaths.InTestData("lenet", "lenet.prototxt");
 
-    static readonly string[] CommandNames = ["bench", "convert", "dump", "init", "optimize", "run"];
+    static readonly string[] CommandNames = ["bench", "convert", "dump", "export", "init", "optimize", "run"];
 
     static string[] Lines(string text) => text.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
 
