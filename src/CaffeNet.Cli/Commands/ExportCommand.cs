@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CaffeNet.Export.Onnx;
 using CaffeNet.Graph;
+using CaffeNet.Cli.Run;
 using CaffeNet.Import;
 using CaffeNet.Runtime;
 
@@ -10,8 +11,8 @@ namespace CaffeNet.Cli.Commands;
 public sealed class ExportCommand : CliCommand
 {
     readonly Argument<string> model = SharedOptions.Model();
-    readonly Option<string> weights = SharedOptions.Weights(
-        "A .caffemodel with the trained weights; layers it does not cover are filled from the prototxt's fillers (with a warning)");
+    readonly Option<string> weights = SharedOptions.Weights("A .caffemodel with the trained weights");
+    readonly Option<bool> fillMissing = SharedOptions.FillMissing("--seed");
     readonly Option<string> output = SharedOptions.Output("The .onnx file to write (required; written whole or not at all)");
     readonly Option<int> opset = SharedOptions.WholeNumber("--opset",
         $"The ONNX operator set version to target ({OnnxExportOptions.MinOpset} to {OnnxExportOptions.MaxOpset})",
@@ -19,6 +20,8 @@ public sealed class ExportCommand : CliCommand
     readonly Option<Dictionary<string, Shape>> inputs = SharedOptions.InputShapes(
         "Set an input's shape (repeatable), say another batch size; the model's shapes are fixed");
     readonly Option<ulong> seed = SharedOptions.Seed("Seed for the filler weights of layers the model gives none");
+    readonly Option<MemoryBudget> maxMemory = SharedOptions.MaxMemory();
+    readonly Option<bool> lenient = SharedOptions.Lenient();
 
     public ExportCommand() : base("export", "Write a model with its weights as ONNX")
     {
@@ -28,23 +31,29 @@ public sealed class ExportCommand : CliCommand
         Options.Add(opset);
         Options.Add(inputs);
         Options.Add(seed);
+        Options.Add(fillMissing);
+        Options.Add(maxMemory);
+        Options.Add(lenient);
         SharedOptions.Require(this, output, "-o OUT.onnx is required");
+        SharedOptions.OnlyWith(this, fillMissing, weights);
     }
 
     protected override int Run(ParseResult result, TextWriter stdout, TextWriter stderr)
     {
         var outputFile = result.GetRequiredValue(output);
-        var net = ModelLoader.Load(result.GetRequiredValue(model), result.GetValue(weights),
-            new ImportOptions(Lenient: true, Warning: Warnings(stderr)));
+        var weightsFile = result.GetValue(weights);
+        var net = ModelLoader.Load(result.GetRequiredValue(model), weightsFile,
+            new ImportOptions(result.GetValue(lenient), Warnings(stderr)));
         var graph = GraphBuilder.Build(net, new GraphOptions { InputShapes = result.GetRequiredValue(inputs) });
-        var resolved = NetWeights.Resolve(graph, result.GetValue(seed));
+        var source = new WeightsSource(weightsFile, result.GetValue(fillMissing), result.GetValue(seed));
+        var resolved = source.Resolve(graph, Warnings(stderr), result.GetRequiredValue(maxMemory));
         var options = new OnnxExportOptions { Opset = result.GetValue(opset) };
         var bytes = OnnxExporter.Export(graph, resolved, options);
         AtomicFile.Write(outputFile, s => s.Write(bytes));
 
-        if (resolved.Filled.Count > 0)
-            Warnings(stderr)($"{resolved.Filled.Count} layer(s) have no weights in the model and were filled from the prototxt's fillers " +
-                $"(seed {result.GetValue(seed)}): {string.Join(", ", resolved.Filled.Select(n => n.Name))}");
+        if (weightsFile is null && resolved.Filled.Count > 0)
+            Warnings(stderr)($"no --weights given: {resolved.Filled.Count} layer(s) were filled from the prototxt's fillers " +
+                $"(seed {result.GetValue(seed)}), so the exported weights are random");
         stdout.WriteLine($"wrote {outputFile} ({bytes.Length} bytes): opset {options.Opset}, {graph.Nodes.Count} layers, " +
             $"inputs {string.Join(", ", graph.Inputs.Select(v => $"{v.Name} {v.Shape}"))}, " +
             $"outputs {string.Join(", ", graph.Outputs.Select(v => $"{v.Name} {v.Shape}"))}");

@@ -39,7 +39,7 @@ public class ExportCommandTests
         var graph = GraphBuilder.Build(ModelLoader.Load(Det1, Det1Weights),
             new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = new(2, 3, 24, 24) } });
         var inputs = NetInputs.Random(graph, 1);
-        var ours = OnnxRuntimeOracle.RunReference(graph, NetWeights.Resolve(graph, 0), inputs);
+        var ours = OnnxRuntimeOracle.RunReference(graph, NetWeights.Resolve(graph, MissingWeights.Refuse), inputs);
         var theirs = OnnxRuntimeOracle.Run(File.ReadAllBytes(onnx), inputs);
         Assert.Equal(["conv4-2", "prob1"], theirs.Keys.Order(StringComparer.Ordinal));
         foreach (var (name, tensor) in theirs)
@@ -80,12 +80,22 @@ public class ExportCommandTests
     }
 
     [Fact]
-    public void LayersWithoutWeightsAreFilledWithAWarning()
+    public void WithoutWeightsTheExportSaysItsWeightsAreRandom()
     {
         using var dir = new TempDir();
         var r = CliRunner.Run("export", Det1, "-o", dir.File("det1.onnx"), "--seed", "3");
         Assert.Equal(0, r.ExitCode);
-        Assert.Equal("caffenet export: warning: 8 layer(s) have no weights in the model and were filled from the prototxt's fillers (seed 3): " +
-            "conv1, PReLU1, conv2, PReLU2, conv3, PReLU3, conv4-1, conv4-2\n", r.Stderr.ReplaceLineEndings("\n"));
+        Assert.Equal("caffenet export: warning: no --weights given: 8 layer(s) were filled from the prototxt's fillers (seed 3), " +
+            "so the exported weights are random\n", r.Stderr.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void WeightsThatMissLayersAreRefusedWithoutFillMissing()
+    {
+        using var dir = new TempDir();
+        var r = CliRunner.Run("export", Det1, "--weights", TestPaths.InTestData("lenet", "lenet_iter_10000.caffemodel"), "-o", dir.File("det1.onnx"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("no weights for 8 of the net's 8 learnable layers", r.Stderr);
+        Assert.False(File.Exists(dir.File("det1.onnx")));
     }
 }

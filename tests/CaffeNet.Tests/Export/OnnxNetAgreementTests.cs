@@ -16,7 +16,7 @@ public class OnnxNetAgreementTests(ITestOutputHelper output)
     {
         var graph = GraphBuilder.Build(ModelLoader.Load(prototxt, weightsFile, new ImportOptions(Lenient: true)),
             new GraphOptions { InputShapes = inputShapes ?? new Dictionary<string, Shape>() });
-        var weights = NetWeights.Resolve(graph, 0);
+        var weights = NetWeights.Resolve(graph, MissingWeights.Refuse);
         Assert.Empty(weights.Filled);
         var inputs = NetInputs.Random(graph, seed);
         var ours = OnnxRuntimeOracle.RunReference(graph, weights, inputs);

@@ -12,7 +12,7 @@ sealed class SmallNet
     public SmallNet(string prototxt, ulong seed = 0)
     {
         Graph = GraphBuilder.Build(TextFormat.Parse<NetParameter>(prototxt, "test.prototxt"));
-        Weights = NetWeights.Resolve(Graph, seed);
+        Weights = NetWeights.Resolve(Graph, MissingWeights.Fill(seed));
     }
 
     public NetGraph Graph { get; }
