@@ -93,7 +93,7 @@ public class ExportCommandTests
     public void WeightsThatMissLayersAreRefusedWithoutFillMissing()
     {
         using var dir = new TempDir();
-        var r = CliRunner.Run("export", Det1, "--weights", TestPaths.InTestData("lenet", "lenet_iter_10000.caffemodel"), "-o", dir.File("det1.onnx"));
+        var r = CliRunner.Run("export", Det1, "--weights", TestPaths.InTestData("mobilenetv2", "calibrated-seed1.caffemodel"), "-o", dir.File("det1.onnx"));
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("no weights for 8 of the net's 8 learnable layers", r.Stderr);
         Assert.False(File.Exists(dir.File("det1.onnx")));
