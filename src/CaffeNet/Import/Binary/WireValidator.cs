@@ -30,6 +30,7 @@ internal ref struct WireValidator
     readonly long budget;
     readonly List<string> path = [];
     readonly Dictionary<MessageDescriptor, long> messageCosts = [];
+    readonly Dictionary<MessageDescriptor, FieldDescriptor[]> requiredFields = [];
     Dictionary<(MessageDescriptor Type, int Number), (int First, int Count)>? unknown;
     long cost;
     bool undefinedEnums;
@@ -59,7 +60,10 @@ internal ref struct WireValidator
     /// (<paramref name="group"/> &gt; 0) stops after its end tag and returns the position after it.</summary>
     int Message(int pos, int end, MessageDescriptor? type, int depth, int group)
     {
+        int start = pos;
         Dictionary<int, int>? counts = null;
+        var required = type is null ? [] : RequiredOf(type);
+        ulong requiredSeen = 0;
         while (pos < end)
         {
             int at = pos;
@@ -78,6 +82,8 @@ internal ref struct WireValidator
             }
 
             var field = type?.FindFieldByNumber(number);
+            if (field is { IsRequired: true })
+                requiredSeen |= 1UL << Array.IndexOf(required, field);
             if (field is null && type != null)
                 NoteUnknown(type, number, at);
             else if (field != null && !Fits(field, wire))
@@ -127,7 +133,31 @@ internal ref struct WireValidator
         }
         if (group != 0)
             throw Error(end, $"group {group} has no end-group tag before {EndName(end)}");
+        CheckRequired(required, requiredSeen, start);
         return pos;
+    }
+
+    /// <summary>Caffe's C++ parser refuses a message that lacks a required field (ClipParameter's
+    /// min and max), and so does the prototxt reader; so, in both modes, does this one.</summary>
+    void CheckRequired(FieldDescriptor[] required, ulong seen, int start)
+    {
+        for (int i = 0; i < required.Length; i++)
+        {
+            if ((seen & 1UL << i) == 0)
+                throw Error(start, $"{string.Join('.', path)} ({required[i].ContainingType.FullName}) is missing required field \"{required[i].Name}\"");
+        }
+    }
+
+    FieldDescriptor[] RequiredOf(MessageDescriptor type)
+    {
+        if (!requiredFields.TryGetValue(type, out var fields))
+        {
+            fields = type.Fields.InDeclarationOrder().Where(f => f.IsRequired).ToArray();
+            if (fields.Length > 64)
+                throw new NotSupportedException($"{type.FullName} has more than 64 required fields");
+            requiredFields[type] = fields;
+        }
+        return fields;
     }
 
     /// <summary>A string, bytes or packed field: its length, then what it holds.</summary>
