@@ -50,6 +50,10 @@ npy "$work/face12.npy" 7 1 3 12 12
 check "MTCNN det1, trained weights" testdata/mtcnn/det1.prototxt testdata/mtcnn/det1.caffemodel "$work/face12.npy"
 npy "$work/face48.npy" 7 1 3 48 48
 check "MTCNN det3, trained weights" testdata/mtcnn/det3.prototxt testdata/mtcnn/det3.caffemodel "$work/face48.npy"
+# Every top of a multi-top layer (a Slice feeding three different layers) against OpenCV's own.
+npy "$work/small.npy" 7 1 3 8 8
+caffenet init testdata/multitop/slice.prototxt -o "$work/multitop.caffemodel" --seed 3
+check "Slice with three tops, filler weights" testdata/multitop/slice.prototxt "$work/multitop.caffemodel" "$work/small.npy"
 
 if [ ${#failed[@]} -gt 0 ]; then
   printf 'crosscheck failed: %s\n' "${failed[@]}"

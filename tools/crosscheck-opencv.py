@@ -97,13 +97,15 @@ def fused_outputs(model, directory, names):
     writer = {}
     for b in blocks:
         if field(b, "name") in names:
-            for top in re.findall(r'\btop\s*:\s*"([^"]+)"', b):
-                writer[top] = field(b, "name")
+            for i, top in enumerate(re.findall(r'\btop\s*:\s*"([^"]+)"', b)):
+                writer[top] = (field(b, "name"), i)
     entries = []
     for file in sorted(os.listdir(directory)):
         blob = file[:-len(".npy")]
         if file.endswith(".npy") and blob in writer:
-            entries.append({"layer": writer[blob], "type": "fused output", "file": os.path.join(os.path.abspath(directory), file)})
+            layer, top = writer[blob]
+            entries.append({"layer": layer, "top_index": top, "type": "fused output",
+                            "file": os.path.join(os.path.abspath(directory), file)})
     print("fused path: %d net output(s) to compare (%s)" % (len(entries), ", ".join(e["layer"] for e in entries) or
                                                           "the outputs are losses or accuracies, which OpenCV does not run"))
     return entries
@@ -141,6 +143,26 @@ def error_and_scale(ours, theirs):
     return err, scale
 
 
+def opencv_outputs(net, entries):
+    """OpenCV's value for each entry. net.forward(names) gives each layer's first output only, and
+    when many layers are asked for at once OpenCV may reuse the memory of outputs 1 and up, so a
+    layer's other outputs are fetched one layer at a time (forwardAndRetrieve gives them all)."""
+    seen = {}
+    for e in entries:
+        if "top_index" not in e:
+            e["top_index"] = seen.get(e["layer"], 0)
+            seen[e["layer"]] = e["top_index"] + 1
+    firsts = [e["layer"] for e in entries if e["top_index"] == 0]
+    values = dict(zip(firsts, net.forward(firsts))) if firsts else {}
+    result = []
+    for e in entries:
+        if e["top_index"] == 0:
+            result.append(values[e["layer"]])
+        else:
+            result.append(net.forwardAndRetrieve([e["layer"]])[0][e["top_index"]])
+    return result
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True)
@@ -159,13 +181,14 @@ def main():
     if args.outputs:
         index += fused_outputs(args.model, args.outputs, names)
     compared = [e for e in index if e["layer"] in names]
-    theirs = net.forward([e["layer"] for e in compared])
+    theirs = opencv_outputs(net, compared)
 
     failures, worst, overflowed = 0, 0.0, []
     for entry, ref in zip(compared, theirs):
+        label = entry["layer"] + (" top %d" % entry["top_index"] if entry["top_index"] else "")
         ours = np.load(os.path.join(args.ours, entry["file"]))
         if ours.size != ref.size:
-            print("FAIL %-40s shape ours %s theirs %s" % (entry["layer"], ours.shape, ref.shape))
+            print("FAIL %-40s shape ours %s theirs %s" % (label, ours.shape, ref.shape))
             failures += 1
             continue
         ref = ref.reshape(ours.shape)
@@ -181,7 +204,7 @@ def main():
         ok = err <= bound
         failures += 0 if ok else 1
         if args.verbose or not ok:
-            print("%s %-40s %-12s max|diff| %.3g  bound %.3g" % ("ok  " if ok else "FAIL", entry["layer"],
+            print("%s %-40s %-12s max|diff| %.3g  bound %.3g" % ("ok  " if ok else "FAIL", label,
                                                                   entry["type"], err, bound))
     skipped = [e["layer"] for e in index if e["layer"] not in names]
     print("compared %d layers, %d failed, worst error/scale %.3g; overflowed in OpenCV (not compared): %d%s; "
