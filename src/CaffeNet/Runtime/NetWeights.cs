@@ -50,7 +50,7 @@ public sealed class NetWeights
             var shapes = node.ParamShapes.Select(s => new TensorShape([.. s.Dims])).ToArray();
             if (node.NeedsFiller)
             {
-                blobs[node] = Fill(node, shapes, seed);
+                blobs[node] = Fill(node, shapes, seed, missing.DefaultWeightFiller);
                 filled.Add(node);
             }
             else
@@ -115,7 +115,7 @@ public sealed class NetWeights
         return tensor;
     }
 
-    static Tensor[] Fill(Node node, TensorShape[] shapes, ulong seed)
+    static Tensor[] Fill(Node node, TensorShape[] shapes, ulong seed, FillerParameter? defaultWeights)
     {
         var result = new Tensor[shapes.Length];
         for (int i = 0; i < shapes.Length; i++)
@@ -124,7 +124,7 @@ public sealed class NetWeights
             var random = SeededRandom.ForStream(seed, $"{node.Name}/{i}");
             try
             {
-                Filler.Fill(FillerFor(node, i), shapes[i], result[i].Span, random);
+                Filler.Fill(FillerFor(node, i, defaultWeights), shapes[i], result[i].Span, random);
             }
             catch (CaffeNetException e)
             {
@@ -138,8 +138,9 @@ public sealed class NetWeights
     /// The filler Caffe's layer uses for blob <paramref name="index"/>. Unset fillers take
     /// FillerParameter's default (constant 0), except Scale's factor (constant 1) and PReLU's
     /// slope (constant 0.25), as those layers' setup code says. BatchNorm's statistics start at 0.
+    /// An unset weight filler of a convolution or inner product is <paramref name="defaultWeights"/> when given.
     /// </summary>
-    static FillerParameter FillerFor(Node node, int index)
+    static FillerParameter FillerFor(Node node, int index, FillerParameter? defaultWeights)
     {
         var layer = node.Layer;
         FillerParameter? given = node.Type switch
@@ -154,6 +155,7 @@ public sealed class NetWeights
             "PReLU" => layer.PreluParam?.Filler ?? new FillerParameter { Type = "constant", Value = 0.25f },
             _ => null,
         };
-        return given ?? new FillerParameter();
+        bool weights = index == 0 && node.Type is "Convolution" or "Deconvolution" or "ConvolutionDepthwise" or "DepthwiseConvolution" or "InnerProduct";
+        return given ?? (weights ? defaultWeights : null) ?? new FillerParameter();
     }
 }

@@ -7,6 +7,8 @@ namespace CaffeNet.Graph;
 /// </summary>
 internal sealed class DataShape : ISourceShape
 {
+    public bool SharedBatch => true;
+
     public IReadOnlyList<Shape?> Tops(LayerContext c)
     {
         c.Tops(1, 2);

@@ -6,6 +6,8 @@ namespace CaffeNet.Graph;
 /// </summary>
 internal sealed class ImageDataShape : ISourceShape
 {
+    public bool SharedBatch => true;
+
     public IReadOnlyList<Shape?> Tops(LayerContext c)
     {
         c.Tops(1, 2);

@@ -3,6 +3,8 @@ namespace CaffeNet.Graph;
 /// <summary>MemoryData: data batch_size x channels x height x width, label batch_size.</summary>
 internal sealed class MemoryDataShape : ISourceShape
 {
+    public bool SharedBatch => true;
+
     public IReadOnlyList<Shape?> Tops(LayerContext c)
     {
         c.Tops(1, 2);
