@@ -71,7 +71,20 @@ public static class GraphBuilder
                     AddInput(top, null, layer.Type, context);
                 return;
             }
+            if (layer.Top.Count == 0 && layer.Type.EndsWith("Loss", StringComparison.Ordinal))
+                layer = WithAutomaticTop(layer);
             AddNode(layer);
+        }
+
+        /// <summary>
+        /// Caffe gives a loss layer written without a top one of its own ("(automatic)", which no
+        /// other layer can read): V0 nets such as lenet_train do so. Here it is named after the layer.
+        /// </summary>
+        static LayerParameter WithAutomaticTop(LayerParameter layer)
+        {
+            var copy = layer.Clone();
+            copy.Top.Add($"{layer.Name} (automatic)");
+            return copy;
         }
 
         /// <summary>

@@ -195,3 +195,35 @@ public class NetStateAndShapeTests
         Assert.False(File.Exists(dir.File("w.caffemodel")));
     }
 }
+
+/// <summary>
+/// A V0 loss layer written without a top, as BVLC's old lenet_train was: Caffe gives it a top of
+/// its own, and so do we. Rows [0, 0, 0] with label 0 and [0, ln 2, 0] with label 1 have softmax
+/// probabilities 1/3 and 1/2 of their labels: loss (ln 3 + ln 2) / 2 = 0.895880.
+/// </summary>
+public class LossWithoutTopTests
+{
+    [Fact]
+    public void V0LossLayerWithoutTopGetsOneAndRuns()
+    {
+        using var dir = new TempDir();
+        var net = dir.File("v0.prototxt");
+        File.WriteAllText(net, """
+            name: "v0"
+            input: "data" input_dim: 2 input_dim: 3 input_dim: 1 input_dim: 1
+            input: "label" input_dim: 2 input_dim: 1 input_dim: 1 input_dim: 1
+            layers { layer { name: "loss" type: "softmax_loss" } bottom: "data" bottom: "label" }
+            """);
+        var data = dir.File("d.npy");
+        NpyFile.Write(data, new Tensor(new TensorShape([2, 3, 1, 1]), [0, 0, 0, 0, MathF.Log(2), 0]));
+        var label = dir.File("l.npy");
+        NpyFile.Write(label, new Tensor(new TensorShape([2, 1, 1, 1]), [0, 1]));
+
+        var r = CliRunner.Run("run", net, "--input", $"data={data}", "--input", $"label={label}", "--output", dir.File("out"));
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.StartsWith("loss (automatic): shape ()  min 0.89588 ", r.Stdout);
+        var loss = NpyFile.Read(Path.Combine(dir.File("out"), "loss__automatic_.npy"), MemoryBudget.Available).ToArray();
+        Assert.Equal((Math.Log(3) + Math.Log(2)) / 2, loss[0], 5);
+    }
+}
