@@ -66,6 +66,10 @@ sealed class ExecutorMemory
             case ConvolutionAttributes a:
                 Convolution.NeedScratch(node.Inputs[0].Shape[a.Axis], ConvolutionLayer.Params(a), PlaneAfter(node.Outputs[0].Shape, a.Axis), scratch);
                 break;
+            case InnerProductAttributes a:
+                var input = node.Inputs[0].Shape;
+                scratch.PooledDoubles(Gemm.TileDoubles(checked((int)input.CountRange(0, input.CanonicalAxis(a.Axis))), a.NumOutput, !a.Transpose));
+                break;
             case not null when node.Type == "SoftmaxWithLoss" && node.Outputs.Count == 1:
                 scratch.PerCall(node.Inputs[0].Shape.Count); // its probabilities, made anew at each call
                 break;

@@ -36,6 +36,9 @@ public static class Gemm
             MultiplyBlocked(m, n, k, a, transposeA, b, c, accumulate);
     }
 
+    /// <summary>The doubles of the tile a product of these sizes rents (none when B is transposed).</summary>
+    internal static long TileDoubles(int m, int n, bool transposeB) => transposeB ? 0 : (long)m * Math.Min(n, NBlock);
+
     /// <summary>
     /// NN and TN: C in column blocks, each summed in a double tile over the whole of k and rounded
     /// once, so the reference is closer to the exact product than a float kernel (and can judge one).
@@ -43,7 +46,7 @@ public static class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MultiplyBlocked(int m, int n, int k, ReadOnlySpan<float> a, bool transposeA, ReadOnlySpan<float> b, Span<float> c, bool accumulate)
     {
-        var rented = ArrayPool<double>.Shared.Rent(Math.Max(1, m * Math.Min(n, NBlock)));
+        var rented = ArrayPool<double>.Shared.Rent((int)Math.Max(1, TileDoubles(m, n, transposeB: false)));
         try
         {
             for (int j0 = 0; j0 < n; j0 += NBlock)

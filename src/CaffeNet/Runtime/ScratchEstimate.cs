@@ -19,6 +19,7 @@ sealed class ScratchEstimate
 
     readonly long[] _perThread = new long[Enum.GetValues<ScratchKind>().Length];
     readonly HashSet<long> _pooled = [];
+    readonly HashSet<long> _pooledDoubles = [];
     long _largestPerCall;
 
     public void PerThread(ScratchKind kind, long floats)
@@ -34,11 +35,19 @@ sealed class ScratchEstimate
             _pooled.Add(floats <= MaxPooledLength ? (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(floats, 16)) : floats);
     }
 
+    /// <summary>The reference GEMM's double tile, rented from ArrayPool&lt;double&gt;.Shared.</summary>
+    public void PooledDoubles(long doubles)
+    {
+        if (doubles > 0)
+            _pooledDoubles.Add(doubles <= MaxPooledLength ? (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(doubles, 16)) : doubles);
+    }
+
     /// <summary>A buffer a kernel allocates for one call and drops.</summary>
     public void PerCall(long floats) => _largestPerCall = Math.Max(_largestPerCall, floats);
 
     /// <summary>The largest single buffer asked for: it must fit one array.</summary>
     public long LargestFloats => Math.Max(_largestPerCall, Math.Max(_perThread.Max(), _pooled.Count == 0 ? 0 : _pooled.Max()));
 
-    public long Bytes(int threads) => (threads * _perThread.Sum() + _pooled.Sum() + _largestPerCall) * sizeof(float);
+    public long Bytes(int threads) =>
+        (threads * _perThread.Sum() + _pooled.Sum() + _largestPerCall) * sizeof(float) + _pooledDoubles.Sum() * sizeof(double);
 }

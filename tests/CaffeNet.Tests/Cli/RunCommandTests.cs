@@ -164,9 +164,10 @@ public class RunCommandTests
     {
         using var dir = new TempDir();
         var net = Write(dir, "small.prototxt", SmallNet);
-        var x = WriteNpy(dir, "wide.npy", [2, 4], new float[8]);
+        // Another batch or width reshapes the net; another rank cannot.
+        var x = WriteNpy(dir, "deep.npy", [2, 3, 1], new float[6]);
         var r = CliRunner.Run("run", net, "--input", "data=" + x, "--output", dir.File("out"), "--dump-all", dir.File("dump"));
-        AssertOneLineError(r, "input 'data' has shape 2x4, the net expects");
+        AssertOneLineError(r, "input 'data' has shape 2x3x1, the net expects 2x3: 3 dimensions where the net has 2");
         Assert.False(Directory.Exists(dir.File("out")));
         Assert.False(Directory.Exists(dir.File("dump")));
     }
@@ -238,8 +239,8 @@ public class RunCommandTests
         var net = Write(dir, "small.prototxt", SmallNet);
         AssertOneLineError(CliRunner.Run("init", net), "-o");
         AssertOneLineError(CliRunner.Run("init", dir.File("absent.prototxt"), "-o", dir.File("w.caffemodel")), "absent.prototxt");
-        var wide = WriteNpy(dir, "wide.npy", [2, 4], new float[8]);
-        AssertOneLineError(CliRunner.Run("init", net, "-o", dir.File("w.caffemodel"), "--calibrate", "--input", "data=" + wide),
+        var deep = WriteNpy(dir, "deep.npy", [2, 3, 1], new float[6]);
+        AssertOneLineError(CliRunner.Run("init", net, "-o", dir.File("w.caffemodel"), "--calibrate", "--input", "data=" + deep),
             "the net expects");
         Assert.False(File.Exists(dir.File("w.caffemodel")));
     }

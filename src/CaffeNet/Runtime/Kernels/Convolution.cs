@@ -174,6 +174,7 @@ public static class Convolution
         bool pointwise = p is { KernelH: 1, KernelW: 1, StrideH: 1, StrideW: 1, PadH: 0, PadW: 0 };
         if (channels / p.Group != 1 && !pointwise)
             scratch.Pooled((long)(channels / p.Group) * p.KernelH * p.KernelW * outPlane);
+        scratch.PooledDoubles(Gemm.TileDoubles(p.NumOutput / p.Group, checked((int)outPlane), transposeB: false));
     }
 
     readonly struct Geometry(TensorShape input, TensorShape output, ConvolutionParams p)

@@ -23,8 +23,11 @@ public static class Deconvolution
         [inputChannels, p.NumOutput / p.Group, p.KernelH, p.KernelW];
 
     /// <summary>For memory estimates: the column buffer <see cref="Forward"/> rents for an input plane of <paramref name="inPlane"/> pixels.</summary>
-    internal static void NeedScratch(in ConvolutionParams p, long inPlane, ScratchEstimate scratch) =>
+    internal static void NeedScratch(in ConvolutionParams p, long inPlane, ScratchEstimate scratch)
+    {
         scratch.Pooled((long)p.NumOutput / p.Group * p.KernelH * p.KernelW * inPlane);
+        scratch.PooledDoubles(Gemm.TileDoubles(p.NumOutput / p.Group * p.KernelH * p.KernelW, checked((int)inPlane), transposeB: false));
+    }
 
     /// <summary><paramref name="bias"/> is empty when the layer has no bias term.</summary>
     public static void Forward(in Tensor input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
