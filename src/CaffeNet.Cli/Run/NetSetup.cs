@@ -32,7 +32,7 @@ public sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tensor
             // Every input keeps the shape it has now (some may come from files) unless a file resizes its batch.
             foreach (var input in graph.Inputs.Where(v => v.Shape.IsComplete))
                 overrides.TryAdd(input.Name, input.Shape);
-            graph = GraphBuilder.Build(net, options with { InputShapes = overrides });
+            graph = GraphBuilder.Build(net, LayerRegistry.Default, options with { InputShapes = overrides });
         }
         return new NetSetup(graph, given, randomSeed);
     }
@@ -72,7 +72,7 @@ public sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tensor
     /// </summary>
     static NetGraph WithFileShapes(NetParameter net, GraphOptions options, Dictionary<string, Tensor> given)
     {
-        var graph = GraphBuilder.Build(net, options with { AllowUnknownDims = true });
+        var graph = GraphBuilder.Build(net, LayerRegistry.Default, options with { AllowUnknownDims = true });
         if (!graph.HasUnknownDims)
             return graph;
         var open = graph.Inputs.Where(v => v.Shape.IsKnown && !v.Shape.IsComplete).ToList();
@@ -82,7 +82,7 @@ public sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tensor
                 $"net '{graph.Name}': the shape of input '{missing.Name}' is {missing.Shape}, the rest is kept in its data source; " +
                 $"give its values with --input {missing.Name}=FILE.npy");
         var shapes = open.ToDictionary(v => v.Name, v => new Shape(given[v.Name].Shape.Dims.ToArray()), StringComparer.Ordinal);
-        return GraphBuilder.Build(net, options with { InputShapes = shapes });
+        return GraphBuilder.Build(net, LayerRegistry.Default, options with { InputShapes = shapes });
     }
 
     /// <summary>

@@ -1,12 +1,16 @@
-namespace CaffeNet.Graph;
+using CaffeNet.Graph;
+
+namespace CaffeNet.Runtime.Layers;
 
 /// <summary>
 /// WindowData: batch_size x C x crop_size x crop_size, C being the images' channel count, known
 /// from the prototxt only through several mean_values; label batch_size.
 /// </summary>
-internal sealed class WindowDataShape : ISourceShape
+sealed class WindowDataDefinition : SourceDefinition
 {
-    public IReadOnlyList<Shape?> Tops(LayerContext c)
+    public override string Type => "WindowData";
+
+    public override IReadOnlyList<Shape?> Tops(LayerContext c)
     {
         c.Tops(1, 2);
         uint batch = c.Layer.WindowDataParam?.BatchSize ?? 0;

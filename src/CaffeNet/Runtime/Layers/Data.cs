@@ -1,13 +1,17 @@
-namespace CaffeNet.Graph;
+using CaffeNet.Graph;
+
+namespace CaffeNet.Runtime.Layers;
 
 /// <summary>
 /// Data (LevelDB/LMDB): batch_size x C x H x W from the database's first record, the crop size
 /// replacing H x W. The prototxt fixes C only through mean_value, which Caffe requires once or
 /// once per channel, so several values give the channel count.
 /// </summary>
-internal sealed class DataShape : ISourceShape
+sealed class DataDefinition : SourceDefinition
 {
-    public IReadOnlyList<Shape?> Tops(LayerContext c)
+    public override string Type => "Data";
+
+    public override IReadOnlyList<Shape?> Tops(LayerContext c)
     {
         c.Tops(1, 2);
         uint batch = c.Layer.DataParam?.BatchSize ?? 0;

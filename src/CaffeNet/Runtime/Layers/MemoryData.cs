@@ -1,9 +1,13 @@
-namespace CaffeNet.Graph;
+using CaffeNet.Graph;
+
+namespace CaffeNet.Runtime.Layers;
 
 /// <summary>MemoryData: data batch_size x channels x height x width, label batch_size.</summary>
-internal sealed class MemoryDataShape : ISourceShape
+sealed class MemoryDataDefinition : SourceDefinition
 {
-    public IReadOnlyList<Shape?> Tops(LayerContext c)
+    public override string Type => "MemoryData";
+
+    public override IReadOnlyList<Shape?> Tops(LayerContext c)
     {
         c.Tops(1, 2);
         var p = c.Layer.MemoryDataParam ?? throw c.Error("needs memory_data_param with batch_size, channels, height and width");

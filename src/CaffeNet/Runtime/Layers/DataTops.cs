@@ -1,7 +1,9 @@
-namespace CaffeNet.Graph;
+using CaffeNet.Graph;
+
+namespace CaffeNet.Runtime.Layers;
 
 /// <summary>The tops of Caffe's data layers: the data, then an optional label of one value per item.</summary>
-internal static class DataTops
+static class DataTops
 {
     public static IReadOnlyList<Shape?> With(LayerContext c, Shape data, uint batchSize) =>
         c.TopCount == 1 ? [data] : [data, c.Output(Known(batchSize))];

@@ -1,9 +1,13 @@
-namespace CaffeNet.Graph;
+using CaffeNet.Graph;
+
+namespace CaffeNet.Runtime.Layers;
 
 /// <summary>Input: shapes from input_param, given once for all tops, once per top, or not at all.</summary>
-internal sealed class InputShape : ISourceShape
+sealed class InputDefinition : SourceDefinition
 {
-    public IReadOnlyList<Shape?> Tops(LayerContext c)
+    public override string Type => "Input";
+
+    public override IReadOnlyList<Shape?> Tops(LayerContext c)
     {
         var shapes = c.Layer.InputParam?.Shape ?? [];
         if (shapes.Count > 1 && shapes.Count != c.TopCount)

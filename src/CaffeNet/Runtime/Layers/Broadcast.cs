@@ -1,7 +1,9 @@
-namespace CaffeNet.Graph;
+using CaffeNet.Graph;
+
+namespace CaffeNet.Runtime.Layers;
 
 /// <summary>How Scale and Bias fit their factor onto the input: it covers axes [axis, axis + its rank).</summary>
-internal static class Broadcast
+static class Broadcast
 {
     /// <summary>
     /// The canonical axis and the factor's shape: bottom 1 when given, else the input's axes

@@ -1,7 +1,9 @@
-namespace CaffeNet.Graph;
+using CaffeNet.Graph;
+
+namespace CaffeNet.Runtime.Layers;
 
 /// <summary>What every Caffe loss layer checks (LossLayer::Reshape).</summary>
-internal static class Loss
+static class Loss
 {
     public static void CheckBatch(LayerContext c)
     {

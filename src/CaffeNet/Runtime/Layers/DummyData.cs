@@ -1,12 +1,16 @@
-namespace CaffeNet.Graph;
+using CaffeNet.Graph;
+
+namespace CaffeNet.Runtime.Layers;
 
 /// <summary>
 /// DummyData: shapes from `shape`, or from the legacy num/channels/height/width lists; each given
 /// once for all tops or once per top.
 /// </summary>
-internal sealed class DummyDataShape : ISourceShape
+sealed class DummyDataDefinition : SourceDefinition
 {
-    public IReadOnlyList<Shape?> Tops(LayerContext c)
+    public override string Type => "DummyData";
+
+    public override IReadOnlyList<Shape?> Tops(LayerContext c)
     {
         c.Tops(1, int.MaxValue);
         var p = c.Layer.DummyDataParam ?? throw c.Error("needs dummy_data_param with the top shapes");

@@ -1,12 +1,14 @@
-namespace CaffeNet.Graph;
+using CaffeNet.Graph;
+
+namespace CaffeNet.Runtime.Layers;
 
 /// <summary>
 /// A layer applied element by element (Caffe's NeuronLayer): one bottom, one top of the same
-/// shape, in place allowed. Subclasses name the type and resolve its attributes.
+/// shape, in place allowed. Subclasses name the type, resolve its attributes and bind its kernel.
 /// </summary>
-internal abstract class NeuronShape : ILayerShape
+abstract class NeuronDefinition : LayerDefinition
 {
-    public LayerShapes Infer(LayerContext c)
+    public override LayerShapes Infer(LayerContext c)
     {
         c.Bottoms(1);
         c.Tops(1);

@@ -1,12 +1,16 @@
-namespace CaffeNet.Graph;
+using CaffeNet.Graph;
+
+namespace CaffeNet.Runtime.Layers;
 
 /// <summary>
 /// ImageData: batch_size x (3 if is_color else 1) x H x W, H x W being the crop size, else
 /// new_height x new_width, else the first image's size (not known from the prototxt).
 /// </summary>
-internal sealed class ImageDataShape : ISourceShape
+sealed class ImageDataDefinition : SourceDefinition
 {
-    public IReadOnlyList<Shape?> Tops(LayerContext c)
+    public override string Type => "ImageData";
+
+    public override IReadOnlyList<Shape?> Tops(LayerContext c)
     {
         c.Tops(1, 2);
         var p = c.Layer.ImageDataParam ?? new Proto.ImageDataParameter();
