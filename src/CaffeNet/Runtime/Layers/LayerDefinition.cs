@@ -1,4 +1,5 @@
 using CaffeNet.Graph;
+using CaffeNet.Proto;
 
 namespace CaffeNet.Runtime.Layers;
 
@@ -12,4 +13,10 @@ abstract class LayerDefinition : LayerType, ILayerShape
     /// <see cref="Infer"/> gave) and to its learnable blobs, in blob order.
     /// </summary>
     public abstract ILayer Create(Node node, IReadOnlyList<Tensor> blobs);
+
+    /// <summary>
+    /// The filler Caffe's layer uses for learnable blob <paramref name="blob"/> when the model has
+    /// none; null for FillerParameter's default (constant 0).
+    /// </summary>
+    public virtual FillerParameter? Filler(Node node, int blob) => null;
 }

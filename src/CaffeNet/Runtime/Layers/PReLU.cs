@@ -1,4 +1,5 @@
 using CaffeNet.Graph;
+using CaffeNet.Proto;
 using CaffeNet.Runtime.Kernels;
 
 namespace CaffeNet.Runtime.Layers;
@@ -9,6 +10,10 @@ sealed class PReLUDefinition : LayerDefinition
     public override string Type => "PReLU";
 
     public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new PReLULayer(node, blobs);
+
+    /// <summary>The slope starts at 0.25 unless a filler is given, as Caffe's PReLU setup says.</summary>
+    public override FillerParameter? Filler(Node node, int blob) =>
+        node.Layer.PreluParam?.Filler ?? new FillerParameter { Type = "constant", Value = 0.25f };
 
     public override LayerShapes Infer(LayerContext c)
     {
