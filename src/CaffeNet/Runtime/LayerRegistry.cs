@@ -1,4 +1,5 @@
 using CaffeNet.Graph;
+using CaffeNet.Import;
 using CaffeNet.Runtime.Layers;
 
 namespace CaffeNet.Runtime;
@@ -35,6 +36,32 @@ public sealed class LayerRegistry : ShapeRules
 
     /// <summary>True when <paramref name="type"/> is a type name it knows.</summary>
     public bool Contains(string type) => _types.ContainsKey(type);
+
+    /// <summary>
+    /// Adds a layer type defined by user code. <paramref name="create"/> makes a new, not yet set up
+    /// instance each time it is called: once here (to read its <see cref="CustomLayer.Type"/> and
+    /// <see cref="CustomLayer.ParameterField"/>), once per layer when a graph is built, once per
+    /// layer when an executor is made. Throws ArgumentException when the type name (or the
+    /// parameter field's name or number) is taken.
+    /// </summary>
+    /// <returns>This registry, so that additions chain.</returns>
+    public LayerRegistry Add(Func<CustomLayer> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        var definition = new CustomDefinition(create);
+        if (definition.Field is { } field && LayerFields.FirstOrDefault(f => f != field && (f.Name == field.Name || f.Number == field.Number)) is { } other)
+            throw new ArgumentException(
+                $"layer type '{definition.Type}': its field {field.Name} = {field.Number} clashes with {other.Name} = {other.Number}", nameof(create));
+        Add(definition);
+        return this;
+    }
+
+    /// <summary>
+    /// The parameter fields its custom types read, to give the readers
+    /// (<see cref="ImportOptions.LayerFields"/>) so that a prototxt may set them by name.
+    /// </summary>
+    public IReadOnlyList<LayerParameterField> LayerFields =>
+        [.. _types.Values.OfType<CustomDefinition>().Select(d => d.Field).OfType<LayerParameterField>().Distinct()];
 
     internal override ILayerShape? Rule(string type) => _types.GetValueOrDefault(type) as LayerDefinition;
 
