@@ -21,7 +21,7 @@ check() {
   caffenet run "$model" --weights "$weights" --input "data=$input" "$@" --dump-all "$work/dump" > /dev/null
   caffenet run "$model" --weights "$weights" --input "data=$input" "$@" --output "$work/fused" > /dev/null
   if ! /usr/bin/python3 tools/crosscheck-opencv.py --model "$model" --weights "$weights" \
-      --input "data=$input" --ours "$work/dump" --outputs "$work/fused"; then
+      --input "data=$input" --ours "$work/dump" --outputs "$work/fused" ${FLOAT64:+--float64}; then
     failed+=("$name")
   fi
 }
@@ -50,6 +50,16 @@ npy "$work/face12.npy" 7 1 3 12 12
 check "MTCNN det1, trained weights" testdata/mtcnn/det1.prototxt testdata/mtcnn/det1.caffemodel "$work/face12.npy"
 npy "$work/face48.npy" 7 1 3 48 48
 check "MTCNN det3, trained weights" testdata/mtcnn/det3.prototxt testdata/mtcnn/det3.caffemodel "$work/face48.npy"
+# Deep nets, where float32 error builds up with depth: both engines judged against a float64
+# evaluation (tools/float64_eval.py); ours must be within max(1e-4, OpenCV's error) on every layer.
+resnet=$corpus/resnet50-kaiminghe-deploy/ResNet-50-deploy.prototxt
+caffenet init $resnet -o "$work/resnet50.caffemodel" --seed 1 --calibrate --filler msra --input "data=$work/calibration.npy"
+FLOAT64=1 check "ResNet-50, calibrated msra weights, against float64" $resnet "$work/resnet50.caffemodel" "$work/image.npy"
+
+# Every top of a multi-top layer (a Slice feeding three different layers) against OpenCV's own.
+npy "$work/small.npy" 7 1 3 8 8
+caffenet init testdata/multitop/slice.prototxt -o "$work/multitop.caffemodel" --seed 3
+check "Slice with three tops, filler weights" testdata/multitop/slice.prototxt "$work/multitop.caffemodel" "$work/small.npy"
 
 if [ ${#failed[@]} -gt 0 ]; then
   printf 'crosscheck failed: %s\n' "${failed[@]}"

@@ -97,13 +97,15 @@ def fused_outputs(model, directory, names):
     writer = {}
     for b in blocks:
         if field(b, "name") in names:
-            for top in re.findall(r'\btop\s*:\s*"([^"]+)"', b):
-                writer[top] = field(b, "name")
+            for i, top in enumerate(re.findall(r'\btop\s*:\s*"([^"]+)"', b)):
+                writer[top] = (field(b, "name"), i)
     entries = []
     for file in sorted(os.listdir(directory)):
         blob = file[:-len(".npy")]
         if file.endswith(".npy") and blob in writer:
-            entries.append({"layer": writer[blob], "type": "fused output", "file": os.path.join(os.path.abspath(directory), file)})
+            layer, top = writer[blob]
+            entries.append({"layer": layer, "top_index": top, "type": "fused output",
+                            "file": os.path.join(os.path.abspath(directory), file)})
     print("fused path: %d net output(s) to compare (%s)" % (len(entries), ", ".join(e["layer"] for e in entries) or
                                                           "the outputs are losses or accuracies, which OpenCV does not run"))
     return entries
@@ -141,6 +143,37 @@ def error_and_scale(ours, theirs):
     return err, scale
 
 
+def opencv_outputs(net, entries):
+    """OpenCV's value for each entry. net.forward(names) gives each layer's first output only, and
+    when many layers are asked for at once OpenCV may reuse the memory of outputs 1 and up, so a
+    layer's other outputs are fetched one layer at a time (forwardAndRetrieve gives them all)."""
+    seen = {}
+    for e in entries:
+        if "top_index" not in e:
+            e["top_index"] = seen.get(e["layer"], 0)
+            seen[e["layer"]] = e["top_index"] + 1
+    firsts = [e["layer"] for e in entries if e["top_index"] == 0]
+    values = dict(zip(firsts, net.forward(firsts))) if firsts else {}
+    result = []
+    for e in entries:
+        if e["top_index"] == 0:
+            result.append(values[e["layer"]])
+        else:
+            result.append(net.forwardAndRetrieve([e["layer"]])[0][e["top_index"]])
+    return result
+
+
+def float64_truth(args, index):
+    """Every layer's float64 value (tools/float64_eval.py), as far as its rules reach."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import float64_eval
+    inputs = {name: np.load(path) for name, path in (s.split("=", 1) for s in args.input)}
+    truth, stopped = float64_eval.evaluate(args.model, args.weights, inputs, index)
+    if stopped is not None:
+        print("float64: %s; later layers are held to the OpenCV rule" % stopped)
+    return truth
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True)
@@ -150,6 +183,9 @@ def main():
     ap.add_argument("--outputs", help="net outputs written by `caffenet run --output DIR` (fused path)")
     ap.add_argument("--tol", type=float, default=1e-4)
     ap.add_argument("--verbose", action="store_true", help="print every layer, not only failures")
+    ap.add_argument("--float64", action="store_true",
+                    help="judge both engines against a float64 evaluation (tools/float64_eval.py): a layer passes when "
+                         "ours vs float64 <= max(tol, OpenCV vs float64), relative to max(1, max|float64|)")
     args = ap.parse_args()
 
     net, removed = load_net(args.model, args.weights, read_inputs(args.input))
@@ -159,13 +195,16 @@ def main():
     if args.outputs:
         index += fused_outputs(args.model, args.outputs, names)
     compared = [e for e in index if e["layer"] in names]
-    theirs = net.forward([e["layer"] for e in compared])
+    theirs = opencv_outputs(net, compared)
+    truth = float64_truth(args, index) if args.float64 else None
 
     failures, worst, overflowed = 0, 0.0, []
+    worst_cv, judged = 0.0, 0
     for entry, ref in zip(compared, theirs):
+        label = entry["layer"] + (" top %d" % entry["top_index"] if entry["top_index"] else "")
         ours = np.load(os.path.join(args.ours, entry["file"]))
         if ours.size != ref.size:
-            print("FAIL %-40s shape ours %s theirs %s" % (entry["layer"], ours.shape, ref.shape))
+            print("FAIL %-40s shape ours %s theirs %s" % (label, ours.shape, ref.shape))
             failures += 1
             continue
         ref = ref.reshape(ours.shape)
@@ -175,15 +214,32 @@ def main():
             # inherited error, so such a layer is reported and not held to the rule.
             overflowed.append(entry["layer"])
             continue
+        exact = truth.get((entry["layer"], entry["top_index"])) if truth is not None else None
+        if exact is not None:
+            exact = exact.reshape(ours.shape)
+            ours_err, scale = error_and_scale(ours, exact)
+            cv_err, _ = error_and_scale(ref.astype(np.float64), exact)
+            bound = max(args.tol * scale, cv_err)
+            worst = max(worst, ours_err / scale)
+            worst_cv = max(worst_cv, cv_err / scale)
+            judged += 1
+            ok = ours_err <= bound
+            failures += 0 if ok else 1
+            if args.verbose or not ok:
+                print("%s %-40s %-12s vs float64: ours %.3g  OpenCV %.3g  (scale %.3g)" % (
+                    "ok  " if ok else "FAIL", label, entry["type"], ours_err / scale, cv_err / scale, scale))
+            continue
         err, scale = error_and_scale(ours, ref)
         bound = args.tol * scale
         worst = max(worst, err / scale)
         ok = err <= bound
         failures += 0 if ok else 1
         if args.verbose or not ok:
-            print("%s %-40s %-12s max|diff| %.3g  bound %.3g" % ("ok  " if ok else "FAIL", entry["layer"],
+            print("%s %-40s %-12s max|diff| %.3g  bound %.3g" % ("ok  " if ok else "FAIL", label,
                                                                   entry["type"], err, bound))
     skipped = [e["layer"] for e in index if e["layer"] not in names]
+    if truth is not None:
+        print("against float64: %d layers judged, worst error/scale ours %.3g, OpenCV %.3g" % (judged, worst, worst_cv))
     print("compared %d layers, %d failed, worst error/scale %.3g; overflowed in OpenCV (not compared): %d%s; "
           "not in OpenCV's net: %d (%s); removed: %s"
           % (len(compared) - len(overflowed), failures, worst, len(overflowed),

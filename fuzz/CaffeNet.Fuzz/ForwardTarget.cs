@@ -38,7 +38,7 @@ sealed class ForwardTarget : IFuzzTarget
         if (given is { } file && OtherBatch(graph.Inputs[0], file))
         {
             // As `run --input` does with a file of another batch size: the net is lowered again for it.
-            var overrides = NetInputs.BatchOverrides(graph, new Dictionary<string, Tensor> { [graph.Inputs[0].Name] = file });
+            var overrides = NetInputs.ShapeOverrides(graph, new Dictionary<string, Tensor> { [graph.Inputs[0].Name] = file });
             graph = GraphBuilder.Build(net, LayerRegistry.Default, new GraphOptions { InputShapes = overrides });
         }
         if (!FitsBudget(graph))

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using CaffeNet.Cli.Run;
 
 namespace CaffeNet.Cli.Bench;
@@ -10,7 +10,8 @@ public sealed record BenchReport(string Model, int Batch, int Threads, string Sp
 {
     public void WriteJson(TextWriter stdout)
     {
-        var doc = new Dictionary<string, object>
+        // JSON nodes, not JsonSerializer: no reflection, so the CLI also builds with Native AOT.
+        var doc = new JsonObject
         {
             ["model"] = Model,
             ["batch"] = Batch,
@@ -18,10 +19,11 @@ public sealed record BenchReport(string Model, int Batch, int Threads, string Sp
             ["split"] = Split,
             ["iterations"] = Iterations,
             ["weights"] = Weights.Json(),
-            ["ms"] = new Dictionary<string, double> { ["median"] = BenchTiming.Median(Timing.Forward), ["min"] = Timing.Forward.Min(), ["max"] = Timing.Forward.Max() },
-            ["layers"] = Timing.Nodes.Select((n, i) => new Dictionary<string, object> { ["name"] = n.Name, ["type"] = n.Type, ["ms"] = BenchTiming.Median(Timing.PerNode[i]) }).ToArray(),
+            ["ms"] = new JsonObject { ["median"] = BenchTiming.Median(Timing.Forward), ["min"] = Timing.Forward.Min(), ["max"] = Timing.Forward.Max() },
+            ["layers"] = new JsonArray([.. Timing.Nodes.Select((n, i) =>
+                (JsonNode)new JsonObject { ["name"] = n.Name, ["type"] = n.Type, ["ms"] = BenchTiming.Median(Timing.PerNode[i]) })]),
         };
-        stdout.WriteLine(JsonSerializer.Serialize(doc));
+        stdout.WriteLine(doc.ToJsonString());
     }
 
     public void WriteText(TextWriter stdout, bool perLayer)

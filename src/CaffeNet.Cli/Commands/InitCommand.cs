@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CaffeNet.Cli.Run;
+using CaffeNet.Graph;
 using CaffeNet.Import;
 using CaffeNet.Import.Binary;
 using CaffeNet.Runtime;
@@ -13,12 +14,19 @@ public sealed class InitCommand : CliCommand
     readonly Option<string> output = SharedOptions.Output("The caffemodel to write (required; replaced only on success)");
     readonly Option<ulong> seed = SharedOptions.Seed("Seed for the fillers");
     readonly Option<Proto.Phase?> phase = SharedOptions.Phase();
+    readonly Option<string[]> stages = SharedOptions.Stages();
     readonly Option<bool> calibrate = new("--calibrate")
     {
         Description = "Set every BatchNorm's mean and variance (scale factor 1) to what it sees on one input, so activations stay moderate",
     };
     readonly Option<string[]> inputs = SharedOptions.InputFiles(
         "The .npy input for --calibrate (repeatable; FILE - reads standard input); inputs not given get seeded uniform [-1, 1) values from --seed");
+    readonly Option<string> filler = new("--filler")
+    {
+        Description = "Weight filler for convolutions and inner products whose prototxt gives none (Caffe's default there is constant 0); " +
+            "gaussian has std 0.01",
+        HelpName = "msra|xavier|gaussian",
+    };
     readonly Option<MemoryBudget> maxMemory = SharedOptions.MaxMemory();
     readonly Option<bool> lenient = SharedOptions.Lenient();
 
@@ -29,7 +37,10 @@ public sealed class InitCommand : CliCommand
         Options.Add(output);
         Options.Add(seed);
         Options.Add(phase);
+        Options.Add(stages);
         Options.Add(calibrate);
+        Options.Add(filler);
+        filler.AcceptOnlyFromAmong([.. MissingWeights.DefaultFillerTypes]);
         Options.Add(inputs);
         Options.Add(maxMemory);
         Options.Add(lenient);
@@ -47,11 +58,11 @@ public sealed class InitCommand : CliCommand
         ulong fillerSeed = result.GetValue(seed);
         bool calibrated = result.GetValue(calibrate);
         var budget = result.GetRequiredValue(maxMemory);
-        var setup = NetSetup.Load(result.GetRequiredValue(model), null, result.GetValue(phase),
+        var setup = NetSetup.Load(result.GetRequiredValue(model), null, new GraphOptions { Phase = result.GetValue(phase), Stages = result.GetRequiredValue(stages) },
             result.GetRequiredValue(inputs), fillerSeed, new ImportOptions(result.GetValue(lenient), Warnings(stderr)), budget);
         budget.Check(Needs(setup, calibrated), $"net '{setup.Graph.Name}'");
 
-        var netWeights = NetWeights.Resolve(setup.Graph, MissingWeights.Fill(fillerSeed), budget);
+        var netWeights = NetWeights.Resolve(setup.Graph, MissingWeights.Fill(fillerSeed, result.GetValue(filler)), budget);
         if (calibrated)
         {
             using var executor = new Executor(setup.Graph, netWeights, ExecutorOptions.Reference with { Budget = budget });

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using CaffeNet.Cli.Run;
+using CaffeNet.Graph;
 using CaffeNet.Import;
 using CaffeNet.Runtime;
 using CaffeNet.Runtime.Npy;
@@ -16,8 +17,8 @@ public sealed class RunCommand : CliCommand
         "without it, all weights are random, from the prototxt's fillers");
     readonly Option<bool> fillMissing = SharedOptions.FillMissing("seeded by --seed");
     readonly Option<string[]> inputs = SharedOptions.InputFiles(
-        "A float32/float64 C-order .npy for input NAME (repeatable; FILE - reads standard input); its shape must be the input's, " +
-        "or differ only in the batch size");
+        "A float32/float64 C-order .npy for input NAME (repeatable; FILE - reads standard input); another batch, height or " +
+        "width reshapes the net. NAME=N,C,H,W gives a shape only, for --random-input");
     readonly Option<bool> randomInput = new("--random-input")
     {
         Description = "Uniform [-1, 1) values (labels: class numbers) for inputs not given by --input, from --seed",
@@ -40,6 +41,7 @@ public sealed class RunCommand : CliCommand
         Description = "Run every layer as written on the reference kernels (as --dump-all does, so that every layer's output exists)",
     };
     readonly Option<Proto.Phase?> phase = SharedOptions.Phase();
+    readonly Option<string[]> stages = SharedOptions.Stages();
     readonly Option<bool> json = SharedOptions.Json("Print one JSON object (outputs with shape, min, max, mean, top 5; forward ms) instead of text");
     readonly Option<MemoryBudget> maxMemory = SharedOptions.MaxMemory();
     readonly Option<bool> lenient = SharedOptions.Lenient();
@@ -58,6 +60,7 @@ public sealed class RunCommand : CliCommand
         Options.Add(threads);
         Options.Add(noFuse);
         Options.Add(phase);
+        Options.Add(stages);
         Options.Add(json);
         Options.Add(maxMemory);
         Options.Add(lenient);
@@ -73,7 +76,7 @@ public sealed class RunCommand : CliCommand
         var modelFile = result.GetRequiredValue(model);
         var weightsFile = result.GetValue(weights);
         var budget = result.GetRequiredValue(maxMemory);
-        var setup = NetSetup.Load(modelFile, weightsFile, result.GetValue(phase),
+        var setup = NetSetup.Load(modelFile, weightsFile, new GraphOptions { Phase = result.GetValue(phase), Stages = result.GetRequiredValue(stages) },
             result.GetRequiredValue(inputs), result.GetValue(randomInput) ? fillerSeed : null,
             new ImportOptions(result.GetValue(lenient), Warnings(stderr)), budget);
         setup.RequireEveryInput();

@@ -9,7 +9,8 @@ namespace CaffeNet.Cli.Run;
 /// <summary>
 /// What `run` and `init` share: the net loaded and lowered for a phase, and its input values from
 /// .npy files (`-` is standard input) or a seed. The graph is rebuilt with the given batch size
-/// when a file's shape differs from the net's input only in its first dimension. Seeded inputs are
+/// when a file's shape differs from the net's input (another batch, height or width), as pycaffe's
+/// reshape does. Seeded inputs are
 /// made only when asked for, so that a command can check its memory budget first.
 /// </summary>
 public sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tensor> Given, ulong? RandomSeed)
@@ -19,17 +20,17 @@ public sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tensor
     /// in <paramref name="inputSpecs"/>, each checked against <paramref name="budget"/> before its
     /// array is allocated. With <paramref name="randomSeed"/>, inputs no file gives will be seeded.
     /// </summary>
-    public static NetSetup Load(string model, string? weights, Phase? phase, IReadOnlyList<string> inputSpecs,
+    public static NetSetup Load(string model, string? weights, GraphOptions options, IReadOnlyList<string> inputSpecs,
         ulong? randomSeed, ImportOptions import, MemoryBudget budget)
     {
         var net = ModelLoader.Load(model, weights, import);
-        var given = ReadInputs(inputSpecs, budget);
-        var options = new GraphOptions { Phase = phase };
+        var (given, shapes) = ReadInputs(inputSpecs, budget);
+        options = options with { InputShapes = shapes };
         var graph = WithFileShapes(net, options, given);
-        var overrides = NetInputs.BatchOverrides(graph, given);
+        var overrides = NetInputs.ShapeOverrides(graph, given);
         if (overrides.Count > 0)
         {
-            // Every input keeps the shape it has now (some may come from files) unless a file resizes its batch.
+            // Every input keeps the shape it has now (some may come from files) unless a file reshapes it.
             foreach (var input in graph.Inputs.Where(v => v.Shape.IsComplete))
                 overrides.TryAdd(input.Name, input.Shape);
             graph = GraphBuilder.Build(net, LayerRegistry.Default, options with { InputShapes = overrides });
@@ -81,28 +82,34 @@ public sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tensor
             throw new CaffeNetException(
                 $"net '{graph.Name}': the shape of input '{missing.Name}' is {missing.Shape}, the rest is kept in its data source; " +
                 $"give its values with --input {missing.Name}=FILE.npy");
-        var shapes = open.ToDictionary(v => v.Name, v => new Shape(given[v.Name].Shape.Dims.ToArray()), StringComparer.Ordinal);
+        var shapes = new Dictionary<string, Shape>(options.InputShapes, StringComparer.Ordinal);
+        foreach (var v in open)
+            shapes[v.Name] = new Shape(given[v.Name].Shape.Dims.ToArray());
         return GraphBuilder.Build(net, LayerRegistry.Default, options with { InputShapes = shapes });
     }
 
     /// <summary>
-    /// NAME=FILE.npy; the name is everything before the first '=' (file names may hold '='). FILE `-`
-    /// is standard input, which only one input can be.
+    /// NAME=FILE.npy, or NAME=N,C,H,W for a shape whose values come from --random-input; the name is
+    /// everything before the first '=' (file names may hold '='). FILE `-` is standard input,
+    /// which only one input can be. A value that reads as a shape is a shape unless such a file exists.
     /// </summary>
-    static Dictionary<string, Tensor> ReadInputs(IReadOnlyList<string> specs, MemoryBudget budget)
+    static (Dictionary<string, Tensor> Given, Dictionary<string, Shape> Shapes) ReadInputs(IReadOnlyList<string> specs, MemoryBudget budget)
     {
         var inputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var shapes = new Dictionary<string, Shape>(StringComparer.Ordinal);
         string? fromStandardInput = null;
         foreach (var spec in specs)
         {
             int eq = spec.IndexOf('=');
             if (eq <= 0 || eq == spec.Length - 1)
-                throw new CaffeNetException($"--input expects NAME=FILE.npy, got '{spec}'");
+                throw new CaffeNetException($"--input expects NAME=FILE.npy or NAME=N,C,H,W, got '{spec}'");
             var name = spec[..eq];
             var file = spec[(eq + 1)..];
-            if (inputs.ContainsKey(name))
+            if (inputs.ContainsKey(name) || shapes.ContainsKey(name))
                 throw new CaffeNetException($"--input {name} is given twice");
-            if (file == "-")
+            if (IsShape(file) && !File.Exists(file))
+                shapes[name] = InputShapeOption.Parse([spec])[name];
+            else if (file == "-")
             {
                 if (fromStandardInput is not null)
                     throw new CaffeNetException($"--input {name}=- and {fromStandardInput}=- both read standard input; only one can");
@@ -113,6 +120,8 @@ public sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tensor
             else
                 inputs[name] = NpyFile.Read(file, budget);
         }
-        return inputs;
+        return (inputs, shapes);
     }
+
+    static bool IsShape(string value) => value.Split(',').All(part => part.Length > 0 && part.All(char.IsAsciiDigit));
 }

@@ -58,6 +58,8 @@ public static class GraphBuilder
             {
                 // Shapes the user gives replace the layer's, which may be placeholders such as 0.
                 var shapes = layer.Top.All(options.InputShapes.ContainsKey) ? null : source.Tops(context);
+                if (shapes is not null && source.SharedBatch)
+                    shapes = WithGivenBatch(layer, shapes);
                 for (int i = 0; i < layer.Top.Count; i++)
                     AddInput(layer.Top[i], shapes?[i], layer.Type, context);
                 return;
@@ -70,7 +72,34 @@ public static class GraphBuilder
                     AddInput(top, null, layer.Type, context);
                 return;
             }
+            if (layer.Top.Count == 0 && layer.Type.EndsWith("Loss", StringComparison.Ordinal))
+                layer = WithAutomaticTop(layer);
             AddNode(layer);
+        }
+
+        /// <summary>
+        /// Caffe gives a loss layer written without a top one of its own ("(automatic)", which no
+        /// other layer can read): V0 nets such as lenet_train do so. Here it is named after the layer.
+        /// </summary>
+        static LayerParameter WithAutomaticTop(LayerParameter layer)
+        {
+            var copy = layer.Clone();
+            copy.Top.Add($"{layer.Name} (automatic)");
+            return copy;
+        }
+
+        /// <summary>
+        /// A data layer reads one batch for all its tops (data and label), so a batch the user
+        /// gives one top is the batch of the tops he leaves to the prototxt.
+        /// </summary>
+        IReadOnlyList<Shape?> WithGivenBatch(LayerParameter layer, IReadOnlyList<Shape?> shapes)
+        {
+            var batch = layer.Top.Select(t => options.InputShapes.GetValueOrDefault(t)).FirstOrDefault(s => s is { Rank: > 0 })?.Dim(0);
+            if (batch is not int n)
+                return shapes;
+            return shapes.Select((shape, i) => options.InputShapes.ContainsKey(layer.Top[i]) || shape is not { IsKnown: true, Rank: > 0 }
+                ? shape
+                : Shape.Partial(shape.OptionalDims.Select((d, axis) => axis == 0 ? n : d))).ToList();
         }
 
         void AddInput(string name, Shape? shape, string type, LayerContext context)

@@ -1,15 +1,15 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace CaffeNet.Runtime;
 
 /// <summary>
 /// Reference single-precision matrix product over packed row-major matrices:
-/// C[m,n] (+)= op(A)[m,k] · op(B)[k,n]. Plain loops in a cache-friendly order, no SIMD: the
-/// baseline that fast paths are tested against.
+/// C[m,n] (+)= op(A)[m,k] · op(B)[k,n]. Plain loops in a cache-friendly order, no SIMD, sums
+/// kept in double: the baseline that fast paths are tested against.
 /// </summary>
 public static class Gemm
 {
-    // A 64 x 256 block of B is 64 KB: it stays in L2 while a band of rows of A sweeps over it.
     const int KBlock = 64;
     const int NBlock = 256;
 
@@ -30,64 +30,72 @@ public static class Gemm
             throw new ArgumentException($"spans too short for a {m}x{k} by {k}x{n} product");
         if (transposeA && transposeB)
             throw new NotSupportedException("Gemm with both operands transposed");
-        if (!accumulate)
-            c[..(m * n)].Clear();
         if (transposeB)
-            MultiplyNT(m, n, k, a, b, c);
-        else if (transposeA)
-            MultiplyTN(m, n, k, a, b, c);
+            MultiplyNT(m, n, k, a, b, c, accumulate);
         else
-            MultiplyNN(m, n, k, a, b, c);
+            MultiplyBlocked(m, n, k, a, transposeA, b, c, accumulate);
     }
 
+    /// <summary>
+    /// NN and TN: C in column blocks, each summed in a double tile over the whole of k and rounded
+    /// once, so the reference is closer to the exact product than a float kernel (and can judge one).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void MultiplyNN(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
+    static void MultiplyBlocked(int m, int n, int k, ReadOnlySpan<float> a, bool transposeA, ReadOnlySpan<float> b, Span<float> c, bool accumulate)
     {
-        for (int j0 = 0; j0 < n; j0 += NBlock)
+        var rented = ArrayPool<double>.Shared.Rent(Math.Max(1, m * Math.Min(n, NBlock)));
+        try
         {
-            int jn = Math.Min(NBlock, n - j0);
-            for (int p0 = 0; p0 < k; p0 += KBlock)
+            for (int j0 = 0; j0 < n; j0 += NBlock)
             {
-                int pEnd = Math.Min(p0 + KBlock, k);
+                int jn = Math.Min(NBlock, n - j0);
+                var tile = rented.AsSpan(0, m * jn);
                 for (int i = 0; i < m; i++)
                 {
-                    var cRow = c.Slice(i * n + j0, jn);
-                    for (int p = p0; p < pEnd; p++)
+                    var row = tile.Slice(i * jn, jn);
+                    if (accumulate)
                     {
-                        float aip = a[i * k + p];
-                        var bRow = b.Slice(p * n + j0, jn);
+                        var cRow = c.Slice(i * n + j0, jn);
                         for (int j = 0; j < jn; j++)
-                            cRow[j] += aip * bRow[j];
+                            row[j] = cRow[j];
+                    }
+                    else
+                        row.Clear();
+                }
+                for (int p0 = 0; p0 < k; p0 += KBlock)
+                {
+                    int pEnd = Math.Min(p0 + KBlock, k);
+                    // A 64 x 256 block of B stays in L2 while every row of the tile sweeps over it.
+                    for (int i = 0; i < m; i++)
+                    {
+                        var row = tile.Slice(i * jn, jn);
+                        for (int p = p0; p < pEnd; p++)
+                        {
+                            double aip = transposeA ? a[p * m + i] : a[i * k + p];
+                            var bRow = b.Slice(p * n + j0, jn);
+                            for (int j = 0; j < jn; j++)
+                                row[j] += aip * bRow[j];
+                        }
                     }
                 }
-            }
-        }
-    }
-
-    // A is stored k×m: walk it row by row so every access stays contiguous.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void MultiplyTN(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
-    {
-        for (int j0 = 0; j0 < n; j0 += NBlock)
-        {
-            int jn = Math.Min(NBlock, n - j0);
-            for (int p = 0; p < k; p++)
-            {
-                var bRow = b.Slice(p * n + j0, jn);
                 for (int i = 0; i < m; i++)
                 {
-                    float api = a[p * m + i];
+                    var row = tile.Slice(i * jn, jn);
                     var cRow = c.Slice(i * n + j0, jn);
                     for (int j = 0; j < jn; j++)
-                        cRow[j] += api * bRow[j];
+                        cRow[j] = (float)row[j];
                 }
             }
         }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
     }
 
-    // B is stored n×k: each C element is a dot product of two contiguous rows.
+    // B is stored n×k: each C element is a dot product of two contiguous rows, summed in double.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void MultiplyNT(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
+    static void MultiplyNT(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate)
     {
         for (int i = 0; i < m; i++)
         {
@@ -95,10 +103,10 @@ public static class Gemm
             for (int j = 0; j < n; j++)
             {
                 var bRow = b.Slice(j * k, k);
-                float sum = 0;
+                double sum = accumulate ? c[i * n + j] : 0;
                 for (int p = 0; p < k; p++)
-                    sum += aRow[p] * bRow[p];
-                c[i * n + j] += sum;
+                    sum += (double)aRow[p] * bRow[p];
+                c[i * n + j] = (float)sum;
             }
         }
     }

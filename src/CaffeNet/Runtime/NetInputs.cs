@@ -33,10 +33,11 @@ public static class NetInputs
     }
 
     /// <summary>
-    /// New shapes for graph inputs given with another first dimension (batch size), for rebuilding
-    /// the graph with <see cref="GraphOptions.InputShapes"/>; any other difference is an error.
+    /// New shapes for graph inputs given with another shape of the same rank (another batch size,
+    /// or another height and width, as pycaffe's blob reshape then net.reshape()), for rebuilding
+    /// the graph with <see cref="GraphOptions.InputShapes"/>; a rank that differs is an error.
     /// </summary>
-    public static Dictionary<string, Shape> BatchOverrides(NetGraph graph, IReadOnlyDictionary<string, Tensor> given)
+    public static Dictionary<string, Shape> ShapeOverrides(NetGraph graph, IReadOnlyDictionary<string, Tensor> given)
     {
         var overrides = new Dictionary<string, Shape>(StringComparer.Ordinal);
         foreach (var (name, tensor) in given)
@@ -48,9 +49,9 @@ public static class NetInputs
             var have = tensor.Shape.Dims;
             if (have.SequenceEqual(want))
                 continue;
-            if (have.Length != want.Length || have.Length == 0 || !have[1..].SequenceEqual(want.AsSpan(1)))
+            if (have.Length != want.Length)
                 throw new CaffeNetException(
-                    $"input '{name}' has shape {tensor.Shape}, the net expects {input.Shape} (only the first dimension may differ)");
+                    $"input '{name}' has shape {tensor.Shape}, the net expects {input.Shape}: {have.Length} dimensions where the net has {want.Length}");
             overrides[name] = new Shape(have.ToArray());
         }
         return overrides;

@@ -51,7 +51,7 @@ public sealed class NetWeights
             var shapes = node.ParamShapes.Select(s => new TensorShape([.. s.Dims])).ToArray();
             if (node.NeedsFiller)
             {
-                blobs[node] = Fill(node, shapes, seed);
+                blobs[node] = Fill(node, shapes, seed, missing.DefaultWeightFiller);
                 filled.Add(node);
             }
             else
@@ -116,7 +116,7 @@ public sealed class NetWeights
         return tensor;
     }
 
-    static Tensor[] Fill(Node node, TensorShape[] shapes, ulong seed)
+    static Tensor[] Fill(Node node, TensorShape[] shapes, ulong seed, FillerParameter? defaultWeights)
     {
         var result = new Tensor[shapes.Length];
         for (int i = 0; i < shapes.Length; i++)
@@ -125,7 +125,7 @@ public sealed class NetWeights
             var random = SeededRandom.ForStream(seed, $"{node.Name}/{i}");
             try
             {
-                Filler.Fill(FillerFor(node, i), shapes[i], result[i].Span, random);
+                Filler.Fill(FillerFor(node, i, defaultWeights), shapes[i], result[i].Span, random);
             }
             catch (CaffeNetException e)
             {
@@ -137,8 +137,9 @@ public sealed class NetWeights
 
     /// <summary>
     /// The filler Caffe's layer uses for blob <paramref name="index"/>, as its definition gives it
-    /// (<see cref="LayerDefinition.Filler"/>); else FillerParameter's default, constant 0.
+    /// (<see cref="LayerDefinition.Filler"/>, which takes <paramref name="defaultWeights"/> for an
+    /// unset weight filler); else FillerParameter's default, constant 0.
     /// </summary>
-    static FillerParameter FillerFor(Node node, int index) =>
-        (node.Rule as LayerDefinition)?.Filler(node, index) ?? new FillerParameter();
+    static FillerParameter FillerFor(Node node, int index, FillerParameter? defaultWeights) =>
+        (node.Rule as LayerDefinition)?.Filler(node, index, defaultWeights) ?? new FillerParameter();
 }

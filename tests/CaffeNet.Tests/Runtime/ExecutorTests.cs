@@ -172,13 +172,15 @@ public class ExecutorTests
     }
 
     [Fact]
-    public void BatchOverridesAcceptOnlyADifferentFirstDimension()
+    public void ShapeOverridesTakeAnotherBatchOrSizeOfTheSameRank()
     {
         var graph = Nets.Build(Nets.Input("data", 1, 3, 4, 4), L("r", "ReLU", "data", "r"));
-        var overrides = NetInputs.BatchOverrides(graph, new Dictionary<string, Tensor> { ["data"] = new Tensor([5, 3, 4, 4]) });
+        var overrides = NetInputs.ShapeOverrides(graph, new Dictionary<string, Tensor> { ["data"] = new Tensor([5, 3, 4, 4]) });
         Assert.Equal(new Shape(5, 3, 4, 4), overrides["data"]);
-        Assert.Empty(NetInputs.BatchOverrides(graph, new Dictionary<string, Tensor> { ["data"] = new Tensor([1, 3, 4, 4]) }));
-        Assert.Throws<CaffeNetException>(() => NetInputs.BatchOverrides(graph, new Dictionary<string, Tensor> { ["data"] = new Tensor([1, 3, 4, 5]) }));
+        Assert.Empty(NetInputs.ShapeOverrides(graph, new Dictionary<string, Tensor> { ["data"] = new Tensor([1, 3, 4, 4]) }));
+        Assert.Equal(new Shape(1, 3, 4, 5), NetInputs.ShapeOverrides(graph, new Dictionary<string, Tensor> { ["data"] = new Tensor([1, 3, 4, 5]) })["data"]);
+        var e = Assert.Throws<CaffeNetException>(() => NetInputs.ShapeOverrides(graph, new Dictionary<string, Tensor> { ["data"] = new Tensor([3, 4, 5]) }));
+        Assert.Equal("input 'data' has shape 3x4x5, the net expects 1x3x4x4: 3 dimensions where the net has 4", e.Message);
         var rebuilt = GraphBuilder.Build(Nets.Of(Nets.Input("data", 1, 3, 4, 4), L("r", "ReLU", "data", "r")), LayerRegistry.Default, new GraphOptions { InputShapes = overrides });
         Assert.Equal(new Shape(5, 3, 4, 4), rebuilt.Outputs[0].Shape);
     }

@@ -40,7 +40,7 @@ public class OpenCvNetAgreementTests
         for (int i = 0; i < input.Count; i++)
             input.Span[i] = Math.Abs(input.Span[i]);
         var inputs = new Dictionary<string, Tensor> { ["data"] = input };
-        var graph = GraphBuilder.Build(net, LayerRegistry.Default, new GraphOptions { InputShapes = NetInputs.BatchOverrides(GraphBuilder.Build(net, LayerRegistry.Default), inputs) });
+        var graph = GraphBuilder.Build(net, LayerRegistry.Default, new GraphOptions { InputShapes = NetInputs.ShapeOverrides(GraphBuilder.Build(net, LayerRegistry.Default), inputs) });
         var executor = Executor.Create(graph);
         Assert.Empty(executor.Weights.Filled);
         AssertEveryLayerAgrees(prototxt, graph, executor, ModelLoader.LoadNet(weightsFile), inputs);

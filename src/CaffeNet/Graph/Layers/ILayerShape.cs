@@ -18,6 +18,9 @@ internal interface ISourceShape
     /// prototxt names; null where even the rank lives there.
     /// </summary>
     IReadOnlyList<Shape?> Tops(LayerContext c);
+
+    /// <summary>Whether every top holds one batch of the same items (data and label), so they share dimension 0.</summary>
+    bool SharedBatch { get; }
 }
 
 /// <summary>What a rule works out for one layer.</summary>

@@ -11,7 +11,7 @@ sealed class BiasDefinition : LayerDefinition
 
     public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new BiasLayer(node, blobs);
 
-    public override FillerParameter? Filler(Node node, int blob) => node.Layer.BiasParam?.Filler;
+    public override FillerParameter? Filler(Node node, int blob, FillerParameter? defaultWeights) => node.Layer.BiasParam?.Filler;
 
     public override LayerShapes Infer(LayerContext c)
     {

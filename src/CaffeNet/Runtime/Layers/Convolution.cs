@@ -16,8 +16,8 @@ class ConvolutionDefinition : LayerDefinition
 
     public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new ConvolutionLayer(node, blobs);
 
-    public override FillerParameter? Filler(Node node, int blob) =>
-        blob == 0 ? node.Layer.ConvolutionParam?.WeightFiller : node.Layer.ConvolutionParam?.BiasFiller;
+    public override FillerParameter? Filler(Node node, int blob, FillerParameter? defaultWeights) =>
+        blob == 0 ? node.Layer.ConvolutionParam?.WeightFiller ?? defaultWeights : node.Layer.ConvolutionParam?.BiasFiller;
 
     public override LayerShapes Infer(LayerContext c)
     {

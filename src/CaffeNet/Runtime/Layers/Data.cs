@@ -11,6 +11,8 @@ sealed class DataDefinition : SourceDefinition
 {
     public override string Type => "Data";
 
+    public override bool SharedBatch => true;
+
     public override IReadOnlyList<Shape?> Tops(LayerContext c)
     {
         c.Tops(1, 2);

@@ -7,6 +7,8 @@ sealed class HDF5DataDefinition : SourceDefinition
 {
     public override string Type => "HDF5Data";
 
+    public override bool SharedBatch => true;
+
     public override IReadOnlyList<Shape?> Tops(LayerContext c)
     {
         c.Tops(1, int.MaxValue);

@@ -15,8 +15,8 @@ sealed class InnerProductDefinition : LayerDefinition
 
     public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new InnerProductLayer(node, blobs);
 
-    public override FillerParameter? Filler(Node node, int blob) =>
-        blob == 0 ? node.Layer.InnerProductParam?.WeightFiller : node.Layer.InnerProductParam?.BiasFiller;
+    public override FillerParameter? Filler(Node node, int blob, FillerParameter? defaultWeights) =>
+        blob == 0 ? node.Layer.InnerProductParam?.WeightFiller ?? defaultWeights : node.Layer.InnerProductParam?.BiasFiller;
 
     public override LayerShapes Infer(LayerContext c)
     {

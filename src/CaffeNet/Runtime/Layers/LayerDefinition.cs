@@ -16,7 +16,9 @@ abstract class LayerDefinition : LayerType, ILayerShape
 
     /// <summary>
     /// The filler Caffe's layer uses for learnable blob <paramref name="blob"/> when the model has
-    /// none; null for FillerParameter's default (constant 0).
+    /// none; null for FillerParameter's default (constant 0). A layer with a weight blob (a
+    /// convolution's or inner product's) takes <paramref name="defaultWeights"/> (`init --filler`)
+    /// for it when the prototxt sets no filler.
     /// </summary>
-    public virtual FillerParameter? Filler(Node node, int blob) => null;
+    public virtual FillerParameter? Filler(Node node, int blob, FillerParameter? defaultWeights) => null;
 }

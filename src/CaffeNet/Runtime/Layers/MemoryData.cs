@@ -7,6 +7,8 @@ sealed class MemoryDataDefinition : SourceDefinition
 {
     public override string Type => "MemoryData";
 
+    public override bool SharedBatch => true;
+
     public override IReadOnlyList<Shape?> Tops(LayerContext c)
     {
         c.Tops(1, 2);

@@ -12,7 +12,7 @@ sealed class PReLUDefinition : LayerDefinition
     public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new PReLULayer(node, blobs);
 
     /// <summary>The slope starts at 0.25 unless a filler is given, as Caffe's PReLU setup says.</summary>
-    public override FillerParameter? Filler(Node node, int blob) =>
+    public override FillerParameter? Filler(Node node, int blob, FillerParameter? defaultWeights) =>
         node.Layer.PreluParam?.Filler ?? new FillerParameter { Type = "constant", Value = 0.25f };
 
     public override LayerShapes Infer(LayerContext c)

@@ -15,7 +15,7 @@ sealed class ScaleDefinition : LayerDefinition
     public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new ScaleLayer(node, blobs);
 
     /// <summary>The factor (a blob only with one bottom) starts at 1 unless a filler is given.</summary>
-    public override FillerParameter? Filler(Node node, int blob) => blob == 0 && node.Inputs.Count == 1
+    public override FillerParameter? Filler(Node node, int blob, FillerParameter? defaultWeights) => blob == 0 && node.Inputs.Count == 1
         ? node.Layer.ScaleParam?.Filler ?? new FillerParameter { Type = "constant", Value = 1 }
         : node.Layer.ScaleParam?.BiasFiller;
 

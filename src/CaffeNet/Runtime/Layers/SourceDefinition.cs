@@ -6,4 +6,7 @@ namespace CaffeNet.Runtime.Layers;
 abstract class SourceDefinition : LayerType, ISourceShape
 {
     public abstract IReadOnlyList<Shape?> Tops(LayerContext c);
+
+    /// <inheritdoc/>
+    public virtual bool SharedBatch => false;
 }

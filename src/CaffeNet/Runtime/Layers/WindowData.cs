@@ -10,6 +10,8 @@ sealed class WindowDataDefinition : SourceDefinition
 {
     public override string Type => "WindowData";
 
+    public override bool SharedBatch => true;
+
     public override IReadOnlyList<Shape?> Tops(LayerContext c)
     {
         c.Tops(1, 2);

@@ -1,0 +1,377 @@
+"""A float64 evaluation of a Caffe net, layer by layer, written from Caffe's layer semantics with
+numpy: the truth both engines are judged against where they disagree (issue 12's rule for deep
+nets: ours vs float64 <= max(the 1e-4 rule, OpenCV vs float64) on every layer).
+
+It evaluates the layers `caffenet run --dump-all` lists in its index.json, in that order, from the
+V2 prototxt's definitions (upgrade V0/V1 nets first with `caffenet convert --upgrade`) and the
+caffemodel's blobs, and returns each layer's outputs. A layer type it does not know raises
+Float64Error naming the layer; callers report it and stop comparing there.
+"""
+import math
+
+import numpy as np
+
+import caffeproto
+
+
+class Float64Error(Exception):
+    pass
+
+
+def evaluate(model, weights, inputs, index):
+    """({(layer, top index): float64 array} for the entries of index (caffenet's dump order), and
+    None or the Float64Error that stopped the evaluation: layers before it keep their values)."""
+    try:
+        result = {}
+        run(model, weights, inputs, index, result)
+        return result, None
+    except Float64Error as e:
+        return result, e
+
+
+def run(model, weights, inputs, index, result):
+    net = caffeproto.read_net(model)
+    layers = {l.name: l for l in net.layer}
+    blobs = {name: [b.astype(np.float64) for b in bs] for name, bs in caffeproto.read_weights(weights).items()}
+    values = {name: v.astype(np.float64) for name, v in inputs.items()}
+    done = set()
+    for entry in index:
+        name = entry["layer"]
+        if name in done:
+            continue
+        done.add(name)
+        layer = layers.get(name)
+        if layer is None:
+            raise Float64Error("layer %s is not in %s" % (name, model))
+        rule = RULES.get(layer.type)
+        if rule is None:
+            raise Float64Error("layer %s: type %s has no float64 rule" % (name, layer.type))
+        bottoms = [values[b] for b in layer.bottom]
+        outputs = rule(layer, bottoms, blobs.get(name, []))
+        for i, (top, value) in enumerate(zip(layer.top, outputs)):
+            values[top] = value
+            result[(name, i)] = value
+
+
+def pair(p, plain, h, w, default):
+    """Caffe's kernel/pad/stride/dilation: the _h/_w fields, else the repeated field (one or two)."""
+    if p.HasField(h) or p.HasField(w):
+        return getattr(p, h), getattr(p, w)
+    values = list(getattr(p, plain))
+    if not values:
+        return default, default
+    return (values[0], values[0]) if len(values) == 1 else (values[0], values[1])
+
+
+def conv_geometry(p):
+    kh, kw = pair(p, "kernel_size", "kernel_h", "kernel_w", 0)
+    ph, pw = pair(p, "pad", "pad_h", "pad_w", 0)
+    sh, sw = pair(p, "stride", "stride_h", "stride_w", 1)
+    dh, dw = dilation(p)
+    return kh, kw, ph, pw, sh, sw, dh, dw
+
+
+def dilation(p):
+    d = list(p.dilation)
+    if not d:
+        return 1, 1
+    return (d[0], d[0]) if len(d) == 1 else (d[0], d[1])
+
+
+def convolution(layer, bottoms, blobs):
+    p = layer.convolution_param
+    kh, kw, ph, pw, sh, sw, dh, dw = conv_geometry(p)
+    x = bottoms[0]
+    n, c, h, w = x.shape
+    weight = blobs[0]
+    outs, group = weight.shape[0], p.group if p.group else 1
+    if layer.type in ("ConvolutionDepthwise", "DepthwiseConvolution"):
+        group = c
+    oh = (h + 2 * ph - (dh * (kh - 1) + 1)) // sh + 1
+    ow = (w + 2 * pw - (dw * (kw - 1) + 1)) // sw + 1
+    padded = np.zeros((n, c, h + 2 * ph, w + 2 * pw))
+    padded[:, :, ph:ph + h, pw:pw + w] = x
+    cg, og = c // group, outs // group
+    y = np.zeros((n, outs, oh, ow))
+    for g in range(group):
+        xg = padded[:, g * cg:(g + 1) * cg]
+        wg = weight[g * og:(g + 1) * og].reshape(og, cg, kh, kw)
+        for i in range(kh):
+            for j in range(kw):
+                patch = xg[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw]
+                y[:, g * og:(g + 1) * og] += np.tensordot(wg[:, :, i, j], patch, axes=([1], [1])).transpose(1, 0, 2, 3)
+    if p.bias_term and len(blobs) > 1:
+        y += blobs[1].reshape(1, outs, 1, 1)
+    return [y]
+
+
+def deconvolution(layer, bottoms, blobs):
+    p = layer.convolution_param
+    kh, kw, ph, pw, sh, sw, dh, dw = conv_geometry(p)
+    x = bottoms[0]
+    n, c, h, w = x.shape
+    weight = blobs[0]
+    group = p.group if p.group else 1
+    og = weight.shape[1]
+    outs = og * group
+    full_h, full_w = sh * (h - 1) + dh * (kh - 1) + 1, sw * (w - 1) + dw * (kw - 1) + 1
+    y = np.zeros((n, outs, full_h, full_w))
+    cg = c // group
+    for g in range(group):
+        xg = x[:, g * cg:(g + 1) * cg]
+        wg = weight[g * cg:(g + 1) * cg].reshape(cg, og, kh, kw)
+        for i in range(kh):
+            for j in range(kw):
+                contrib = np.tensordot(wg[:, :, i, j], xg, axes=([0], [1])).transpose(1, 0, 2, 3)
+                y[:, g * og:(g + 1) * og, i * dh:i * dh + sh * (h - 1) + 1:sh, j * dw:j * dw + sw * (w - 1) + 1:sw] += contrib
+    y = y[:, :, ph:full_h - ph, pw:full_w - pw]
+    if p.bias_term and len(blobs) > 1:
+        y = y + blobs[1].reshape(1, outs, 1, 1)
+    return [y]
+
+
+def pooling(layer, bottoms, blobs):
+    p = layer.pooling_param
+    x = bottoms[0]
+    n, c, h, w = x.shape
+    if p.global_pooling:
+        kh, kw, ph, pw, sh, sw = h, w, 0, 0, 1, 1
+    else:
+        kh, kw = (p.kernel_h, p.kernel_w) if p.HasField("kernel_h") else (p.kernel_size, p.kernel_size)
+        ph, pw = (p.pad_h, p.pad_w) if p.HasField("pad_h") else (p.pad, p.pad)
+        sh, sw = (p.stride_h, p.stride_w) if p.HasField("stride_h") else (p.stride, p.stride)
+    rounding = math.floor if getattr(p, "round_mode", 0) == 1 else math.ceil
+    oh = int(rounding((h + 2 * ph - kh) / sh)) + 1
+    ow = int(rounding((w + 2 * pw - kw) / sw)) + 1
+    if ph or pw:
+        if (oh - 1) * sh >= h + ph:
+            oh -= 1
+        if (ow - 1) * sw >= w + pw:
+            ow -= 1
+    y = np.zeros((n, c, oh, ow))
+    for i in range(oh):
+        hs = i * sh - ph
+        he = min(hs + kh, h + ph)
+        for j in range(ow):
+            ws = j * sw - pw
+            we = min(ws + kw, w + pw)
+            size = (he - hs) * (we - ws)
+            window = x[:, :, max(hs, 0):min(he, h), max(ws, 0):min(we, w)]
+            if p.pool == 0:  # MAX
+                y[:, :, i, j] = window.max(axis=(2, 3))
+            elif p.pool == 1:  # AVE
+                y[:, :, i, j] = window.sum(axis=(2, 3)) / size
+            else:
+                raise Float64Error("layer %s: STOCHASTIC pooling has no float64 rule" % layer.name)
+    return [y]
+
+
+def inner_product(layer, bottoms, blobs):
+    p = layer.inner_product_param
+    x = bottoms[0]
+    axis = p.axis % x.ndim
+    outer = int(np.prod(x.shape[:axis]))
+    flat = x.reshape(outer, -1)
+    weight = blobs[0].reshape(-1, flat.shape[1]) if not p.transpose else blobs[0].reshape(flat.shape[1], -1).T
+    y = flat @ weight.T
+    if p.bias_term and len(blobs) > 1:
+        y = y + blobs[1].reshape(1, -1)
+    return [y.reshape(x.shape[:axis] + (weight.shape[0],))]
+
+
+def batch_norm(layer, bottoms, blobs):
+    x = bottoms[0]
+    eps = layer.batch_norm_param.eps
+    factor = blobs[2].reshape(-1)[0]
+    factor = 0.0 if factor == 0 else 1.0 / factor
+    mean, var = blobs[0] * factor, blobs[1] * factor
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    return [(x - mean.reshape(shape)) / np.sqrt(var.reshape(shape) + eps)]
+
+
+def broadcast(x, v, axis, num):
+    """v spread over x's axes [axis, axis + num), as Scale and Bias apply their factor."""
+    axis = axis % x.ndim
+    shape = (1,) * axis + tuple(v.shape) + (1,) * (x.ndim - axis - v.ndim)
+    return v.reshape(shape)
+
+
+def scale(layer, bottoms, blobs):
+    p = layer.scale_param
+    x = bottoms[0]
+    factor = bottoms[1] if len(bottoms) > 1 else blobs[0]
+    y = x * broadcast(x, factor, p.axis, p.num_axes)
+    if p.bias_term:
+        bias = blobs[1] if len(bottoms) == 1 else blobs[0]
+        y = y + broadcast(x, bias, p.axis, p.num_axes)
+    return [y]
+
+
+def bias(layer, bottoms, blobs):
+    p = layer.bias_param
+    x = bottoms[0]
+    b = bottoms[1] if len(bottoms) > 1 else blobs[0]
+    return [x + broadcast(x, b, p.axis, p.num_axes)]
+
+
+def eltwise(layer, bottoms, blobs):
+    p = layer.eltwise_param
+    if p.operation == 0:  # PROD
+        y = bottoms[0].copy()
+        for b in bottoms[1:]:
+            y = y * b
+    elif p.operation == 1:  # SUM
+        coeff = list(p.coeff) or [1.0] * len(bottoms)
+        y = sum(c * b for c, b in zip(coeff, bottoms))
+    else:
+        y = bottoms[0]
+        for b in bottoms[1:]:
+            y = np.maximum(y, b)
+    return [y]
+
+
+def concat(layer, bottoms, blobs):
+    p = layer.concat_param
+    axis = p.axis if p.HasField("axis") or not p.HasField("concat_dim") else p.concat_dim
+    return [np.concatenate(bottoms, axis=axis)]
+
+
+def slice_(layer, bottoms, blobs):
+    p = layer.slice_param
+    x = bottoms[0]
+    axis = (p.axis if p.HasField("axis") or not p.HasField("slice_dim") else p.slice_dim) % x.ndim
+    points = list(p.slice_point)
+    if not points:
+        step = x.shape[axis] // len(layer.top)
+        points = [step * i for i in range(1, len(layer.top))]
+    return np.split(x, points, axis=axis)
+
+
+def softmax(layer, bottoms, blobs):
+    x = bottoms[0]
+    axis = layer.softmax_param.axis % x.ndim
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return [e / e.sum(axis=axis, keepdims=True)]
+
+
+def lrn(layer, bottoms, blobs):
+    p = layer.lrn_param
+    x = bottoms[0]
+    n, c, h, w = x.shape
+    size, alpha, beta, k = p.local_size, p.alpha, p.beta, p.k
+    if p.norm_region == 0:  # ACROSS_CHANNELS
+        pre = (size - 1) // 2
+        sq = np.zeros((n, c + size - 1, h, w))
+        sq[:, pre:pre + c] = x * x
+        s = sum(sq[:, i:i + c] for i in range(size))
+        return [x * (k + alpha / size * s) ** -beta]
+    pad = (size - 1) // 2
+    sq = np.zeros((n, c, h + 2 * pad, w + 2 * pad))
+    sq[:, :, pad:pad + h, pad:pad + w] = x * x
+    avg = np.zeros_like(x)
+    for i in range(h):
+        for j in range(w):
+            hs, ws = i, j
+            he, we = min(hs + size, h + 2 * pad), min(ws + size, w + 2 * pad)
+            avg[:, :, i, j] = sq[:, :, hs:he, ws:we].sum(axis=(2, 3)) / ((he - hs) * (we - ws))
+    return [x * (1 + alpha * avg) ** -beta]
+
+
+def reshape(layer, bottoms, blobs):
+    p = layer.reshape_param
+    x = bottoms[0]
+    axis = p.axis % (x.ndim + 1) if p.axis < 0 else p.axis
+    end = x.ndim if p.num_axes == -1 else axis + p.num_axes
+    dims = [x.shape[axis + i] if d == 0 else d for i, d in enumerate(p.shape.dim)]
+    return [x.reshape(x.shape[:axis] + tuple(dims) + x.shape[end:])]
+
+
+def flatten(layer, bottoms, blobs):
+    p = layer.flatten_param
+    x = bottoms[0]
+    axis, end = p.axis % x.ndim, p.end_axis % x.ndim
+    return [x.reshape(x.shape[:axis] + (-1,) + x.shape[end + 1:])]
+
+
+def crop(layer, bottoms, blobs):
+    p = layer.crop_param
+    x, like = bottoms
+    axis = p.axis % x.ndim
+    offsets = list(p.offset)
+    index = []
+    for d in range(x.ndim):
+        if d < axis:
+            index.append(slice(None))
+        else:
+            o = offsets[0] if len(offsets) == 1 else (offsets[d - axis] if offsets else 0)
+            index.append(slice(o, o + like.shape[d]))
+    return [x[tuple(index)]]
+
+
+def prelu(layer, bottoms, blobs):
+    x = bottoms[0]
+    slope = blobs[0].reshape(-1)
+    slope = slope[0] if layer.prelu_param.channel_shared else slope.reshape((1, -1) + (1,) * (x.ndim - 2))
+    return [np.where(x > 0, x, x * slope)]
+
+
+def relu(layer, bottoms, blobs):
+    x = bottoms[0]
+    s = layer.relu_param.negative_slope
+    return [np.where(x > 0, x, x * s)]
+
+
+def power(layer, bottoms, blobs):
+    p = layer.power_param
+    return [(p.shift + p.scale * bottoms[0]) ** p.power]
+
+
+def elu(layer, bottoms, blobs):
+    x = bottoms[0]
+    return [np.where(x > 0, x, layer.elu_param.alpha * (np.exp(np.minimum(x, 0)) - 1))]
+
+
+def clip(layer, bottoms, blobs):
+    return [np.clip(bottoms[0], layer.clip_param.min, layer.clip_param.max)]
+
+
+def permute(layer, bottoms, blobs):
+    order = list(layer.permute_param.order)
+    x = bottoms[0]
+    order += [d for d in range(x.ndim) if d not in order]
+    return [x.transpose(order)]
+
+
+RULES = {
+    "Convolution": convolution,
+    "ConvolutionDepthwise": convolution,
+    "DepthwiseConvolution": convolution,
+    "Deconvolution": deconvolution,
+    "Pooling": pooling,
+    "InnerProduct": inner_product,
+    "BatchNorm": batch_norm,
+    "Scale": scale,
+    "Bias": bias,
+    "Eltwise": eltwise,
+    "Concat": concat,
+    "Slice": slice_,
+    "Split": lambda l, b, w: [b[0]] * len(l.top),
+    "Softmax": softmax,
+    "LRN": lrn,
+    "Reshape": reshape,
+    "Flatten": flatten,
+    "Crop": crop,
+    "Permute": permute,
+    "Dropout": lambda l, b, w: [b[0]],
+    "ReLU": relu,
+    "ReLU6": lambda l, b, w: [np.clip(b[0], 0, 6)],
+    "Clip": clip,
+    "PReLU": prelu,
+    "ELU": elu,
+    "Sigmoid": lambda l, b, w: [1 / (1 + np.exp(-b[0]))],
+    "TanH": lambda l, b, w: [np.tanh(b[0])],
+    "AbsVal": lambda l, b, w: [np.abs(b[0])],
+    "BNLL": lambda l, b, w: [np.where(b[0] > 0, b[0] + np.log1p(np.exp(-b[0])), np.log1p(np.exp(b[0])))],
+    "Power": power,
+    "Swish": lambda l, b, w: [b[0] / (1 + np.exp(-l.swish_param.beta * b[0]))],
+}
