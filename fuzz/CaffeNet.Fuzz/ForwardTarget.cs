@@ -33,13 +33,13 @@ sealed class ForwardTarget : IFuzzTarget
     {
         var (definition, caffemodel, npy) = ForwardInput.Split(input);
         var net = Load(definition, caffemodel);
-        var graph = GraphBuilder.Build(net);
+        var graph = GraphBuilder.Build(net, LayerRegistry.Default);
         Tensor? given = npy.Length > 0 && graph.Inputs.Count > 0 ? NpyFile.Parse(npy, "fuzz.npy") : null;
         if (given is { } file && OtherBatch(graph.Inputs[0], file))
         {
             // As `run --input` does with a file of another batch size: the net is lowered again for it.
             var overrides = NetInputs.ShapeOverrides(graph, new Dictionary<string, Tensor> { [graph.Inputs[0].Name] = file });
-            graph = GraphBuilder.Build(net, new GraphOptions { InputShapes = overrides });
+            graph = GraphBuilder.Build(net, LayerRegistry.Default, new GraphOptions { InputShapes = overrides });
         }
         if (!FitsBudget(graph))
             return;
@@ -125,7 +125,7 @@ sealed class ForwardTarget : IFuzzTarget
     {
         try
         {
-            var graph = GraphBuilder.Build(net);
+            var graph = GraphBuilder.Build(net, LayerRegistry.Default);
             if (graph.Inputs.Count == 0 || graph.Inputs[0].Shape.Rank == 0)
                 return null;
             var one = NetInputs.Random(graph, seed: 2)[graph.Inputs[0].Name];

@@ -23,7 +23,7 @@ sealed class GraphTarget : IFuzzTarget
             net = NetUpgrader.Upgrade(net, "fuzz.prototxt", _ => { });
         foreach (var phase in (Phase[])[Phase.Test, Phase.Train])
         {
-            var graph = GraphBuilder.Build(net, new GraphOptions { Phase = phase, AllowUnknownDims = true });
+            var graph = GraphBuilder.Build(net, LayerRegistry.Default, new GraphOptions { Phase = phase, AllowUnknownDims = true });
             _ = graph.TotalCost;
             if (graph.HasUnknownDims)
                 continue;

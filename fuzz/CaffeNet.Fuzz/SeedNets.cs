@@ -29,7 +29,7 @@ static class SeedNets
         try
         {
             var upgraded = NetUpgrader.NeedsUpgrade(net) ? NetUpgrader.Upgrade(net, "seed") : net;
-            var graph = GraphBuilder.Build(upgraded);
+            var graph = GraphBuilder.Build(upgraded, LayerRegistry.Default);
             if (graph.TotalCost.Params > maxParams)
                 return null;
             return NetWeights.Resolve(graph, MissingWeights.Fill(1)).ToNetParameter(graph);

@@ -1,4 +1,4 @@
-using CaffeNet.Graph;
+using CaffeNet.Runtime;
 using CaffeNet.Proto;
 using Google.Protobuf.Reflection;
 
@@ -23,7 +23,7 @@ static class Tokens
                 }
             }
         }
-        foreach (var type in LayerRegistry.Rules.Keys.Concat(LayerRegistry.Sources.Keys))
+        foreach (var type in LayerRegistry.Default.Types)
             yield return $"\"{type}\"";
         foreach (var token in Punctuation)
             yield return token;

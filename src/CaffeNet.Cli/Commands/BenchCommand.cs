@@ -71,7 +71,7 @@ public sealed class BenchCommand : CliCommand
         var weightsFile = result.GetValue(weights);
         var net = ModelLoader.Load(modelFile, weightsFile, import);
         var graphOptions = new GraphOptions { InputShapes = result.GetRequiredValue(inputs) };
-        var graph = GraphBuilder.Build(net, graphOptions);
+        var graph = GraphBuilder.Build(net, LayerRegistry.Default, graphOptions);
         var budget = result.GetRequiredValue(maxMemory);
         var executorOptions = (reference ? ExecutorOptions.Reference with { Threads = threadCount } : ExecutorOptions.Fast(threadCount))
             with { Budget = budget };
@@ -82,7 +82,7 @@ public sealed class BenchCommand : CliCommand
             var shapes = graph.Inputs.Where(v => v.Shape.Rank > 0)
                 .ToDictionary(v => v.Name, v => new Shape([n, .. v.Shape.Dims.Skip(1)]), StringComparer.Ordinal);
             graphOptions = graphOptions with { InputShapes = shapes };
-            graph = GraphBuilder.Build(net, graphOptions);
+            graph = GraphBuilder.Build(net, LayerRegistry.Default, graphOptions);
             batchSize = n;
         }
         else

@@ -3,6 +3,7 @@ using System.Text;
 using CaffeNet.Cli.Dump;
 using CaffeNet.Graph;
 using CaffeNet.Import;
+using CaffeNet.Runtime;
 
 namespace CaffeNet.Cli.Commands;
 
@@ -53,7 +54,7 @@ public sealed class DumpCommand : CliCommand
         var import = new ImportOptions(result.GetValue(lenient), Warnings(stderr));
         var weightsFile = result.GetValue(weights);
         var net = ModelLoader.Load(result.GetRequiredValue(model), weightsFile, import);
-        var graph = GraphBuilder.Build(net, graphOptions);
+        var graph = GraphBuilder.Build(net, LayerRegistry.Default, graphOptions);
         var netPhase = graphOptions.Phase ?? net.State?.Phase ?? Proto.Phase.Test;
 
         // The whole dump is made before anything is written, so an error leaves no partial output.

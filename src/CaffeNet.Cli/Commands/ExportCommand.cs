@@ -44,7 +44,7 @@ public sealed class ExportCommand : CliCommand
         var weightsFile = result.GetValue(weights);
         var net = ModelLoader.Load(result.GetRequiredValue(model), weightsFile,
             new ImportOptions(result.GetValue(lenient), Warnings(stderr)));
-        var graph = GraphBuilder.Build(net, new GraphOptions { InputShapes = result.GetRequiredValue(inputs) });
+        var graph = GraphBuilder.Build(net, LayerRegistry.Default, new GraphOptions { InputShapes = result.GetRequiredValue(inputs) });
         var source = new WeightsSource(weightsFile, result.GetValue(fillMissing), result.GetValue(seed));
         var resolved = source.Resolve(graph, Warnings(stderr), result.GetRequiredValue(maxMemory));
         var options = new OnnxExportOptions { Opset = result.GetValue(opset) };

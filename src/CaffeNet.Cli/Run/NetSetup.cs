@@ -33,7 +33,7 @@ public sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tensor
             // Every input keeps the shape it has now (some may come from files) unless a file reshapes it.
             foreach (var input in graph.Inputs.Where(v => v.Shape.IsComplete))
                 overrides.TryAdd(input.Name, input.Shape);
-            graph = GraphBuilder.Build(net, options with { InputShapes = overrides });
+            graph = GraphBuilder.Build(net, LayerRegistry.Default, options with { InputShapes = overrides });
         }
         return new NetSetup(graph, given, randomSeed);
     }
@@ -73,7 +73,7 @@ public sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tensor
     /// </summary>
     static NetGraph WithFileShapes(NetParameter net, GraphOptions options, Dictionary<string, Tensor> given)
     {
-        var graph = GraphBuilder.Build(net, options with { AllowUnknownDims = true });
+        var graph = GraphBuilder.Build(net, LayerRegistry.Default, options with { AllowUnknownDims = true });
         if (!graph.HasUnknownDims)
             return graph;
         var open = graph.Inputs.Where(v => v.Shape.IsKnown && !v.Shape.IsComplete).ToList();
@@ -85,7 +85,7 @@ public sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tensor
         var shapes = new Dictionary<string, Shape>(options.InputShapes, StringComparer.Ordinal);
         foreach (var v in open)
             shapes[v.Name] = new Shape(given[v.Name].Shape.Dims.ToArray());
-        return GraphBuilder.Build(net, options with { InputShapes = shapes });
+        return GraphBuilder.Build(net, LayerRegistry.Default, options with { InputShapes = shapes });
     }
 
     /// <summary>

@@ -9,22 +9,23 @@ namespace CaffeNet.Graph;
 /// </summary>
 public static class GraphBuilder
 {
-    public static NetGraph Build(NetParameter net, GraphOptions? options = null)
+    /// <summary>Lowers <paramref name="net"/> with the shape rules of <paramref name="layers"/> (the runtime's layer registry).</summary>
+    public static NetGraph Build(NetParameter net, ShapeRules layers, GraphOptions? options = null)
     {
         options ??= new GraphOptions();
         if (net.Layers.Count > 0)
             throw new CaffeNetException(
                 $"net '{net.Name}': uses the legacy V1 'layers' field; load it through the importer, which upgrades it");
         var state = NetStateFilter.State(net, options);
-        var layers = net.Layer.Where(l => NetStateFilter.Includes(l, state)).ToList();
-        var lowering = new Lowering(state, options, layers, net.Layer);
+        var selected = net.Layer.Where(l => NetStateFilter.Includes(l, state)).ToList();
+        var lowering = new Lowering(state, options, layers, selected, net.Layer);
         lowering.AddHeaderInputs(net);
-        foreach (var layer in layers)
+        foreach (var layer in selected)
             lowering.Add(layer);
         return lowering.Finish(net.Name);
     }
 
-    sealed class Lowering(NetState state, GraphOptions options, IReadOnlyList<LayerParameter> layers, IReadOnlyList<LayerParameter> allLayers)
+    sealed class Lowering(NetState state, GraphOptions options, ShapeRules rules, IReadOnlyList<LayerParameter> layers, IReadOnlyList<LayerParameter> allLayers)
     {
         readonly Phase phase = state.Phase;
         readonly Dictionary<string, Value> current = new(StringComparer.Ordinal);
@@ -53,7 +54,7 @@ public static class GraphBuilder
         public void Add(LayerParameter layer)
         {
             var context = new LayerContext(layer, [], phase);
-            if (layer.Bottom.Count == 0 && LayerRegistry.Sources.TryGetValue(layer.Type, out var source))
+            if (layer.Bottom.Count == 0 && rules.Source(layer.Type) is { } source)
             {
                 // Shapes the user gives replace the layer's, which may be placeholders such as 0.
                 var shapes = layer.Top.All(options.InputShapes.ContainsKey) ? null : source.Tops(context);
@@ -64,7 +65,7 @@ public static class GraphBuilder
                 return;
             }
             // A layer we do not know that only feeds the net still works if the user gives its shapes.
-            if (layer.Bottom.Count == 0 && layer.Top.Count > 0 && !LayerRegistry.Rules.ContainsKey(layer.Type)
+            if (layer.Bottom.Count == 0 && layer.Top.Count > 0 && rules.Rule(layer.Type) is null
                 && layer.Top.All(options.InputShapes.ContainsKey))
             {
                 foreach (var top in layer.Top)
@@ -129,7 +130,7 @@ public static class GraphBuilder
             var context = new LayerContext(layer, bottoms.Select(b => b.Shape).ToList(), phase);
 
             LayerShapes shapes;
-            if (LayerRegistry.Rules.TryGetValue(layer.Type, out var rule))
+            if (rules.Rule(layer.Type) is { } rule)
             {
                 foreach (var b in bottoms)
                     if (!b.Shape.IsKnown)
@@ -151,6 +152,7 @@ public static class GraphBuilder
                         $"needs the exact shape of bottom '{partial.Name}', which is {partial.Shape}; give the net's input shape with --input NAME=N,C,H,W");
                 }
                 node.IsKnown = true;
+                node.Rule = rule;
                 node.Attributes = shapes.Attributes;
                 node.ParamShapes = shapes.Params;
                 CheckBlobs(context, shapes.Params);
@@ -243,7 +245,7 @@ public static class GraphBuilder
                         $"--input {given}: the net has no input named '{given}' (its inputs: {string.Join(", ", inputs.Select(i => i.Name))})");
             var outputs = values.Where(v => current[v.Name] == v && v.Consumers.Count == 0).ToList();
             long peak = ActivationMemory.PeakBytes(values, nodes.Count, outputs);
-            return new NetGraph(name, inputs, outputs, nodes, values, inputTypes, peak);
+            return new NetGraph(name, inputs, outputs, nodes, values, inputTypes, peak, rules);
         }
     }
 }

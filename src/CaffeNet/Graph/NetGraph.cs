@@ -5,8 +5,9 @@ public sealed class NetGraph
 {
     internal NetGraph(string name, IReadOnlyList<Value> inputs, IReadOnlyList<Value> outputs,
         IReadOnlyList<Node> nodes, IReadOnlyList<Value> values, IReadOnlyDictionary<Value, string> inputTypes,
-        long peakActivationBytes)
+        long peakActivationBytes, ShapeRules layers)
     {
+        Layers = layers;
         Name = name;
         Inputs = inputs;
         Outputs = outputs;
@@ -17,6 +18,9 @@ public sealed class NetGraph
     }
 
     public string Name { get; }
+
+    /// <summary>The layer types it was built with; a graph rebuilt from the same net (another batch) uses them too.</summary>
+    public ShapeRules Layers { get; }
 
     /// <summary>Values with no producer: Input and data layer tops (labels included), legacy input fields.</summary>
     public IReadOnlyList<Value> Inputs { get; }

@@ -30,6 +30,9 @@ public sealed class Node
     /// <summary>Typed parameters for known layer kinds; null for opaque (unknown) types.</summary>
     public LayerAttributes? Attributes { get; internal set; }
 
+    /// <summary>The rule that shaped it (the runtime's definition of its type); null when <see cref="IsKnown"/> is false.</summary>
+    internal ILayerShape? Rule { get; set; }
+
     /// <summary>False for a layer type we have no rule for: kept so the graph reads whole, but not runnable.</summary>
     public bool IsKnown { get; internal set; }
 

@@ -7,4 +7,10 @@ namespace CaffeNet.Import;
 public sealed record ImportOptions(bool Lenient = false, Action<string>? Warning = null)
 {
     public static ImportOptions Strict { get; } = new();
+
+    /// <summary>
+    /// Fields of LayerParameter that custom layer types read (a fork's `xxx_param`): a prototxt may
+    /// set them by name, and they are checked, strictly, against their message type.
+    /// </summary>
+    public IReadOnlyList<LayerParameterField> LayerFields { get; init; } = [];
 }

@@ -33,7 +33,7 @@ public static class ModelLoader
     {
         options ??= ImportOptions.Strict;
         return FileFormats.Detect(path) == FileFormat.Text
-            ? TextFormat.ParseFile<T>(path, new TextParseOptions { Lenient = options.Lenient, Warning = options.Warning })
+            ? TextFormat.ParseFile<T>(path, new TextParseOptions { Lenient = options.Lenient, Warning = options.Warning, LayerFields = options.LayerFields })
             : BinaryFormat.Read<T>(path, options);
     }
 }

@@ -42,7 +42,7 @@ public sealed class Executor : IDisposable
         Plan = options.Fuse ? GraphOptimizer.Plan(graph) : FusionPlan.None;
         var running = graph.Nodes.Where(n => !Plan.Skips(n)).ToArray();
         foreach (var node in running.Where(n => Plan.FusionAt(n) is null))
-            LayerFactory.RequireSupported(node);
+            LayerFactory.RequireSupported(graph, node);
         Memory = MemoryPlan.For(graph, Plan);
         var needs = ExecutorMemory.For(graph, Plan, Memory, options.Threads);
         options.Budget.Check(needs.Estimate, $"net '{graph.Name}'");

@@ -7,7 +7,7 @@ namespace CaffeNet.Runtime;
 /// for every output position, the input pixel that kernel tap (i, j) of channel c sees there
 /// (0 in the padding). A convolution is then weights[outC, C·kh·kw] · columns[C·kh·kw, outH·outW].
 /// </summary>
-public static class Im2Col
+internal static class Im2Col
 {
     /// <summary>Fills <paramref name="columns"/> (C·kh·kw × outH·outW) from one C×H×W image.</summary>
     public static void Forward(ReadOnlySpan<float> image, int channels, int height, int width,

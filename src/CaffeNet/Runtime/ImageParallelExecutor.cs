@@ -70,7 +70,7 @@ public sealed class ImageParallelExecutor : IDisposable
         if (batch < 2 || batch % threads != 0 && batch < 4 * threads)
             return null;
         var oneImage = batchGraph.Inputs.ToDictionary(v => v.Name, v => OneImage(v.Shape), StringComparer.Ordinal);
-        var imageGraph = GraphBuilder.Build(net, options with { InputShapes = oneImage });
+        var imageGraph = GraphBuilder.Build(net, batchGraph.Layers, options with { InputShapes = oneImage });
         return new ImageParallelExecutor(batchGraph, imageGraph, weights.Rebind(imageGraph), threads, budget);
     }
 

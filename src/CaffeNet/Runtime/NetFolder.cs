@@ -17,12 +17,13 @@ public static class NetFolder
     /// <summary>
     /// Folds <paramref name="net"/> (V2, trained blobs merged in, as <c>ModelLoader.Load</c> gives
     /// it). Only the layers of the TEST phase are kept; <paramref name="options"/> may give input
-    /// shapes, level and stages. Every learnable layer must have its blobs.
+    /// shapes, level and stages; <paramref name="layers"/> the layer types (the built-ins by
+    /// default). Every learnable layer must have its blobs.
     /// </summary>
-    public static FoldedNet Fold(NetParameter net, GraphOptions? options = null)
+    public static FoldedNet Fold(NetParameter net, GraphOptions? options = null, LayerRegistry? layers = null)
     {
         options = (options ?? new GraphOptions()) with { Phase = Phase.Test };
-        var graph = GraphBuilder.Build(net, options);
+        var graph = GraphBuilder.Build(net, layers ?? LayerRegistry.Default, options);
         NetWeights weights;
         try
         {

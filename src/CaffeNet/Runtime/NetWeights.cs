@@ -1,6 +1,7 @@
 using CaffeNet.Graph;
 using CaffeNet.Proto;
 using CaffeNet.Runtime.Fillers;
+using CaffeNet.Runtime.Layers;
 
 namespace CaffeNet.Runtime;
 
@@ -135,27 +136,10 @@ public sealed class NetWeights
     }
 
     /// <summary>
-    /// The filler Caffe's layer uses for blob <paramref name="index"/>. Unset fillers take
-    /// FillerParameter's default (constant 0), except Scale's factor (constant 1) and PReLU's
-    /// slope (constant 0.25), as those layers' setup code says. BatchNorm's statistics start at 0.
-    /// An unset weight filler of a convolution or inner product is <paramref name="defaultWeights"/> when given.
+    /// The filler Caffe's layer uses for blob <paramref name="index"/>, as its definition gives it
+    /// (<see cref="LayerDefinition.Filler"/>, which takes <paramref name="defaultWeights"/> for an
+    /// unset weight filler); else FillerParameter's default, constant 0.
     /// </summary>
-    static FillerParameter FillerFor(Node node, int index, FillerParameter? defaultWeights)
-    {
-        var layer = node.Layer;
-        FillerParameter? given = node.Type switch
-        {
-            "Convolution" or "Deconvolution" or "ConvolutionDepthwise" or "DepthwiseConvolution" =>
-                index == 0 ? layer.ConvolutionParam?.WeightFiller : layer.ConvolutionParam?.BiasFiller,
-            "InnerProduct" => index == 0 ? layer.InnerProductParam?.WeightFiller : layer.InnerProductParam?.BiasFiller,
-            "Scale" when index == 0 && node.Inputs.Count == 1 =>
-                layer.ScaleParam?.Filler ?? new FillerParameter { Type = "constant", Value = 1 },
-            "Scale" => layer.ScaleParam?.BiasFiller,
-            "Bias" => layer.BiasParam?.Filler,
-            "PReLU" => layer.PreluParam?.Filler ?? new FillerParameter { Type = "constant", Value = 0.25f },
-            _ => null,
-        };
-        bool weights = index == 0 && node.Type is "Convolution" or "Deconvolution" or "ConvolutionDepthwise" or "DepthwiseConvolution" or "InnerProduct";
-        return given ?? (weights ? defaultWeights : null) ?? new FillerParameter();
-    }
+    static FillerParameter FillerFor(Node node, int index, FillerParameter? defaultWeights) =>
+        (node.Rule as LayerDefinition)?.Filler(node, index, defaultWeights) ?? new FillerParameter();
 }

@@ -36,7 +36,7 @@ public class ExportCommandTests
         using (var session = new InferenceSession(onnx))
             Assert.Equal([2, 3, 24, 24], session.InputMetadata["data"].Dimensions);
 
-        var graph = GraphBuilder.Build(ModelLoader.Load(Det1, Det1Weights),
+        var graph = GraphBuilder.Build(ModelLoader.Load(Det1, Det1Weights), LayerRegistry.Default,
             new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = new(2, 3, 24, 24) } });
         var inputs = NetInputs.Random(graph, 1);
         var ours = OnnxRuntimeOracle.RunReference(graph, NetWeights.Resolve(graph, MissingWeights.Refuse), inputs);

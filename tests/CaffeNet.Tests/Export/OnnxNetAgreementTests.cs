@@ -14,7 +14,7 @@ public class OnnxNetAgreementTests(ITestOutputHelper output)
 {
     void AssertAgrees(string prototxt, string weightsFile, ulong seed, Dictionary<string, Shape>? inputShapes = null)
     {
-        var graph = GraphBuilder.Build(ModelLoader.Load(prototxt, weightsFile, new ImportOptions(Lenient: true)),
+        var graph = GraphBuilder.Build(ModelLoader.Load(prototxt, weightsFile, new ImportOptions(Lenient: true)), LayerRegistry.Default,
             new GraphOptions { InputShapes = inputShapes ?? new Dictionary<string, Shape>() });
         var weights = NetWeights.Resolve(graph, MissingWeights.Refuse);
         Assert.Empty(weights.Filled);

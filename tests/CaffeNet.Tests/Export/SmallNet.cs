@@ -11,7 +11,7 @@ sealed class SmallNet
 {
     public SmallNet(string prototxt, ulong seed = 0)
     {
-        Graph = GraphBuilder.Build(TextFormat.Parse<NetParameter>(prototxt, "test.prototxt"));
+        Graph = GraphBuilder.Build(TextFormat.Parse<NetParameter>(prototxt, "test.prototxt"), LayerRegistry.Default);
         Weights = NetWeights.Resolve(Graph, MissingWeights.Fill(seed));
     }
 

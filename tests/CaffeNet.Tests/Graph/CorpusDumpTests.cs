@@ -1,5 +1,6 @@
 using CaffeNet.Graph;
 using CaffeNet.Proto;
+using CaffeNet.Runtime;
 
 namespace CaffeNet.Tests.Graph;
 
@@ -69,7 +70,7 @@ public class CorpusDumpTests
             string? error = null;
             try
             {
-                var graph = GraphBuilder.Build(Models.Load(TestPaths.InCorpus(net)), options);
+                var graph = GraphBuilder.Build(Models.Load(TestPaths.InCorpus(net)), LayerRegistry.Default, options);
                 if (graph.Nodes.Count == 0 || graph.TotalCost.Params == 0)
                     problems.Add($"{net}: lowered to an empty graph");
                 if (graph.HasUnknownDims != DatabaseShaped.Contains(net))

@@ -1,6 +1,7 @@
 using CaffeNet.Graph;
 using CaffeNet.Proto;
 using static CaffeNet.Tests.Graph.Nets;
+using CaffeNet.Runtime;
 
 namespace CaffeNet.Tests.Graph;
 
@@ -56,7 +57,7 @@ public class LoweringTests
         var net = Of(Layer("relu", "ReLU", "data", "relu"));
         net.Input.Add("data");
         net.InputDim.AddRange([1, 3, 5, 5]);
-        var g = GraphBuilder.Build(net);
+        var g = GraphBuilder.Build(net, LayerRegistry.Default);
         Assert.Equal("data", g.Inputs[0].Name);
         Assert.Equal(S(1, 3, 5, 5), g.Inputs[0].Shape);
     }
@@ -64,7 +65,7 @@ public class LoweringTests
     [Fact]
     public void InputShapesFromOptionsOverrideThePrototxt()
     {
-        var g = GraphBuilder.Build(Of(Input("data", 1, 3, 5, 5), Layer("relu", "ReLU", "data", "relu")),
+        var g = GraphBuilder.Build(Of(Input("data", 1, 3, 5, 5), Layer("relu", "ReLU", "data", "relu")), LayerRegistry.Default,
             new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = S(4, 3, 9, 9) } });
         Assert.Equal(S(4, 3, 9, 9), g.Nodes[0].Outputs[0].Shape);
     }
@@ -73,16 +74,16 @@ public class LoweringTests
     public void InputShapesFromOptionsReplacePlaceholderDims()
     {
         var net = Of(Input("data", 1, 3, 0, 0), Layer("relu", "ReLU", "data", "relu"));
-        var e = Assert.Throws<CaffeNetException>(() => GraphBuilder.Build(net));
+        var e = Assert.Throws<CaffeNetException>(() => GraphBuilder.Build(net, LayerRegistry.Default));
         Assert.Equal("layer 'data' (type Input): output dimension 2 would be 0 (shape 1x3x0x0)", e.Message);
-        var g = GraphBuilder.Build(net, new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = S(1, 3, 4, 4) } });
+        var g = GraphBuilder.Build(net, LayerRegistry.Default, new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = S(1, 3, 4, 4) } });
         Assert.Equal(S(1, 3, 4, 4), g.Inputs[0].Shape);
     }
 
     [Fact]
     public void InputShapeForAMissingInputIsRejected()
     {
-        var e = Assert.Throws<CaffeNetException>(() => GraphBuilder.Build(Of(Input("data", 1, 3)),
+        var e = Assert.Throws<CaffeNetException>(() => GraphBuilder.Build(Of(Input("data", 1, 3)), LayerRegistry.Default,
             new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["image"] = S(1, 3) } }));
         Assert.Equal("--input image: the net has no input named 'image' (its inputs: data)", e.Message);
     }
@@ -120,7 +121,7 @@ public class LoweringTests
         var e = Assert.Throws<CaffeNetException>(() => Build(layer));
         Assert.Equal("layer 'mnist' (type Data): the shape of 'data' is not in the prototxt (Caffe reads it from the data source); give it with --input data=N,C,H,W", e.Message);
 
-        var g = GraphBuilder.Build(Of(layer), new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = S(64, 1, 28, 28) } });
+        var g = GraphBuilder.Build(Of(layer), LayerRegistry.Default, new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = S(64, 1, 28, 28) } });
         Assert.Equal([S(64, 1, 28, 28), S(64)], g.Inputs.Select(i => i.Shape));
     }
 
@@ -140,7 +141,7 @@ public class LoweringTests
     {
         // FCN's training nets read images through a Python layer; --input supplies what it would produce.
         var python = new LayerParameter { Name = "data", Type = "Python", Top = { "data", "label" } };
-        var g = GraphBuilder.Build(Of(python, Layer("relu", "ReLU", "data", "relu")), new GraphOptions
+        var g = GraphBuilder.Build(Of(python, Layer("relu", "ReLU", "data", "relu")), LayerRegistry.Default, new GraphOptions
         {
             InputShapes = new Dictionary<string, Shape> { ["data"] = S(1, 3, 8, 8), ["label"] = S(1, 1, 8, 8) },
         });

@@ -1,4 +1,5 @@
 using CaffeNet.Graph;
+using CaffeNet.Runtime;
 
 namespace CaffeNet.Tests.Graph;
 
@@ -52,7 +53,7 @@ public class MobileNetV2CountTests
     [Fact]
     public void DeployNetTotalsMatchAnIndependentCount()
     {
-        var graph = GraphBuilder.Build(Models.Load(TestPaths.InTestData("mobilenetv2", "deploy.prototxt")));
+        var graph = GraphBuilder.Build(Models.Load(TestPaths.InTestData("mobilenetv2", "deploy.prototxt")), LayerRegistry.Default);
         var (parameters, macs) = Count();
         Assert.Equal(parameters, graph.TotalCost.Params);
         Assert.Equal(macs, graph.TotalCost.Macs);

@@ -1,5 +1,6 @@
 using CaffeNet.Graph;
 using CaffeNet.Proto;
+using CaffeNet.Runtime;
 
 namespace CaffeNet.Tests.Graph;
 
@@ -32,7 +33,7 @@ public class MobileNetV2PhaseTests
     public void LowersWithA1000WayOutput(string file, Phase phase)
     {
         if (file.StartsWith(TestPaths.Corpus, StringComparison.Ordinal) && !Directory.Exists(TestPaths.Corpus)) return;
-        var graph = GraphBuilder.Build(Models.Load(file), new GraphOptions { Phase = phase });
+        var graph = GraphBuilder.Build(Models.Load(file), LayerRegistry.Default, new GraphOptions { Phase = phase });
         var classifier = graph.Nodes.Single(n => n.Name == "conv10");
         Assert.Equal(new Shape(1, 1000, 1, 1), classifier.Outputs[0].Shape);
         // BatchNorm uses its stored statistics at TEST and the batch's at TRAIN unless the file says.

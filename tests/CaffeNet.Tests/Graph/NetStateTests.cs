@@ -1,6 +1,7 @@
 using CaffeNet.Graph;
 using CaffeNet.Proto;
 using static CaffeNet.Tests.Graph.Nets;
+using CaffeNet.Runtime;
 
 namespace CaffeNet.Tests.Graph;
 
@@ -25,19 +26,19 @@ public class NetStateTests
     [Fact]
     public void TestPhaseByDefault()
     {
-        Assert.Equal(["test_only", "not_deploy"], Names(GraphBuilder.Build(Net())));
+        Assert.Equal(["test_only", "not_deploy"], Names(GraphBuilder.Build(Net(), LayerRegistry.Default)));
     }
 
     [Fact]
     public void TrainPhaseFromOptions()
     {
-        Assert.Equal(["train_only", "not_deploy"], Names(GraphBuilder.Build(Net(), new GraphOptions { Phase = Phase.Train })));
+        Assert.Equal(["train_only", "not_deploy"], Names(GraphBuilder.Build(Net(), LayerRegistry.Default, new GraphOptions { Phase = Phase.Train })));
     }
 
     [Fact]
     public void StagesAndLevel()
     {
-        var g = GraphBuilder.Build(Net(), new GraphOptions { Stages = ["deploy"], Level = 2 });
+        var g = GraphBuilder.Build(Net(), LayerRegistry.Default, new GraphOptions { Stages = ["deploy"], Level = 2 });
         Assert.Equal(["test_only", "deploy", "level2"], Names(g));
     }
 
@@ -46,7 +47,7 @@ public class NetStateTests
     {
         var net = Net();
         net.State = new NetState { Phase = Phase.Train, Stage = { "deploy" } };
-        Assert.Equal(["train_only", "deploy"], Names(GraphBuilder.Build(net)));
+        Assert.Equal(["train_only", "deploy"], Names(GraphBuilder.Build(net, LayerRegistry.Default)));
     }
 
     [Fact]
@@ -61,7 +62,7 @@ public class NetStateTests
     public void BottomFromALayerOutsideTheStateIsExplained()
     {
         var net = Of(Only(Input("data", 1, 2), new() { Phase = Phase.Train }), Layer("relu", "ReLU", "data", "relu"));
-        var e = Assert.Throws<CaffeNetException>(() => GraphBuilder.Build(net));
+        var e = Assert.Throws<CaffeNetException>(() => GraphBuilder.Build(net, LayerRegistry.Default));
         Assert.Equal("layer 'relu' (type ReLU): bottom 'data' is written only by layer 'data', which is not in this net state (phase TEST, level 0, stages [])", e.Message);
     }
 }

@@ -1,5 +1,6 @@
 using CaffeNet.Graph;
 using CaffeNet.Proto;
+using CaffeNet.Runtime;
 
 namespace CaffeNet.Tests.Graph;
 
@@ -25,7 +26,7 @@ static class Nets
     public static LayerParameter Layer(string name, string type, string bottom, string top) =>
         new() { Name = name, Type = type, Bottom = { bottom }, Top = { top } };
 
-    public static NetGraph Build(params LayerParameter[] layers) => GraphBuilder.Build(Of(layers));
+    public static NetGraph Build(params LayerParameter[] layers) => GraphBuilder.Build(Of(layers), LayerRegistry.Default);
 
     /// <summary>The one output shape of the last node of a net: an input of <paramref name="dims"/> and <paramref name="layer"/>.</summary>
     public static Shape OutputOf(LayerParameter layer, params int[] dims) =>

@@ -14,7 +14,7 @@ public class UnknownDimsTests
 {
     static readonly GraphOptions Allow = new() { AllowUnknownDims = true };
 
-    static NetGraph BuildPartial(params LayerParameter[] layers) => GraphBuilder.Build(Of(layers), Allow);
+    static NetGraph BuildPartial(params LayerParameter[] layers) => GraphBuilder.Build(Of(layers), LayerRegistry.Default, Allow);
 
     static Shape P(params int?[] dims) => Shape.Partial(dims);
 
@@ -230,7 +230,7 @@ public class UnknownDimsTests
     public void InputShapesStillWin()
     {
         var options = Allow with { InputShapes = new Dictionary<string, Shape> { ["data"] = S(8, 3, 32, 32) } };
-        var g = GraphBuilder.Build(Of(Data(8), Conv("conv", "data", 4, 3)), options);
+        var g = GraphBuilder.Build(Of(Data(8), Conv("conv", "data", 4, 3)), LayerRegistry.Default, options);
         Assert.False(g.HasUnknownDims);
         Assert.Equal(S(8, 4, 30, 30), g.Nodes[0].Outputs[0].Shape);
         Assert.Equal(4 * 3 * 9 + 4, g.Nodes[0].Cost.Params);

@@ -59,7 +59,7 @@ public class FusedExecutorTests
     static (NetGraph Graph, NetWeights Weights, Dictionary<string, Tensor> Inputs) CalibratedMobileNetV2(int batch)
     {
         var net = ModelLoader.Load(TestPaths.InTestData("mobilenetv2", "deploy.prototxt"), null);
-        var graph = GraphBuilder.Build(net, new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = new(batch, 3, 224, 224) } });
+        var graph = GraphBuilder.Build(net, LayerRegistry.Default, new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = new(batch, 3, 224, 224) } });
         var weights = NetWeights.Resolve(graph, MissingWeights.Fill(3));
         var inputs = NetInputs.Random(graph, 4);
         using var calibrating = new Executor(graph, weights);

@@ -12,7 +12,7 @@ public class ImageParallelExecutorTests
     {
         var net = ModelLoader.Load(TestPaths.InTestData("mobilenetv2", "deploy.prototxt"), TestPaths.InTestData("mobilenetv2", "calibrated-seed1.caffemodel"));
         var options = new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = new(batch, 3, size, size) } };
-        return (net, options, GraphBuilder.Build(net, options));
+        return (net, options, GraphBuilder.Build(net, LayerRegistry.Default, options));
     }
 
     [Theory]

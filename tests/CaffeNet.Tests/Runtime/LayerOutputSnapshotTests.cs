@@ -25,7 +25,7 @@ public class LayerOutputSnapshotTests
     [Fact]
     public void MobileNetV2DeployEveryLayer()
     {
-        var graph = GraphBuilder.Build(ModelLoader.Load(TestPaths.InTestData("mobilenetv2", "deploy.prototxt"), null));
+        var graph = GraphBuilder.Build(ModelLoader.Load(TestPaths.InTestData("mobilenetv2", "deploy.prototxt"), null), LayerRegistry.Default);
         var executor = Executor.Create(graph, seed: 21);
         BatchNormCalibration.Calibrate(executor, NetInputs.Random(graph, 22));
 

@@ -14,7 +14,7 @@ public class MemoryBudgetTests
     static readonly MemoryBudget Tiny = MemoryBudget.AtMost(1, "the test's budget");
 
     static NetGraph Net(string prototxt) =>
-        GraphBuilder.Build(TextFormat.Parse<NetParameter>(prototxt, "net.prototxt"), new GraphOptions());
+        GraphBuilder.Build(TextFormat.Parse<NetParameter>(prototxt, "net.prototxt"), LayerRegistry.Default, new GraphOptions());
 
     // 50000 inputs x 40000 outputs: 2,000,000,000 weights + 40,000 biases, 4 bytes each.
     const string EightGigabyteInnerProduct = """

@@ -18,7 +18,7 @@ public class MemoryEstimateTests(ITestOutputHelper output)
     {
         var net = ModelLoader.Load(TestPaths.InTestData("mobilenetv2", "deploy.prototxt"),
             TestPaths.InTestData("mobilenetv2", "calibrated-seed1.caffemodel"));
-        return GraphBuilder.Build(net, new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = new(batch, 3, 224, 224) } });
+        return GraphBuilder.Build(net, LayerRegistry.Default, new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = new(batch, 3, 224, 224) } });
     }
 
     static long Allocated(Action action)

@@ -70,7 +70,7 @@ public class NetFolderTests
         // x = [3, 1, −4]: conv 2·3 − 1 = 5 and 2·1 + 4 = 6 → 3√2 + 0.5 = 4.7426407, 4√2 + 0.5 = 6.1568542.
         // x = [1, 2, 3]: conv 0 and 1 → −2√2 + 0.5 and −√2 + 0.5, both negative, so the ReLU gives 0.
         var folded = NetFolder.Fold(ConvBnScaleRelu());
-        var graph = GraphBuilder.Build(folded.Weights);
+        var graph = GraphBuilder.Build(folded.Weights, LayerRegistry.Default);
         using var executor = new Executor(graph, NetWeights.Resolve(graph, MissingWeights.Refuse));
         var input = Tensor.From([1, 1, 1, 3], [3f, 1f, -4f]);
         var output = executor.Forward(new Dictionary<string, Tensor> { ["data"] = input })["c"].ToArray();
@@ -182,8 +182,8 @@ public class NetFolderTests
         // At 96x96 rather than 224x224, for a quicker test: every layer works at any size a
         // multiple of 32 (the net's stride), ending in global pooling.
         var small = new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = new(1, 3, 96, 96) } };
-        var original = GraphBuilder.Build(net, small);
-        var optimized = GraphBuilder.Build(WeightMerger.Merge(definition, weights, "folded.caffemodel"), small);
+        var original = GraphBuilder.Build(net, LayerRegistry.Default, small);
+        var optimized = GraphBuilder.Build(WeightMerger.Merge(definition, weights, "folded.caffemodel"), LayerRegistry.Default, small);
         var inputs = NetInputs.Random(original, 5);
 
         var want = FinalBlobs(original, inputs);

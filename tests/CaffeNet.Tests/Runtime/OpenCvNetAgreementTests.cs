@@ -40,7 +40,7 @@ public class OpenCvNetAgreementTests
         for (int i = 0; i < input.Count; i++)
             input.Span[i] = Math.Abs(input.Span[i]);
         var inputs = new Dictionary<string, Tensor> { ["data"] = input };
-        var graph = GraphBuilder.Build(net, new GraphOptions { InputShapes = NetInputs.ShapeOverrides(GraphBuilder.Build(net), inputs) });
+        var graph = GraphBuilder.Build(net, LayerRegistry.Default, new GraphOptions { InputShapes = NetInputs.ShapeOverrides(GraphBuilder.Build(net, LayerRegistry.Default), inputs) });
         var executor = Executor.Create(graph);
         Assert.Empty(executor.Weights.Filled);
         AssertEveryLayerAgrees(prototxt, graph, executor, ModelLoader.LoadNet(weightsFile), inputs);
@@ -50,7 +50,7 @@ public class OpenCvNetAgreementTests
     public void MobileNetV2DeployWithCalibratedFillerWeights()
     {
         var prototxt = TestPaths.InTestData("mobilenetv2", "deploy.prototxt");
-        var graph = GraphBuilder.Build(ModelLoader.Load(prototxt, null));
+        var graph = GraphBuilder.Build(ModelLoader.Load(prototxt, null), LayerRegistry.Default);
         var executor = Executor.Create(graph, seed: 11);
         var inputs = NetInputs.Random(graph, 12);
         BatchNormCalibration.Calibrate(executor, inputs);

@@ -20,7 +20,7 @@ internal interface ISourceShape
     IReadOnlyList<Shape?> Tops(LayerContext c);
 
     /// <summary>Whether every top holds one batch of the same items (data and label), so they share dimension 0.</summary>
-    bool SharedBatch => false;
+    bool SharedBatch { get; }
 }
 
 /// <summary>What a rule works out for one layer.</summary>

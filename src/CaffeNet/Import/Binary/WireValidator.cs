@@ -1,4 +1,5 @@
 using System.Text.Unicode;
+using CaffeNet.Proto;
 using Google.Protobuf.Reflection;
 
 namespace CaffeNet.Import.Binary;
@@ -82,6 +83,11 @@ internal ref struct WireValidator
             }
 
             var field = type?.FindFieldByNumber(number);
+            if (field is null && type == LayerParameter.Descriptor && LayerField(number) is { } custom)
+            {
+                pos = CustomField(at, pos, end, wire, custom, depth);
+                continue;
+            }
             if (field is { IsRequired: true })
                 requiredSeen |= 1UL << Array.IndexOf(required, field);
             if (field is null && type != null)
@@ -235,6 +241,37 @@ internal ref struct WireValidator
         foreach (var ((type, number), (first, count)) in unknown)
             options.Warning!($"{file}: byte {first}: {type.FullName} has no field {number} " +
                 $"({(count == 1 ? "once" : $"{count} times")} in the file); binary output keeps it, prototxt output leaves it out");
+    }
+
+    readonly LayerParameterField? LayerField(int number)
+    {
+        foreach (var f in options.LayerFields)
+            if (f.Number == number)
+                return f;
+        return null;
+    }
+
+    /// <summary>
+    /// A custom layer's parameter field: kept as raw bytes like any unknown field, but checked as
+    /// its message type first, so a bad one is refused here with its offset, not when the layer reads it.
+    /// </summary>
+    int CustomField(int at, int pos, int end, int wire, LayerParameterField custom, int depth)
+    {
+        if (wire != WireLength)
+        {
+            if (!options.Lenient)
+                throw Error(at, $"{Here(custom.Name)} is {custom.Message.FullName}, but the file has wire type {wire} ({WireName(wire)})");
+            options.Warning?.Invoke($"{file}: byte {at}: {Here(custom.Name)} has wire type {wire}, " +
+                $"not that of {custom.Message.FullName}; kept as an unknown field");
+            return Unknown(at, pos, end, wire, custom.Number, depth);
+        }
+        int len = Length(ref pos, end, at, custom.Name);
+        Nest(at, depth);
+        Charge(ObjectCost + len, at);
+        path.Add(custom.Name);
+        Message(pos, pos + len, custom.Message, depth + 1, 0);
+        path.RemoveAt(path.Count - 1);
+        return pos + len;
     }
 
     /// <summary>A field the schema does not know: kept by Google.Protobuf as raw bytes.</summary>

@@ -11,4 +11,7 @@ public sealed class TextParseOptions
 
     /// <summary>Receives one `FILE:LINE:COL: message` line per warning.</summary>
     public Action<string>? Warning { get; init; }
+
+    /// <summary>Fields of LayerParameter read by name though BVLC's schema lacks them; kept as unknown fields.</summary>
+    public IReadOnlyList<LayerParameterField> LayerFields { get; init; } = [];
 }

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Text;
+using CaffeNet.Proto;
 using Google.Protobuf;
 using Google.Protobuf.Collections;
 using Google.Protobuf.Reflection;
@@ -28,7 +29,7 @@ sealed class TextParser
     readonly FieldSkipper skipper;
 
     /// <summary>A message being filled: which field of its parent holds it, for error messages.</summary>
-    readonly record struct Frame(FieldDescriptor Field, int Index, IMessage Message);
+    readonly record struct Frame(string Field, int Index, IMessage Message);
 
     TextParser(TextLexer lexer, TextParseOptions options)
     {
@@ -86,7 +87,11 @@ sealed class TextParser
         var field = numericName ? null : table.Find(lexer.TextOf(name));
         lexer.Advance();
 
-        if (field is null)
+        if (field is null && message is LayerParameter layer && LayerField(name) is { } custom)
+        {
+            ParseLayerField(layer, custom, name, depth);
+        }
+        else if (field is null)
         {
             SkipUnknownField(table, name, depth);
         }
@@ -162,9 +167,39 @@ sealed class TextParser
         {
             field.Accessor.SetValue(parent, child);
         }
-        path.Add(new Frame(field, index, child));
+        path.Add(new Frame(field.Name, index, child));
         ParseBody(child, open, depth + 1);
         path.RemoveAt(path.Count - 1);
+    }
+
+    LayerParameterField? LayerField(Token name)
+    {
+        if (name.Kind != TokenKind.Identifier)
+            return null;
+        var text = lexer.TextOf(name);
+        foreach (var f in options.LayerFields)
+            if (text.SequenceEqual(f.Name))
+                return f;
+        return null;
+    }
+
+    /// <summary>A custom layer's parameter message: read strictly as its type, kept as the unknown field a binary file would give.</summary>
+    void ParseLayerField(LayerParameter layer, LayerParameterField custom, Token name, int depth)
+    {
+        if (layer.HasUnknownField(custom.Number))
+            throw Error(name, $"field \"{custom.Name}\" is not repeated but is set more than once");
+        lexer.TryConsume(':');
+        var open = lexer.Current;
+        if (!lexer.At('{') && !lexer.At('<'))
+            throw Error(open, $"expected '{{' to start field \"{custom.Name}\" ({custom.Message.FullName}), got {lexer.Describe(open)}");
+        if (depth >= MaxDepth)
+            throw Error(open, $"messages nest deeper than {MaxDepth} levels");
+        lexer.Advance();
+        var child = FieldTable.For(custom.Message).NewMessage();
+        path.Add(new Frame(custom.Name, -1, child));
+        ParseBody(child, open, depth + 1);
+        path.RemoveAt(path.Count - 1);
+        layer.AddUnknownField(custom.Number, child);
     }
 
     void ParseScalar(IMessage message, FieldDescriptor field)
@@ -416,7 +451,7 @@ sealed class TextParser
             var frame = path[i];
             if (i > 0)
                 sb.Append(" > ");
-            sb.Append(frame.Field.Name);
+            sb.Append(frame.Field);
             if (frame.Index >= 0)
                 sb.Append('[').Append(frame.Index).Append(']');
             if (NameOf(frame.Message) is { } name)

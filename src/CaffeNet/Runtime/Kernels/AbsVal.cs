@@ -1,7 +1,7 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary>Caffe's AbsVal: out = |x|.</summary>
-public static class AbsVal
+internal static class AbsVal
 {
     public static void Forward(in Tensor input, Tensor output)
     {

@@ -1,7 +1,7 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary><paramref name="IgnoreLabel"/>: label value whose positions are skipped, or null.</summary>
-public readonly record struct AccuracyParams(int TopK = 1, int Axis = 1, int? IgnoreLabel = null)
+internal readonly record struct AccuracyParams(int TopK = 1, int Axis = 1, int? IgnoreLabel = null)
 {
     /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
     public AccuracyParams() : this(TopK: 1) { }
@@ -12,7 +12,7 @@ public readonly record struct AccuracyParams(int TopK = 1, int Axis = 1, int? Ig
 /// the top k. As in Caffe, a position counts when fewer than k other classes score at least as
 /// high as the true class, so ties go against it. 0 when no position counts.
 /// </summary>
-public static class Accuracy
+internal static class Accuracy
 {
     /// <summary>
     /// <paramref name="perClass"/>: Caffe's optional second output, the accuracy for each class

@@ -5,7 +5,7 @@ namespace CaffeNet.Runtime.Kernels;
 /// features. <paramref name="OutMaxVal"/>: output the values (with the indices too, when there is
 /// no axis).
 /// </summary>
-public readonly record struct ArgMaxParams(bool OutMaxVal = false, int TopK = 1, int? Axis = null)
+internal readonly record struct ArgMaxParams(bool OutMaxVal = false, int TopK = 1, int? Axis = null)
 {
     /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
     public ArgMaxParams() : this(TopK: 1) { }
@@ -17,7 +17,7 @@ public readonly record struct ArgMaxParams(bool OutMaxVal = false, int TopK = 1,
 /// the output is N×1×k (N×2×k with the values after the indices); with one, the input's shape
 /// with k on that axis.
 /// </summary>
-public static class ArgMax
+internal static class ArgMax
 {
     public static TensorShape OutputShape(TensorShape input, in ArgMaxParams p)
     {

@@ -4,7 +4,7 @@ namespace CaffeNet.Runtime.Kernels;
 /// Caffe's BNLL (binomial normal log likelihood, a smooth ReLU): out = log(1 + eˣ), computed as
 /// x + log(1 + e⁻ˣ) for positive x so it cannot overflow. In place is allowed.
 /// </summary>
-public static class BNLL
+internal static class BNLL
 {
     public static void Forward(in Tensor input, Tensor output)
     {

@@ -4,7 +4,7 @@ namespace CaffeNet.Runtime.Kernels;
 /// <paramref name="UseGlobalStats"/>: normalise with the stored statistics (Caffe's default in
 /// TEST) rather than with those of the batch itself.
 /// </summary>
-public readonly record struct BatchNormParams(float Eps = 1e-5f, bool UseGlobalStats = true)
+internal readonly record struct BatchNormParams(float Eps = 1e-5f, bool UseGlobalStats = true)
 {
     /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
     public BatchNormParams() : this(Eps: 1e-5f) { }
@@ -17,7 +17,7 @@ public readonly record struct BatchNormParams(float Eps = 1e-5f, bool UseGlobalS
 /// statistics are taken as 0. Batch statistics average over N and every axis after C, with the
 /// biased variance E[(x − mean)²].
 /// </summary>
-public static class BatchNorm
+internal static class BatchNorm
 {
     /// <summary>
     /// <paramref name="meanSum"/>, <paramref name="varianceSum"/> and <paramref name="factor"/> are

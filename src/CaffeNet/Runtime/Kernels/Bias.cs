@@ -1,7 +1,7 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary><paramref name="Axis"/>: the first input axis the bias's shape lines up with.</summary>
-public readonly record struct BiasParams(int Axis = 1)
+internal readonly record struct BiasParams(int Axis = 1)
 {
     /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
     public BiasParams() : this(Axis: 1) { }
@@ -11,7 +11,7 @@ public readonly record struct BiasParams(int Axis = 1)
 /// Caffe's Bias: out = x + bias, bias shaped like input axes from <c>axis</c> on and broadcast
 /// over the rest (a learned blob, shaped by <see cref="Scale.ParamShape"/>, or a second input).
 /// </summary>
-public static class Bias
+internal static class Bias
 {
     public static void Forward(in Tensor input, in Tensor bias, in BiasParams p, Tensor output)
     {

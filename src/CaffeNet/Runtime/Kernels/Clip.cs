@@ -1,9 +1,9 @@
 namespace CaffeNet.Runtime.Kernels;
 
-public readonly record struct ClipParams(float Min, float Max);
+internal readonly record struct ClipParams(float Min, float Max);
 
 /// <summary>Caffe's Clip: out = max(min, min(x, max)). In place is allowed.</summary>
-public static class Clip
+internal static class Clip
 {
     public static void Forward(in Tensor input, in ClipParams p, Tensor output)
     {

@@ -1,13 +1,13 @@
 namespace CaffeNet.Runtime.Kernels;
 
-public readonly record struct ConcatParams(int Axis = 1)
+internal readonly record struct ConcatParams(int Axis = 1)
 {
     /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
     public ConcatParams() : this(Axis: 1) { }
 }
 
 /// <summary>Caffe's Concat: inputs joined along one axis; all other dimensions must agree.</summary>
-public static class Concat
+internal static class Concat
 {
     public static TensorShape OutputShape(ReadOnlySpan<TensorShape> inputs, in ConcatParams p)
     {

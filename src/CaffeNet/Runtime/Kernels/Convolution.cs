@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary>The geometry of a 2-D Caffe convolution (also used by Deconvolution).</summary>
-public readonly record struct ConvolutionParams(
+internal readonly record struct ConvolutionParams(
     int NumOutput, int KernelH, int KernelW,
     int StrideH = 1, int StrideW = 1,
     int PadH = 0, int PadW = 0,
@@ -35,7 +35,7 @@ public readonly record struct ConvolutionParams(
 /// over the input channels c of o's group g, zero outside the image. Output size
 /// ⌊(H + 2p − (d(k−1)+1)) / s⌋ + 1. Weights are [num_output, C/group, kh, kw].
 /// </summary>
-public static class Convolution
+internal static class Convolution
 {
     public static TensorShape OutputShape(TensorShape input, in ConvolutionParams p)
     {

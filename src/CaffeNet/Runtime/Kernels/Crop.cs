@@ -4,13 +4,13 @@ namespace CaffeNet.Runtime.Kernels;
 /// <paramref name="Offsets"/>: where the crop starts on each axis from <c>Axis</c> on (one value
 /// applies to all of them; none means 0).
 /// </summary>
-public readonly record struct CropParams(int Axis, int[] Offsets);
+internal readonly record struct CropParams(int Axis, int[] Offsets);
 
 /// <summary>
 /// Caffe's Crop: the input cut to the reference's size on every axis from <c>axis</c> on,
 /// starting at the given offsets; axes before it are kept whole.
 /// </summary>
-public static class Crop
+internal static class Crop
 {
     public static TensorShape OutputShape(TensorShape input, TensorShape reference, in CropParams p)
     {

@@ -7,7 +7,7 @@ namespace CaffeNet.Runtime.Kernels;
 /// pixel scatters weights[c, o, i, j] · in[c, y, x] onto out[o, y·s − p + i·d, x·s − p + j·d].
 /// Output size s·(H − 1) + d·(k − 1) + 1 − 2p. Weights are [C, num_output/group, kh, kw].
 /// </summary>
-public static class Deconvolution
+internal static class Deconvolution
 {
     public static TensorShape OutputShape(TensorShape input, in ConvolutionParams p)
     {

@@ -4,7 +4,7 @@ namespace CaffeNet.Runtime.Kernels;
 /// Caffe's Dropout at test time: the identity (Caffe scales kept units by 1/(1 − ratio) while
 /// training, so nothing is rescaled at test).
 /// </summary>
-public static class Dropout
+internal static class Dropout
 {
     public static void Forward(in Tensor input, Tensor output)
     {

@@ -1,7 +1,7 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary>Caffe's ELU: out = max(x, 0) + α·(exp(min(x, 0)) − 1). In place is allowed.</summary>
-public static class ELU
+internal static class ELU
 {
     public static void Forward(in Tensor input, float alpha, Tensor output)
     {

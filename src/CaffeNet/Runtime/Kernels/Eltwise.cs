@@ -1,11 +1,11 @@
 namespace CaffeNet.Runtime.Kernels;
 
-public enum EltwiseOperation { Sum, Prod, Max }
+internal enum EltwiseOperation { Sum, Prod, Max }
 
 /// <summary>
 /// <paramref name="Coefficients"/>: for SUM, one factor per input (null means all 1).
 /// </summary>
-public readonly record struct EltwiseParams(EltwiseOperation Operation = EltwiseOperation.Sum, float[]? Coefficients = null)
+internal readonly record struct EltwiseParams(EltwiseOperation Operation = EltwiseOperation.Sum, float[]? Coefficients = null)
 {
     /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
     public EltwiseParams() : this(EltwiseOperation.Sum) { }
@@ -15,7 +15,7 @@ public readonly record struct EltwiseParams(EltwiseOperation Operation = Eltwise
 /// Caffe's Eltwise over inputs of one shape: product, weighted sum Σ coeff[i] · x_i, or maximum.
 /// The output may share storage with the first input.
 /// </summary>
-public static class Eltwise
+internal static class Eltwise
 {
     public static void Forward(ReadOnlySpan<Tensor> inputs, in EltwiseParams p, Tensor output)
     {

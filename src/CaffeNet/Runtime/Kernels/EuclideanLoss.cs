@@ -1,7 +1,7 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary>Caffe's EuclideanLoss: Σ (a − b)² / (2N), N the first dimension.</summary>
-public static class EuclideanLoss
+internal static class EuclideanLoss
 {
     public static void Forward(in Tensor a, in Tensor b, Tensor loss)
     {

@@ -1,7 +1,7 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary><paramref name="Base"/> −1 means e.</summary>
-public readonly record struct ExpParams(float Base = -1, float Scale = 1, float Shift = 0)
+internal readonly record struct ExpParams(float Base = -1, float Scale = 1, float Shift = 0)
 {
     /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
     public ExpParams() : this(Base: -1) { }
@@ -11,7 +11,7 @@ public readonly record struct ExpParams(float Base = -1, float Scale = 1, float 
 /// Caffe's Exp: out = base^(shift + scale·x), computed as Caffe does: e^(ln(base)·scale·x)
 /// times base^shift. In place is allowed.
 /// </summary>
-public static class Exp
+internal static class Exp
 {
     public static void Forward(in Tensor input, in ExpParams p, Tensor output)
     {

@@ -1,6 +1,6 @@
 namespace CaffeNet.Runtime.Kernels;
 
-public readonly record struct FlattenParams(int Axis = 1, int EndAxis = -1)
+internal readonly record struct FlattenParams(int Axis = 1, int EndAxis = -1)
 {
     /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
     public FlattenParams() : this(Axis: 1) { }
@@ -10,7 +10,7 @@ public readonly record struct FlattenParams(int Axis = 1, int EndAxis = -1)
 /// Caffe's Flatten: axes axis..end_axis become one axis of their product count; the data are
 /// unchanged (an executor may alias the output to the input).
 /// </summary>
-public static class Flatten
+internal static class Flatten
 {
     public static TensorShape OutputShape(TensorShape input, in FlattenParams p)
     {

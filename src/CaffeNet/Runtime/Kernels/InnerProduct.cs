@@ -4,14 +4,14 @@ namespace CaffeNet.Runtime.Kernels;
 /// <paramref name="Axis"/>: axes from here on are flattened into one input vector per item.
 /// <paramref name="Transpose"/>: weights are stored [K, num_output] instead of [num_output, K].
 /// </summary>
-public readonly record struct InnerProductParams(int NumOutput, int Axis = 1, bool Transpose = false);
+internal readonly record struct InnerProductParams(int NumOutput, int Axis = 1, bool Transpose = false);
 
 /// <summary>
 /// Caffe's InnerProduct: with M = count of axes before <c>axis</c> and K = count from it,
 /// out[m, n] = bias[n] + Σ_k x[m, k] · W[n, k] (W[k, n] when transposed). Output shape is the
 /// input's axes before <c>axis</c> followed by num_output.
 /// </summary>
-public static class InnerProduct
+internal static class InnerProduct
 {
     public static TensorShape OutputShape(TensorShape input, in InnerProductParams p)
     {

@@ -1,8 +1,8 @@
 namespace CaffeNet.Runtime.Kernels;
 
-public enum LRNRegion { AcrossChannels, WithinChannel }
+internal enum LRNRegion { AcrossChannels, WithinChannel }
 
-public readonly record struct LRNParams(
+internal readonly record struct LRNParams(
     int LocalSize = 5, float Alpha = 1, float Beta = 0.75f, float K = 1,
     LRNRegion Region = LRNRegion.AcrossChannels)
 {
@@ -16,7 +16,7 @@ public readonly record struct LRNParams(
 /// WITHIN_CHANNEL: scale = 1 + α/n² · Σ x² over the n×n square around the pixel, zero-padded;
 /// Caffe builds it from AVE pooling whose window always counts all n² places, and uses 1, not k.
 /// </summary>
-public static class LRN
+internal static class LRN
 {
     public static void Forward(in Tensor input, in LRNParams p, Tensor output)
     {

@@ -1,14 +1,14 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary><paramref name="Base"/> −1 means e.</summary>
-public readonly record struct LogParams(float Base = -1, float Scale = 1, float Shift = 0)
+internal readonly record struct LogParams(float Base = -1, float Scale = 1, float Shift = 0)
 {
     /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
     public LogParams() : this(Base: -1) { }
 }
 
 /// <summary>Caffe's Log: out = log_base(shift + scale·x), as ln(shift + scale·x) / ln(base). In place is allowed.</summary>
-public static class Log
+internal static class Log
 {
     public static void Forward(in Tensor input, in LogParams p, Tensor output)
     {

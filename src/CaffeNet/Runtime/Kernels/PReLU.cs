@@ -1,13 +1,13 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary><paramref name="ChannelShared"/>: one slope for all channels instead of one per channel.</summary>
-public readonly record struct PReLUParams(bool ChannelShared = false);
+internal readonly record struct PReLUParams(bool ChannelShared = false);
 
 /// <summary>
 /// Caffe's PReLU: out = max(x, 0) + slope[c] · min(x, 0) with c the index on axis 1 (slope[0]
 /// for every channel when shared). In place is allowed.
 /// </summary>
-public static class PReLU
+internal static class PReLU
 {
     public static TensorShape SlopeShape(TensorShape input, in PReLUParams p)
     {

@@ -4,9 +4,9 @@ namespace CaffeNet.Runtime.Kernels;
 /// The SSD fork's Permute: output axis i is input axis order[i]. <paramref name="Order"/> names
 /// every axis once.
 /// </summary>
-public readonly record struct PermuteParams(int[] Order);
+internal readonly record struct PermuteParams(int[] Order);
 
-public static class Permute
+internal static class Permute
 {
     public static TensorShape OutputShape(TensorShape input, in PermuteParams p)
     {

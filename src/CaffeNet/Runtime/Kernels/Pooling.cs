@@ -1,13 +1,13 @@
 namespace CaffeNet.Runtime.Kernels;
 
-public enum PoolingMethod { Max, Ave }
+internal enum PoolingMethod { Max, Ave }
 
 /// <summary>
 /// A 2-D pooling window. <paramref name="Global"/> pools each whole plane (the kernel becomes
 /// H×W). <paramref name="CeilMode"/> is Caffe's default rounding of the output size; false is
 /// round_mode FLOOR.
 /// </summary>
-public readonly record struct PoolingParams(
+internal readonly record struct PoolingParams(
     PoolingMethod Method, int KernelH, int KernelW,
     int StrideH = 1, int StrideW = 1, int PadH = 0, int PadW = 0,
     bool Global = false, bool CeilMode = true);
@@ -19,7 +19,7 @@ public readonly record struct PoolingParams(
 /// padded image [−p, H + p), not to the image: padding counts, but not the part of a window that
 /// hangs past the bottom/right padding.
 /// </summary>
-public static class Pooling
+internal static class Pooling
 {
     public static TensorShape OutputShape(TensorShape input, in PoolingParams p)
     {

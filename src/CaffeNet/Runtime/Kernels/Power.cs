@@ -1,6 +1,6 @@
 namespace CaffeNet.Runtime.Kernels;
 
-public readonly record struct PowerParams(float Power = 1, float Scale = 1, float Shift = 0)
+internal readonly record struct PowerParams(float Power = 1, float Scale = 1, float Shift = 0)
 {
     /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
     public PowerParams() : this(Power: 1) { }
@@ -10,7 +10,7 @@ public readonly record struct PowerParams(float Power = 1, float Scale = 1, floa
 /// Caffe's Power: out = (shift + scale · x)^power. As in Caffe, when scale or power is 0 the
 /// input is ignored and every output is 1 (power 0) or shift^power. In place is allowed.
 /// </summary>
-public static class Power
+internal static class Power
 {
     public static void Forward(in Tensor input, in PowerParams p, Tensor output)
     {

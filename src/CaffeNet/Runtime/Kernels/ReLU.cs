@@ -1,10 +1,10 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary><paramref name="NegativeSlope"/>: the factor for negative inputs (0 is a plain ReLU).</summary>
-public readonly record struct ReLUParams(float NegativeSlope = 0);
+internal readonly record struct ReLUParams(float NegativeSlope = 0);
 
 /// <summary>Caffe's ReLU: out = max(x, 0) + slope · min(x, 0). In place is allowed.</summary>
-public static class ReLU
+internal static class ReLU
 {
     public static void Forward(in Tensor input, in ReLUParams p, Tensor output)
     {

@@ -1,7 +1,7 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary>The forks' ReLU6 (MobileNet ports): out = min(max(x, 0), 6). In place is allowed.</summary>
-public static class ReLU6
+internal static class ReLU6
 {
     public static void Forward(in Tensor input, Tensor output)
     {

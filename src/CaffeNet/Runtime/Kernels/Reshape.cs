@@ -5,10 +5,10 @@ namespace CaffeNet.Runtime.Kernels;
 /// and one −1 is inferred. They replace input axes [axis, axis + numAxes) (to the end when
 /// numAxes is −1); a negative axis counts from the end with −1 meaning after the last axis.
 /// </summary>
-public readonly record struct ReshapeParams(int[] Shape, int Axis = 0, int NumAxes = -1);
+internal readonly record struct ReshapeParams(int[] Shape, int Axis = 0, int NumAxes = -1);
 
 /// <summary>Caffe's Reshape: new dimensions over the same data (an executor may alias them).</summary>
-public static class Reshape
+internal static class Reshape
 {
     public static TensorShape OutputShape(TensorShape input, in ReshapeParams p)
     {

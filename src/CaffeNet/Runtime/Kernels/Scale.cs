@@ -1,7 +1,7 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary><paramref name="Axis"/>: the first input axis the scale's shape lines up with.</summary>
-public readonly record struct ScaleParams(int Axis = 1)
+internal readonly record struct ScaleParams(int Axis = 1)
 {
     /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
     public ScaleParams() : this(Axis: 1) { }
@@ -12,7 +12,7 @@ public readonly record struct ScaleParams(int Axis = 1)
 /// <c>axis</c> on and is broadcast over the axes before and after. The scale is a learned blob or
 /// a second input; a rank-0 scale multiplies everything.
 /// </summary>
-public static class Scale
+internal static class Scale
 {
     /// <summary>
     /// The shape of the learned scale blob: input axes [axis, axis + numAxes), or to the end

@@ -4,7 +4,7 @@ namespace CaffeNet.Runtime.Kernels;
 /// Caffe's Sigmoid, computed as Caffe does: 0.5 · tanh(0.5 · x) + 0.5, which cannot overflow.
 /// In place is allowed.
 /// </summary>
-public static class Sigmoid
+internal static class Sigmoid
 {
     public static void Forward(in Tensor input, Tensor output)
     {

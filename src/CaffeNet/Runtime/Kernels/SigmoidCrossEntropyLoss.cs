@@ -1,7 +1,7 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary><paramref name="IgnoreLabel"/>: target value whose positions are skipped, or null.</summary>
-public readonly record struct SigmoidCrossEntropyLossParams(int? IgnoreLabel = null, LossNormalization Normalization = LossNormalization.Valid)
+internal readonly record struct SigmoidCrossEntropyLossParams(int? IgnoreLabel = null, LossNormalization Normalization = LossNormalization.Valid)
 {
     /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
     public SigmoidCrossEntropyLossParams() : this(Normalization: LossNormalization.Valid) { }
@@ -12,7 +12,7 @@ public readonly record struct SigmoidCrossEntropyLossParams(int? IgnoreLabel = n
 /// target is not ignored, in Caffe's overflow-free form, divided by the normaliser (never less
 /// than 1; BATCH_SIZE is the first dimension, FULL every position).
 /// </summary>
-public static class SigmoidCrossEntropyLoss
+internal static class SigmoidCrossEntropyLoss
 {
     public static void Forward(in Tensor scores, in Tensor targets, in SigmoidCrossEntropyLossParams p, Tensor loss)
     {

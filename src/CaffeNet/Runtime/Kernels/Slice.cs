@@ -4,14 +4,14 @@ namespace CaffeNet.Runtime.Kernels;
 /// <paramref name="SlicePoints"/>: ascending indices on the axis where a new output starts; null
 /// or empty splits the axis equally among the outputs.
 /// </summary>
-public readonly record struct SliceParams(int Axis = 1, int[]? SlicePoints = null)
+internal readonly record struct SliceParams(int Axis = 1, int[]? SlicePoints = null)
 {
     /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
     public SliceParams() : this(Axis: 1) { }
 }
 
 /// <summary>Caffe's Slice: the input cut along one axis into consecutive parts.</summary>
-public static class Slice
+internal static class Slice
 {
     public static TensorShape[] OutputShapes(TensorShape input, int outputCount, in SliceParams p)
     {

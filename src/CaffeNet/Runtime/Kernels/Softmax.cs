@@ -1,6 +1,6 @@
 namespace CaffeNet.Runtime.Kernels;
 
-public readonly record struct SoftmaxParams(int Axis = 1)
+internal readonly record struct SoftmaxParams(int Axis = 1)
 {
     /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
     public SoftmaxParams() : this(Axis: 1) { }
@@ -10,7 +10,7 @@ public readonly record struct SoftmaxParams(int Axis = 1)
 /// Caffe's Softmax along one axis: out = exp(x − max) / Σ exp(x − max), the maximum and the sum
 /// taken over that axis separately for every position of the other axes.
 /// </summary>
-public static class Softmax
+internal static class Softmax
 {
     public static void Forward(in Tensor input, in SoftmaxParams p, Tensor output)
     {

@@ -1,7 +1,7 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary>What the summed loss is divided by (Caffe's LossParameter.NormalizationMode).</summary>
-public enum LossNormalization
+internal enum LossNormalization
 {
     /// <summary>Every label position, ignored ones included.</summary>
     Full,
@@ -17,7 +17,7 @@ public enum LossNormalization
 /// <paramref name="IgnoreLabel"/>: label value whose positions are skipped, or null.
 /// Caffe's legacy <c>normalize</c> flag maps to Valid (true) or BatchSize (false).
 /// </summary>
-public readonly record struct SoftmaxWithLossParams(
+internal readonly record struct SoftmaxWithLossParams(
     int Axis = 1, int? IgnoreLabel = null, LossNormalization Normalization = LossNormalization.Valid)
 {
     /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
@@ -29,7 +29,7 @@ public readonly record struct SoftmaxWithLossParams(
 /// −Σ log(max(prob[label], FLT_MIN)) over the label positions not ignored, divided by the
 /// normaliser (never less than 1). One label per position of the non-softmax axes.
 /// </summary>
-public static class SoftmaxWithLoss
+internal static class SoftmaxWithLoss
 {
     /// <summary>C's FLT_MIN, the smallest normal float: keeps log() finite for a zero probability.</summary>
     const float FloatMin = 1.17549435e-38f;

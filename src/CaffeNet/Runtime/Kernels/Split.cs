@@ -1,7 +1,7 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary>Caffe's Split: every output is a copy of the input (an executor may alias them instead).</summary>
-public static class Split
+internal static class Split
 {
     public static void Forward(in Tensor input, ReadOnlySpan<Tensor> outputs)
     {

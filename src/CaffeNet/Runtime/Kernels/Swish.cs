@@ -1,7 +1,7 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary>Caffe's Swish: out = x · sigmoid(β·x), the sigmoid taken as Caffe's Sigmoid does. In place is allowed.</summary>
-public static class Swish
+internal static class Swish
 {
     public static void Forward(in Tensor input, float beta, Tensor output)
     {

@@ -1,7 +1,7 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary>Caffe's TanH: out = tanh(x). In place is allowed.</summary>
-public static class TanH
+internal static class TanH
 {
     public static void Forward(in Tensor input, Tensor output)
     {

@@ -1,7 +1,7 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary>Caffe's Threshold: out = 1 where x > threshold, else 0. In place is allowed.</summary>
-public static class Threshold
+internal static class Threshold
 {
     public static void Forward(in Tensor input, float threshold, Tensor output)
     {

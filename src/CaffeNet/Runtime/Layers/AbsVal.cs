@@ -1,4 +1,14 @@
+using CaffeNet.Graph;
+
 namespace CaffeNet.Runtime.Layers;
+
+/// <summary>AbsVal: |x|.</summary>
+sealed class AbsValDefinition : NeuronDefinition
+{
+    public override string Type => "AbsVal";
+
+    public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new AbsValLayer();
+}
 
 sealed class AbsValLayer : ILayer
 {

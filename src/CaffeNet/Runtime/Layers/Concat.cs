@@ -1,7 +1,52 @@
 using CaffeNet.Graph;
+using CaffeNet.Proto;
 using CaffeNet.Runtime.Kernels;
 
 namespace CaffeNet.Runtime.Layers;
+
+/// <summary>
+/// Concat: inputs equal on every axis but the concatenation axis, whose sizes add up. Axes
+/// unknown in some inputs take their size from the others; the sum is unknown if a part is.
+/// </summary>
+sealed class ConcatDefinition : LayerDefinition
+{
+    public override string Type => "Concat";
+
+    public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new ConcatLayer(node);
+
+    public override LayerShapes Infer(LayerContext c)
+    {
+        c.Bottoms(1, int.MaxValue);
+        c.Tops(1);
+        var p = c.Layer.ConcatParam ?? new ConcatParameter();
+        var first = c.Input;
+        int axis;
+        if (p.HasConcatDim)
+        {
+            if (p.HasAxis) throw c.Error("give either axis or concat_dim, not both");
+            axis = p.ConcatDim < (uint)first.Rank ? (int)p.ConcatDim : throw c.Error($"concat_dim {p.ConcatDim} is out of range for {first}");
+        }
+        else
+        {
+            axis = c.Axis(p.Axis, first);
+        }
+        long? total = 0;
+        var dims = first.OptionalDims.Select(d => (long?)d).ToArray();
+        for (int i = 0; i < c.Inputs.Count; i++)
+        {
+            var s = c.Inputs[i];
+            bool fits = s.Rank == first.Rank && Enumerable.Range(0, s.Rank).All(j => j == axis || s.Dim(j) is not { } a || dims[j] is not { } b || a == b);
+            if (!fits)
+                throw c.Error($"bottom {i} ({c.Layer.Bottom[i]}: {s}) does not match bottom 0 ({first}) on the axes other than the concat axis {axis}");
+            for (int j = 0; j < s.Rank; j++)
+                dims[j] ??= s.Dim(j);
+            total += s.Dim(axis);
+        }
+        dims[axis] = total;
+        var output = c.Output(dims);
+        return new LayerShapes([output]) { Attributes = new AxisAttributes(axis) };
+    }
+}
 
 sealed class ConcatLayer(Node node) : ILayer
 {

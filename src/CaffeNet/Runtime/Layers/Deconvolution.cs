@@ -2,6 +2,22 @@ using CaffeNet.Graph;
 
 namespace CaffeNet.Runtime.Layers;
 
+/// <summary>
+/// Deconvolution (transposed convolution): output size stride (in - 1) + dilation (kernel - 1) + 1 - 2 pad.
+/// The weight is Cin x (Cout / group) x Kh x Kw.
+/// </summary>
+sealed class DeconvolutionDefinition : ConvolutionDefinition
+{
+    public override string Type => "Deconvolution";
+
+    public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new DeconvolutionLayer(node, blobs);
+
+    protected override bool Transposed => true;
+
+    protected override long OutputSize(LayerContext c, int input, int kernel, int stride, int pad, int dilation) =>
+        (long)stride * (input - 1) + (long)dilation * (kernel - 1) + 1 - 2L * pad;
+}
+
 /// <summary>Deconvolution: the transpose of Convolution with the same parameters.</summary>
 sealed class DeconvolutionLayer(Node node, IReadOnlyList<Tensor> blobs) : ILayer
 {

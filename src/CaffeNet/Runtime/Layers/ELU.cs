@@ -2,6 +2,16 @@ using CaffeNet.Graph;
 
 namespace CaffeNet.Runtime.Layers;
 
+/// <summary>ELU: x for x > 0, else alpha (exp(x) - 1).</summary>
+sealed class ELUDefinition : NeuronDefinition
+{
+    public override string Type => "ELU";
+
+    public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new ELULayer(node);
+
+    protected override LayerAttributes Attributes(LayerContext c) => new ELUAttributes(c.Layer.EluParam?.Alpha ?? 1f);
+}
+
 sealed class ELULayer(Node node) : ILayer
 {
     readonly float _alpha = LayerFactory.Attributes<ELUAttributes>(node).Alpha;

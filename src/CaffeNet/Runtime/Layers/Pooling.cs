@@ -2,8 +2,99 @@ using CaffeNet.Graph;
 using CaffeNet.Proto;
 using CaffeNet.Runtime.Kernels;
 using CaffeNet.Runtime.Simd;
+using static CaffeNet.Proto.PoolingParameter.Types;
 
 namespace CaffeNet.Runtime.Layers;
+
+/// <summary>
+/// Pooling over H and W of a 4-axis input. Output size (in + 2 pad - kernel) / stride + 1, rounded
+/// up (CEIL, Caffe's default) or down (FLOOR, or the forks' ceil_mode: false); with padding, a last window that would start in the padding
+/// is dropped. MAX pooling may have a second top for the argmax mask. An unknown input size gives
+/// an unknown output size, except that global pooling always gives 1x1.
+/// </summary>
+sealed class PoolingDefinition : LayerDefinition
+{
+    public override string Type => "Pooling";
+
+    public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new PoolingLayer(node);
+
+    public override LayerShapes Infer(LayerContext c)
+    {
+        c.Bottoms(1);
+        var p = c.Layer.PoolingParam ?? new PoolingParameter();
+        c.Tops(1, p.Pool == PoolMethod.Max ? 2 : 1);
+        var input = c.Input;
+        c.Rank(input, 4, "(N, C, H, W) input");
+        int? height = input.Dim(2), width = input.Dim(3);
+
+        int kh, kw;
+        if (p.GlobalPooling)
+        {
+            if (p.HasKernelSize || p.HasKernelH || p.HasKernelW)
+                throw c.Error("global pooling takes its kernel from the input; do not give kernel_size");
+            // 0: the kernel is the input's size, which is unknown (see PoolingAttributes).
+            (kh, kw) = (height ?? 0, width ?? 0);
+        }
+        else if (p.HasKernelSize == (p.HasKernelH && p.HasKernelW))
+        {
+            throw c.Error("give the kernel as kernel_size or as both kernel_h and kernel_w");
+        }
+        else
+        {
+            (kh, kw) = p.HasKernelSize ? (Int(c, p.KernelSize), Int(c, p.KernelSize)) : (Int(c, p.KernelH), Int(c, p.KernelW));
+        }
+        if (!p.GlobalPooling && (kh <= 0 || kw <= 0)) throw c.Error($"kernel size must be positive, got {kh}x{kw}");
+
+        if (p.HasPad ? p.HasPadH || p.HasPadW : p.HasPadH != p.HasPadW)
+            throw c.Error("give padding as pad or as both pad_h and pad_w");
+        if (p.HasStride ? p.HasStrideH || p.HasStrideW : p.HasStrideH != p.HasStrideW)
+            throw c.Error("give the stride as stride or as both stride_h and stride_w");
+        var (ph, pw) = p.HasPadH ? (Int(c, p.PadH), Int(c, p.PadW)) : (Int(c, p.Pad), Int(c, p.Pad));
+        var (sh, sw) = p.HasStrideH ? (Int(c, p.StrideH), Int(c, p.StrideW)) : (Int(c, p.Stride), Int(c, p.Stride));
+        if (sh <= 0 || sw <= 0) throw c.Error($"stride must be positive, got {sh}x{sw}");
+        if (p.GlobalPooling && (ph != 0 || pw != 0 || sh != 1 || sw != 1))
+            throw c.Error("global pooling allows only pad 0 and stride 1");
+        if (ph != 0 || pw != 0)
+        {
+            if (p.Pool == PoolMethod.Stochastic)
+                throw c.Error("padding works only with MAX and AVE pooling");
+            if (ph >= kh || pw >= kw)
+                throw c.Error($"pad ({ph}x{pw}) must be smaller than the kernel ({kh}x{kw})");
+        }
+
+        var round = p.RoundMode;
+        if (p.HasCeilMode)
+        {
+            if (p.HasRoundMode) throw c.Error("give round_mode or the older ceil_mode, not both");
+            round = p.CeilMode ? RoundMode.Ceil : RoundMode.Floor;
+        }
+        long? outH = p.GlobalPooling ? 1 : height is { } h ? Pooled(h, kh, sh, ph, round) : null;
+        long? outW = p.GlobalPooling ? 1 : width is { } w ? Pooled(w, kw, sw, pw, round) : null;
+        if (ph > 0 && (outH - 1) * sh >= height + ph || pw > 0 && (outW - 1) * sw >= width + pw)
+            throw c.Error($"the last pooling window would start in the padding ({outH}x{outW} windows over {height}x{width})");
+        var output = c.Output(input.Dim(0), input.Dim(1), outH, outW);
+        return new LayerShapes(Enumerable.Repeat(output, c.TopCount).ToList())
+        {
+            Attributes = new PoolingAttributes(p.Pool, kh, kw, sh, sw, ph, pw, p.GlobalPooling, round),
+            // Each output reads a kernel's worth of inputs; a global pool reads every input once.
+            ElementwiseOps = p.GlobalPooling ? input.CountIfKnown : checked(output.CountIfKnown * kh * kw),
+        };
+    }
+
+    /// <summary>Caffe computes the division in float before rounding; so do we, to match it exactly.</summary>
+    static long Pooled(int size, int kernel, int stride, int pad, RoundMode mode)
+    {
+        float ratio = (float)(size + 2 * pad - kernel) / stride;
+        long pooled = (long)(mode == RoundMode.Floor ? MathF.Floor(ratio) : MathF.Ceiling(ratio)) + 1;
+        // The last window must start inside the image or its left padding, not in the right padding.
+        if (pad > 0 && (pooled - 1) * stride >= size + pad)
+            pooled--;
+        return pooled;
+    }
+
+    static int Int(LayerContext c, uint value) =>
+        value <= int.MaxValue ? (int)value : throw c.Error($"pooling size {value} is too large");
+}
 
 /// <summary>MAX or AVE pooling; a MAX layer's optional second top receives the argmax mask.</summary>
 sealed class PoolingLayer(Node node) : ILayer

@@ -3,6 +3,16 @@ using CaffeNet.Runtime.Kernels;
 
 namespace CaffeNet.Runtime.Layers;
 
+/// <summary>ReLU: max(x, 0) + negative_slope min(x, 0).</summary>
+sealed class ReLUDefinition : NeuronDefinition
+{
+    public override string Type => "ReLU";
+
+    public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new ReLULayer(node);
+
+    protected override LayerAttributes Attributes(LayerContext c) => new ReLUAttributes(c.Layer.ReluParam?.NegativeSlope ?? 0f);
+}
+
 sealed class ReLULayer(Node node) : ILayer
 {
     readonly ReLUParams _p = new(LayerFactory.Attributes<ReLUAttributes>(node).NegativeSlope);

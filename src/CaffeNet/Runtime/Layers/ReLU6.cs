@@ -1,4 +1,16 @@
+using CaffeNet.Graph;
+
 namespace CaffeNet.Runtime.Layers;
+
+/// <summary>ReLU6 (MobileNet forks): min(max(x, 0), 6), the same as Clip(0, 6).</summary>
+sealed class ReLU6Definition : NeuronDefinition
+{
+    public override string Type => "ReLU6";
+
+    public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new ReLU6Layer();
+
+    protected override LayerAttributes Attributes(LayerContext c) => new ClipAttributes(0f, 6f);
+}
 
 /// <summary>The forks' ReLU6: min(max(x, 0), 6).</summary>
 sealed class ReLU6Layer : ILayer

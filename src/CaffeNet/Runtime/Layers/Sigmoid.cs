@@ -1,4 +1,14 @@
+using CaffeNet.Graph;
+
 namespace CaffeNet.Runtime.Layers;
+
+/// <summary>Sigmoid: 1 / (1 + exp(-x)).</summary>
+sealed class SigmoidDefinition : NeuronDefinition
+{
+    public override string Type => "Sigmoid";
+
+    public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new SigmoidLayer();
+}
 
 sealed class SigmoidLayer : ILayer
 {

@@ -5,6 +5,32 @@ using CaffeNet.Runtime.Kernels;
 namespace CaffeNet.Runtime.Layers;
 
 /// <summary>
+/// SoftmaxWithLoss: scores (bottom 0) and labels (bottom 1) give a scalar loss; a second top
+/// holds the softmax probabilities.
+/// </summary>
+sealed class SoftmaxWithLossDefinition : LayerDefinition
+{
+    public override string Type => "SoftmaxWithLoss";
+
+    public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new SoftmaxWithLossLayer(node);
+
+    public override LayerShapes Infer(LayerContext c)
+    {
+        c.Bottoms(2);
+        c.Tops(1, 2);
+        var (scores, labels) = (c.Inputs[0], c.Inputs[1]);
+        Loss.CheckBatch(c);
+        int axis = c.Axis((c.Layer.SoftmaxParam ?? new SoftmaxParameter()).Axis, scores);
+        long? predictions = scores.CountRangeIfKnown(0, axis) * scores.CountFromIfKnown(axis + 1);
+        if (predictions is { } n && labels.CountIfKnown is { } l && n != l)
+            throw c.Error($"{l} labels ({labels}) for {n} predictions ({scores}, softmax axis {axis})");
+        var outputs = new List<Shape> { new() };
+        if (c.TopCount == 2) outputs.Add(scores);
+        return new LayerShapes(outputs) { Attributes = new AxisAttributes(axis), ElementwiseOps = scores.CountIfKnown };
+    }
+}
+
+/// <summary>
 /// SoftmaxWithLoss at test time: the loss top, and the probabilities in the optional second top
 /// (or in scratch space of the scores' size when there is none).
 /// </summary>

@@ -2,6 +2,16 @@ using CaffeNet.Graph;
 
 namespace CaffeNet.Runtime.Layers;
 
+/// <summary>Swish: x sigmoid(beta x).</summary>
+sealed class SwishDefinition : NeuronDefinition
+{
+    public override string Type => "Swish";
+
+    public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new SwishLayer(node);
+
+    protected override LayerAttributes Attributes(LayerContext c) => new SwishAttributes(c.Layer.SwishParam?.Beta ?? 1f);
+}
+
 sealed class SwishLayer(Node node) : ILayer
 {
     readonly float _beta = LayerFactory.Attributes<SwishAttributes>(node).Beta;

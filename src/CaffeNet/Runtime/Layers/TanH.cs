@@ -1,4 +1,14 @@
+using CaffeNet.Graph;
+
 namespace CaffeNet.Runtime.Layers;
+
+/// <summary>TanH: tanh(x).</summary>
+sealed class TanHDefinition : NeuronDefinition
+{
+    public override string Type => "TanH";
+
+    public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new TanHLayer();
+}
 
 sealed class TanHLayer : ILayer
 {

@@ -9,7 +9,7 @@ namespace CaffeNet.Runtime.Simd;
 /// no full-image column buffer is kept. Strips depend only on the shapes, and each output is computed
 /// the same way in whichever strip, so results do not depend on the thread count.
 /// </summary>
-public static unsafe class Im2ColConv
+internal static unsafe class Im2ColConv
 {
     /// <summary>Floats of columns a strip aims at: 256 KB, half this Zen 3's L2.</summary>
     const int StripFloats = 64 * 1024;

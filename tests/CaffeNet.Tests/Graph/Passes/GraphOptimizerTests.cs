@@ -3,6 +3,7 @@ using CaffeNet.Graph.Passes;
 using CaffeNet.Import;
 using CaffeNet.Proto;
 using static CaffeNet.Tests.Graph.Nets;
+using CaffeNet.Runtime;
 
 namespace CaffeNet.Tests.Graph.Passes;
 
@@ -139,7 +140,7 @@ public class GraphOptimizerTests
     [Fact]
     public void MobileNetV2FoldsEveryBatchNormAndScale()
     {
-        var graph = GraphBuilder.Build(ModelLoader.Load(TestPaths.InTestData("mobilenetv2", "deploy.prototxt"), null));
+        var graph = GraphBuilder.Build(ModelLoader.Load(TestPaths.InTestData("mobilenetv2", "deploy.prototxt"), null), LayerRegistry.Default);
         var plan = GraphOptimizer.Plan(graph);
         int bn = graph.Nodes.Count(n => n.Type == "BatchNorm"), scale = graph.Nodes.Count(n => n.Type == "Scale");
         Assert.Equal(bn, plan.Fusions.Count(f => f.BatchNorm is not null));

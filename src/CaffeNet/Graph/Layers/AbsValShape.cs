@@ -1,4 +1,0 @@
-namespace CaffeNet.Graph;
-
-/// <summary>AbsVal: |x|.</summary>
-internal sealed class AbsValShape : NeuronShape;

@@ -1,4 +1,0 @@
-namespace CaffeNet.Graph;
-
-/// <summary>BNLL: log(1 + exp(x)).</summary>
-internal sealed class BNLLShape : NeuronShape;

@@ -1,4 +1,0 @@
-namespace CaffeNet.Graph;
-
-/// <summary>TanH: tanh(x).</summary>
-internal sealed class TanHShape : NeuronShape;
