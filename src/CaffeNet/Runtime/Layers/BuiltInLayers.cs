@@ -38,6 +38,7 @@ static class BuiltInLayers
         new LogDefinition(),
         new LRNDefinition(),
         new MemoryDataDefinition(),
+        new MultiBoxLossDefinition(),
         new NormalizeDefinition(),
         new PermuteDefinition(),
         new PoolingDefinition(),
