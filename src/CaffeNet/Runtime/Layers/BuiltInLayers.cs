@@ -62,5 +62,7 @@ static class BuiltInLayers
         new ThresholdDefinition(),
         new UpsampleDefinition(),
         new WindowDataDefinition(),
+        new YoloDetectionOutputDefinition(),
+        new Yolov3DetectionOutputDefinition(),
     ];
 }

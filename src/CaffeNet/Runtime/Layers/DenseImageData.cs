@@ -29,4 +29,17 @@ sealed class DenseImageDataDefinition : SourceDefinition
         var data = DataTops.Image(c, p.BatchSize, p.IsColor ? 3 : 1, h, w);
         return c.TopCount == 1 ? [data] : [data, DataTops.Image(c, p.BatchSize, 1, h, w)];
     }
+
+    /// <summary>The label has the data's batch, height and width: a size given for one is the other's.</summary>
+    public override IReadOnlyList<Shape?> WithGiven(LayerContext c, IReadOnlyList<Shape?> tops, IReadOnlyDictionary<string, Shape> given)
+    {
+        if (c.TopCount != 2 || tops[0] is not { Rank: 4 } data || tops[1] is not { Rank: 4 } label)
+            return tops;
+        var (dataGiven, labelGiven) = (given.GetValueOrDefault(c.Layer.Top[0]), given.GetValueOrDefault(c.Layer.Top[1]));
+        if (dataGiven is { Rank: 4 } && labelGiven is null)
+            return [data, Shape.Partial([dataGiven.Dim(0), 1, dataGiven.Dim(2), dataGiven.Dim(3)])];
+        if (labelGiven is { Rank: 4 } && dataGiven is null)
+            return [Shape.Partial([labelGiven.Dim(0), data.Dim(1), labelGiven.Dim(2), labelGiven.Dim(3)]), label];
+        return tops;
+    }
 }
