@@ -60,6 +60,9 @@ def for_opencv(block, ltype):
         if len(bottoms) == 3:
             b1, b2 = bottoms[1], bottoms[2]
             return block[:b1.start()] + b2.group(0) + block[b1.end():b2.start()] + b1.group(0) + block[b2.end():]
+    if ltype == "DepthwiseConvolution":
+        # MobileNet-YOLO's name for a grouped Convolution, which OpenCV does not know.
+        return re.sub(r'\btype\s*:\s*"DepthwiseConvolution"', 'type: "Convolution"', block)
     if ltype == "ShuffleChannel":
         return block.replace("shuffle_channel_param", "convolution_param")
     if ltype == "Upsample" and len(re.findall(r'\bbottom\s*:', block)) == 1:
