@@ -1,7 +1,13 @@
+using System.Runtime.InteropServices;
+
 namespace CaffeNet.Runtime.Kernels;
 
-/// <summary>One candidate box of the MobileNet-YOLO fork's detection outputs: centre, size (relative to the image), class.</summary>
-internal record struct YoloBox(int Image, float X, float Y, float W, float H, int Class, float Confidence);
+/// <summary>
+/// One candidate box of the MobileNet-YOLO fork's detection outputs: centre, size (relative to
+/// the image), class. Candidates of one prediction (the classes of one anchor in one cell) share
+/// a <paramref name="Group"/>, and so their box.
+/// </summary>
+internal record struct YoloBox(int Image, float X, float Y, float W, float H, int Class, float Confidence, int Group);
 
 /// <summary>
 /// What YoloDetectionOutput and Yolov3DetectionOutput share: sorting by confidence, the fork's
@@ -13,39 +19,47 @@ internal static class YoloBoxes
     public static float Sigmoid(float x) => (float)(1.0 / (1.0 + MathF.Exp(-x)));
 
     /// <summary>
-    /// Writes the boxes that survive NMS, image by image, and returns the rows written. Within an
+    /// Writes the boxes that survive NMS, image by image, and returns the rows written (it sorts
+    /// <paramref name="boxes"/> in place). Within an
     /// image, boxes go by descending confidence (ties in the order found); a box is dropped when
     /// its IoU with a box kept before it is at least <paramref name="nmsThreshold"/>, whatever
     /// the classes. When no image keeps a box, each image gets one row [image, -1, ..., -1].
     /// </summary>
     public static int Write(List<YoloBox> boxes, int images, float nmsThreshold, Span<float> output)
     {
-        // A stable sort: the fork's std::sort leaves ties in no defined order.
-        var ordered = boxes.Select((b, i) => (Box: b, Index: i))
-            .OrderBy(p => p.Box.Image).ThenByDescending(p => p.Box.Confidence).ThenBy(p => p.Index)
-            .Select(p => p.Box).ToList();
+        // Ties in confidence keep the order the boxes were found in (prediction, then class), where
+        // the fork's std::sort leaves them in no defined order.
+        var ordered = CollectionsMarshal.AsSpan(boxes);
+        ordered.Sort(static (a, b) =>
+            a.Image != b.Image ? a.Image.CompareTo(b.Image)
+            : a.Confidence != b.Confidence ? b.Confidence.CompareTo(a.Confidence)
+            : a.Group != b.Group ? a.Group.CompareTo(b.Group)
+            : a.Class.CompareTo(b.Class));
         var kept = new List<YoloBox>();
+        var suppressors = new Dictionary<int, YoloBox>();
         int rows = 0;
         int first = 0;
-        while (first < ordered.Count)
+        while (first < ordered.Length)
         {
             int image = ordered[first].Image, end = first;
-            while (end < ordered.Count && ordered[end].Image == image) end++;
+            while (end < ordered.Length && ordered[end].Image == image) end++;
             kept.Clear();
+            suppressors.Clear();
             for (int i = first; i < end; i++)
             {
                 var box = ordered[i];
-                bool suppressed = false;
-                foreach (var k in kept)
+                // Which kept box suppresses it does not matter. Candidates of one prediction share
+                // their box (YOLOv3 gives one per class), so the kept box that suppressed an earlier
+                // one, or that is one, is tried first: the whole group then costs one scan of the kept boxes.
+                if (suppressors.TryGetValue(box.Group, out var known) && Iou(known, box) >= nmsThreshold)
+                    continue;
+                if (Suppressor(kept, box, nmsThreshold) is { } suppressor)
                 {
-                    if (Iou(k, box) >= nmsThreshold)
-                    {
-                        suppressed = true;
-                        break;
-                    }
+                    suppressors[box.Group] = suppressor;
+                    continue;
                 }
-                if (suppressed) continue;
                 kept.Add(box);
+                suppressors.TryAdd(box.Group, box);
                 var row = output.Slice(rows++ * 7, 7);
                 row[0] = box.Image;
                 row[1] = box.Class + 1;
@@ -62,6 +76,14 @@ internal static class YoloBoxes
         for (int i = 0; i < images; i++)
             output[i * 7] = i;
         return images;
+    }
+
+    static YoloBox? Suppressor(List<YoloBox> kept, in YoloBox box, float threshold)
+    {
+        foreach (var k in kept)
+            if (Iou(k, box) >= threshold)
+                return k;
+        return null;
     }
 
     /// <summary>The fork's box_iou on centre-size boxes, in float; 0 when they do not overlap.</summary>

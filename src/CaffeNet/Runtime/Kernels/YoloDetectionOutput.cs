@@ -43,7 +43,7 @@ internal static class YoloDetectionOutput
                                 (row + YoloBoxes.Sigmoid(x[at + 1 * plane])) / side,
                                 MathF.Exp(x[at + 2 * plane]) * p.Biases[2 * n] / side,
                                 MathF.Exp(x[at + 3 * plane]) * p.Biases[2 * n + 1] / side,
-                                best, confidence));
+                                best, confidence, boxes.Count));
                         }
                     }
                 }

@@ -24,7 +24,7 @@ internal static class Yolov3DetectionOutput
         var boxes = new List<YoloBox>();
         var scores = new float[p.Classes];
         int len = (p.GaussianBox ? 9 : 5) + p.Classes;
-        int maskOffset = 0;
+        int maskOffset = 0, prediction = 0;
         for (int t = 0; t < inputs.Length; t++)
         {
             var input = inputs[t];
@@ -56,11 +56,12 @@ internal static class Yolov3DetectionOutput
                         float by = (row + YoloBoxes.Sigmoid(x[at + (p.GaussianBox ? 2 : 1) * plane])) / height;
                         float bw = MathF.Exp(x[at + (p.GaussianBox ? 4 : 2) * plane]) * p.Biases[2 * anchor] / netW;
                         float bh = MathF.Exp(x[at + (p.GaussianBox ? 6 : 3) * plane]) * p.Biases[2 * anchor + 1] / netH;
+                        int group = prediction++;
                         for (int k = 0; k < p.Classes; k++)
                         {
                             float confidence = YoloBoxes.Sigmoid(x[at + (first + k) * plane]) * objectness;
                             if (confidence > p.ConfidenceThreshold)
-                                boxes.Add(new YoloBox(b, bx, by, bw, bh, k, confidence));
+                                boxes.Add(new YoloBox(b, bx, by, bw, bh, k, confidence, group));
                         }
                     }
                 }
