@@ -45,6 +45,9 @@ public readonly struct Tensor
 
     public Span<float> Span => _buffer.AsSpan(_offset, Shape.Count);
 
+    /// <summary>The same floats as <see cref="Span"/>, as memory that can outlive a stack frame.</summary>
+    internal Memory<float> Memory => _buffer.AsMemory(_offset, Shape.Count);
+
     /// <summary>Dimension <paramref name="axis"/>; negative counts from the end, as in Caffe.</summary>
     public int Dim(int axis) => Shape[Shape.CanonicalAxis(axis)];
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
+using CaffeNet.Graph;
 
-namespace CaffeNet.Graph;
+namespace CaffeNet;
 
 /// <summary>
 /// The dimensions of a blob, outermost first (N, C, H, W for images). Immutable. Dimensions are
