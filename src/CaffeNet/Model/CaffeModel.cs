@@ -1,3 +1,4 @@
+using CaffeNet.Export.Onnx;
 using CaffeNet.Graph;
 using CaffeNet.Import;
 using CaffeNet.Proto;
@@ -108,6 +109,17 @@ public sealed class CaffeModel : IDisposable
 
     /// <summary>The layers the fast path folded into the one before them (BatchNorm, Scale, activations, a residual sum) and skipped (Dropout, Split).</summary>
     public IReadOnlyList<string> FoldedLayers => [.. Graph.Nodes.Where(_state.Net.Plan.Skips).Select(n => n.Name)];
+
+    /// <summary>
+    /// The model at its current shapes as an ONNX model (the bytes of a .onnx file), each layer as
+    /// the ONNX operators that compute what Caffe computes; a layer ONNX cannot express is a
+    /// <see cref="CaffeNetException"/> naming it.
+    /// </summary>
+    public byte[] ExportOnnx(OnnxExportOptions? options = null)
+    {
+        var net = State().Net;
+        return OnnxExporter.Export(net.Graph, net.Weights, options);
+    }
 
     /// <summary>Changes one input's shape (another resolution or batch) without reloading; see <see cref="Reshape(IReadOnlyDictionary{string, Shape})"/>.</summary>
     public void Reshape(string input, Shape shape) => Reshape(new Dictionary<string, Shape> { [input] = shape });

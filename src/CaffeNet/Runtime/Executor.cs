@@ -8,7 +8,7 @@ using CaffeNet.Runtime.Simd;
 namespace CaffeNet.Runtime;
 
 /// <summary>Receives a node's outputs right after it runs; the tensors are reused later, so copy what you keep.</summary>
-public delegate void LayerObserver(Node node, IReadOnlyList<Tensor> outputs);
+internal delegate void LayerObserver(Node node, IReadOnlyList<Tensor> outputs);
 
 /// <summary>
 /// Runs a graph node by node in order. Every activation lives in one arena laid out by a
@@ -18,7 +18,7 @@ public delegate void LayerObserver(Node node, IReadOnlyList<Tensor> outputs);
 /// Not thread-safe: an executor owns one arena, so one forward pass at a time (CaffeModel runs a
 /// net from many threads at once).
 /// </summary>
-public sealed class Executor : IDisposable
+internal sealed class Executor : IDisposable
 {
     readonly CompiledNet _net;
     readonly RunContext _context;

@@ -11,7 +11,7 @@ namespace CaffeNet.Runtime;
 /// activations, which stay in cache where a whole batch's do not. Legal only for nets whose layers
 /// treat images apart (<see cref="CanSplit"/>); each image's result is what a batch of one gives.
 /// </summary>
-public sealed class ImageParallelExecutor : IDisposable
+internal sealed class ImageParallelExecutor : IDisposable
 {
     readonly Lane[] _lanes;
     readonly WorkerPool _pool;

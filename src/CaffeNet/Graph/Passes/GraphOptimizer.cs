@@ -1,7 +1,7 @@
 namespace CaffeNet.Graph.Passes;
 
 /// <summary>Runs the load-time passes over a graph and returns what to fuse and skip.</summary>
-public static class GraphOptimizer
+internal static class GraphOptimizer
 {
     /// <summary>
     /// The fusions and skips for <paramref name="graph"/>. A value in <paramref name="keep"/> must

@@ -7,7 +7,7 @@ namespace CaffeNet.Import.Upgrade;
 /// top-level `input:` fields, old BatchNorm params) to the current `layer {}` form, with the same
 /// results as Caffe's own upgrade. Works for definitions and for caffemodels (blobs move with layers).
 /// </summary>
-public static class NetUpgrader
+internal static class NetUpgrader
 {
     // Caffe's order matters: the data step reads V1 layers, the input step appends a V2 layer.
     static readonly IUpgradeStep[] Steps =

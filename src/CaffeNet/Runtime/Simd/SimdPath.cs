@@ -8,14 +8,14 @@ namespace CaffeNet.Runtime.Simd;
 /// other paths can be forced (tests run every path on any x64 machine: Vector512 code is written with
 /// the portable Vector512 API, which .NET emulates where AVX-512 is missing, slowly but exactly).
 /// </summary>
-public enum SimdPath
+internal enum SimdPath
 {
     Scalar,
     Vector256,
     Vector512,
 }
 
-public static class SimdPaths
+internal static class SimdPaths
 {
     /// <summary>The fastest path this machine runs natively.</summary>
     public static SimdPath Best { get; } = Detect();
