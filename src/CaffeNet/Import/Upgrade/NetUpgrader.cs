@@ -25,6 +25,9 @@ internal static class NetUpgrader
     /// <exception cref="CaffeFormatException">The net cannot be upgraded (Caffe refuses it too).</exception>
     public static NetParameter Upgrade(NetParameter net, string fileName) => Upgrade(net, fileName, warn: null);
 
+    /// <summary>Returns an upgraded copy, as <see cref="Upgrade(NetParameter, string)"/>.</summary>
+    /// <param name="net">The net as read; left untouched.</param>
+    /// <param name="fileName">Where it was read from, for messages.</param>
     /// <param name="warn">Receives one line per setting Caffe drops while upgrading (it only logs them).</param>
     public static NetParameter Upgrade(NetParameter net, string fileName, Action<string>? warn)
     {
