@@ -1,3 +1,5 @@
+using CaffeNet.Import;
+
 namespace CaffeNet.Runtime.Images;
 
 /// <summary>
@@ -26,9 +28,8 @@ public sealed class ClassLabels
 
     public static ClassLabels Load(string path)
     {
-        if (new FileInfo(path).Length > 64 << 20)
-            throw new CaffeNetException($"{path}: a labels file over 64 MiB is refused");
-        return Parse(File.ReadAllLines(path), path);
+        var bytes = InputFile.ReadAllBytes(path, (64 << 20, length => $"{path}: labels file of {length} bytes; at most 64 MiB is read"));
+        return Parse(System.Text.Encoding.UTF8.GetString(bytes).TrimStart((char)0xFEFF).Split('\n'), path);
     }
 
     /// <summary>Reads the lines of a labels file; <paramref name="name"/> is the file named in errors. Blank lines at the end are dropped.</summary>

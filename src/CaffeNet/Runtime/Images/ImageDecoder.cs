@@ -1,3 +1,4 @@
+using CaffeNet.Import;
 using SkiaSharp;
 
 namespace CaffeNet.Runtime.Images;
@@ -8,6 +9,9 @@ namespace CaffeNet.Runtime.Images;
 /// </summary>
 internal static class ImageDecoder
 {
+    /// <summary>Larger files are refused before they are read.</summary>
+    const long MaxFileBytes = 1L << 30;
+
     /// <summary>Larger images are refused before their pixels are allocated.</summary>
     const long MaxPixels = 1L << 28;
 
@@ -24,7 +28,7 @@ internal static class ImageDecoder
     /// <summary>Width and height as displayed, read from the header.</summary>
     public static (int Width, int Height) SizeOf(string path)
     {
-        var bytes = File.ReadAllBytes(path);
+        var bytes = Read(path);
         if (!HasImageSignature(bytes))
             throw new CaffeNetException($"{path}: not a JPEG, PNG, BMP or WebP image");
         using var data = SKData.CreateCopy(bytes);
@@ -36,9 +40,12 @@ internal static class ImageDecoder
 
     public static BgrImage Decode(string path, MemoryBudget? budget = null)
     {
-        byte[] bytes = File.ReadAllBytes(path);
-        return Decode(bytes, path, budget);
+        return Decode(Read(path), path, budget);
     }
+
+    /// <summary>A regular file's bytes (a FIFO or device is refused before it is opened), at most 1 GiB.</summary>
+    static byte[] Read(string path) =>
+        InputFile.ReadAllBytes(path, (MaxFileBytes, length => $"{path}: image file of {length} bytes; at most {MaxFileBytes} are read"));
 
     /// <summary>Decodes <paramref name="bytes"/>; <paramref name="name"/> is the file named in errors.</summary>
     public static unsafe BgrImage Decode(byte[] bytes, string name, MemoryBudget? budget = null)

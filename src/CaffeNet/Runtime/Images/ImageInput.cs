@@ -1,3 +1,5 @@
+using CaffeNet.Import;
+
 namespace CaffeNet.Runtime.Images;
 
 /// <summary>
@@ -13,7 +15,8 @@ public static class ImageInput
     {
         if (ImageDecoder.Extensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
             return true;
-        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) || !File.Exists(path))
+        // Only a regular file is opened to look: a FIFO would block and a device never end.
+        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) || PathKinds.Of(path) != PathKind.RegularFile)
             return false;
         Span<byte> head = stackalloc byte[12];
         try
