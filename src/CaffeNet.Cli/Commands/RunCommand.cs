@@ -84,8 +84,8 @@ public sealed class RunCommand : CliCommand
         var imageSettings = images.Read(result);
         var labels = LabelReport.Load(imageSettings.Labels);
         var image = ImageRun.Prepare(result.GetRequiredValue(inputs), imageSettings, modelFile, graphOptions, import, budget, out var specs);
-        if (image is { IsStream: true } && (outputDir ?? dumpDir) is not null)
-            throw new CaffeNetException("--output and --dump-all take one forward pass; a folder of images runs many");
+        if (image is { IsStream: true } && ((outputDir ?? dumpDir) is not null || result.GetValue(json)))
+            throw new CaffeNetException("--output, --dump-all and --json take one forward pass; a folder of images runs many");
         var setup = NetSetup.Load(modelFile, weightsFile, graphOptions, specs, result.GetValue(randomInput) ? fillerSeed : null,
             import, budget, image?.Given);
         setup.RequireEveryInput();

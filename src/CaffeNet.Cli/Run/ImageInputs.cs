@@ -74,7 +74,8 @@ public static class ImageInputs
     /// </summary>
     public static ImageTarget Target(string model, ImageSource source, GraphOptions options, ImportOptions import, ImageSettings settings)
     {
-        var net = ModelLoader.Load(model, null, import);
+        // The net is read again with its weights afterwards, which reports the warnings once.
+        var net = ModelLoader.Load(model, null, import with { Warning = _ => { } });
         var graph = GraphBuilder.Build(net, LayerRegistry.Default, options with { AllowUnknownDims = true });
         var input = graph.Inputs.FirstOrDefault(v => v.Name == source.Name)
             ?? throw new CaffeNetException($"--input {source.Name}: the net has no input of that name; its inputs are " +
@@ -90,7 +91,7 @@ public static class ImageInputs
             (height, width) = (height ?? h, width ?? w);
         }
         var transform = ImagePreprocessing.TransformOf(net, source.Name, options);
-        var fromNet = ImagePreprocessing.FromTransform(transform, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(model)), import);
+        var fromNet = ImagePreprocessing.FromTransform(transform, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(model)));
         var target = new ImageTarget(channels, height.Value, width.Value, ImageOptions.Apply(fromNet, settings));
         if (channels is not (1 or 3))
             throw new CaffeNetException($"--input {source.Name}: an image gives 1 (grey) or 3 (colour) channels; the input has {channels}");
