@@ -18,7 +18,8 @@ public sealed class RunCommand : CliCommand
     readonly Option<bool> fillMissing = SharedOptions.FillMissing("seeded by --seed");
     readonly Option<string[]> inputs = SharedOptions.InputFiles(
         "A float32/float64 C-order .npy for input NAME (repeatable; FILE - reads standard input); another batch, height or " +
-        "width reshapes the net. NAME=N,C,H,W gives a shape only, for --random-input");
+        "width reshapes the net. NAME=N,C,H,W gives a shape only, for --random-input. NAME=IMAGE (JPEG, PNG, BMP, WebP) or " +
+        "NAME=FOLDER of images: resized and centre-cropped to the input, the data layer's transform_param applied");
     readonly Option<bool> randomInput = new("--random-input")
     {
         Description = "Uniform [-1, 1) values (labels: class numbers) for inputs not given by --input, from --seed",
@@ -45,6 +46,7 @@ public sealed class RunCommand : CliCommand
     readonly Option<bool> json = SharedOptions.Json("Print one JSON object (outputs with shape, min, max, mean, top 5; forward ms) instead of text");
     readonly Option<MemoryBudget> maxMemory = SharedOptions.MaxMemory();
     readonly Option<bool> lenient = SharedOptions.Lenient();
+    readonly ImageOptions images = new();
 
     public RunCommand() : base("run",
         "Run a net forward on .npy or random inputs and summarise its outputs")
@@ -64,6 +66,7 @@ public sealed class RunCommand : CliCommand
         Options.Add(json);
         Options.Add(maxMemory);
         Options.Add(lenient);
+        images.AddTo(this);
         SharedOptions.OnlyWith(this, fillMissing, weights);
     }
 
@@ -76,9 +79,15 @@ public sealed class RunCommand : CliCommand
         var modelFile = result.GetRequiredValue(model);
         var weightsFile = result.GetValue(weights);
         var budget = result.GetRequiredValue(maxMemory);
-        var setup = NetSetup.Load(modelFile, weightsFile, new GraphOptions { Phase = result.GetValue(phase), Stages = result.GetRequiredValue(stages) },
-            result.GetRequiredValue(inputs), result.GetValue(randomInput) ? fillerSeed : null,
-            new ImportOptions(result.GetValue(lenient), Warnings(stderr)), budget);
+        var graphOptions = new GraphOptions { Phase = result.GetValue(phase), Stages = result.GetRequiredValue(stages) };
+        var import = new ImportOptions(result.GetValue(lenient), Warnings(stderr));
+        var imageSettings = images.Read(result);
+        var labels = LabelReport.Load(imageSettings.Labels);
+        var image = ImageRun.Prepare(result.GetRequiredValue(inputs), imageSettings, modelFile, graphOptions, import, budget, out var specs);
+        if (image is { IsStream: true } && ((outputDir ?? dumpDir) is not null || result.GetValue(json)))
+            throw new CaffeNetException("--output, --dump-all and --json take one forward pass; a folder of images runs many");
+        var setup = NetSetup.Load(modelFile, weightsFile, graphOptions, specs, result.GetValue(randomInput) ? fillerSeed : null,
+            import, budget, image?.Given);
         setup.RequireEveryInput();
         // Fused layers have no outputs of their own, so a per-layer dump needs the plain path.
         var mode = (dumpDir is not null || result.GetValue(noFuse)
@@ -90,6 +99,9 @@ public sealed class RunCommand : CliCommand
         var source = new WeightsSource(weightsFile, result.GetValue(fillMissing), fillerSeed);
         var netWeights = source.Resolve(setup.Graph, Warnings(stderr), budget);
         using var executor = new Executor(setup.Graph, netWeights, mode);
+        if (image is { IsStream: true })
+            return image.Stream(setup, executor, labels, budget, stdout);
+        image?.SaveInput();
 
         var dump = dumpDir is null ? null : new LayerDump();
         var clock = Stopwatch.StartNew();
@@ -116,6 +128,7 @@ public sealed class RunCommand : CliCommand
 
         var report = new RunReport(modelFile, threadCount, source.Note(setup.Graph, netWeights, calibrated: false),
             [.. outputs.Select(o => OutputSummary.Of(o.Key, o.Value, setup.Graph.Outputs.First(v => v.Name == o.Key).Producer?.Type))], elapsed, executor.Memory.ArenaFloats * 4L);
+        labels?.Named(outputs);
         // With --json, standard output holds the one JSON object and nothing else.
         if (result.GetValue(json))
         {
@@ -123,6 +136,7 @@ public sealed class RunCommand : CliCommand
             return App.Ok;
         }
         report.WriteText(stdout);
+        labels?.Write(stdout, outputs, samples: 4);
         if (outputDir is not null)
             stdout.WriteLine($"wrote {outputs.Count} output(s) to {outputDir}");
         if (dumpDir is not null)

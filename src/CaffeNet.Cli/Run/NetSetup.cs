@@ -19,12 +19,18 @@ internal sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tens
     /// Loads <paramref name="model"/> (and <paramref name="weights"/>) and reads every `NAME=FILE.npy`
     /// in <paramref name="inputSpecs"/>, each checked against <paramref name="budget"/> before its
     /// array is allocated. With <paramref name="randomSeed"/>, inputs no file gives will be seeded.
+    /// <paramref name="images"/> are inputs already made (from images), taken as a file's values are.
     /// </summary>
     public static NetSetup Load(string model, string? weights, GraphOptions options, IReadOnlyList<string> inputSpecs,
-        ulong? randomSeed, ImportOptions import, MemoryBudget budget)
+        ulong? randomSeed, ImportOptions import, MemoryBudget budget, IReadOnlyDictionary<string, Tensor>? images = null)
     {
         var net = ModelLoader.Load(model, weights, import);
         var (given, shapes) = ReadInputs(inputSpecs, budget);
+        foreach (var (name, tensor) in images ?? new Dictionary<string, Tensor>())
+        {
+            if (!given.TryAdd(name, tensor) || shapes.ContainsKey(name))
+                throw new CaffeNetException($"--input {name} is given twice");
+        }
         options = options with { InputShapes = shapes };
         var graph = WithFileShapes(net, options, given);
         var overrides = NetInputs.ShapeOverrides(graph, given);

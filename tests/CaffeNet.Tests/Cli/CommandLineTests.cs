@@ -15,7 +15,7 @@ public class CommandLineTests
     [Fact]
     public void VersionIsTheProjectsVersion()
     {
-        var project = XDocument.Load(Path.Combine(TestPaths.Root, "src", "CaffeNet.Cli", "CaffeNet.Cli.csproj"));
+        var project = XDocument.Load(Path.Combine(TestPaths.Root, "Directory.Build.props"));
         var version = project.Descendants("Version").Single().Value;
 
         var r = CliRunner.Run("--version");

@@ -156,7 +156,8 @@ public class MemoryLimitTests
             Refused(CliRunner.Run(OneGiBHeap, null, "run", Lenet, "--input", "data=/dev/zero")));
         Assert.Equal($"caffenet run: {fifo}: is a FIFO (named pipe), not a regular file",
             Refused(CliRunner.Run("run", Lenet, "--input", $"data={fifo}")));
-        Assert.Equal($"caffenet run: {dir.Path}: is a folder, not a file",
+        // run takes a folder of images; one without any says so.
+        Assert.Equal($"caffenet run: --input data={dir.Path}: the folder holds no images (.jpg, .jpeg, .png, .bmp, .webp)",
             Refused(CliRunner.Run("run", Lenet, "--input", $"data={dir.Path}")));
         // dump says the same of a folder or FIFO given as the model.
         Assert.Equal($"caffenet dump: {dir.Path}: is a folder, not a file", Refused(CliRunner.Run("dump", dir.Path)));
