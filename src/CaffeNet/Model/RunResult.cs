@@ -20,7 +20,9 @@ public sealed class RunResult : IDisposable
         var outputs = new List<ModelOutput>();
         foreach (var value in state.Net.Graph.Outputs)
         {
-            var output = new ModelOutput(this, value.Name, value.Shape, context.ValueOf(value));
+            // A detection net's rows: as many as were found (the shape says how many).
+            var tensor = context.Produced(value);
+            var output = new ModelOutput(this, value.Name, new Shape(tensor.Shape.ToArray()), tensor);
             outputs.Add(output);
             _byName[value.Name] = output;
         }

@@ -9,8 +9,9 @@ namespace CaffeNet.Runtime;
 /// The part of an executor that does not change between forward passes: the graph, the fusion and
 /// memory plans, and the layers with their weights bound (folded and packed on the fast path).
 /// Immutable once built, so any number of <see cref="RunContext"/>s (each with its own arena) may
-/// run it at once from different threads. Built-in layers keep no state between calls; a custom
-/// layer may, so each context makes its own instance of those.
+/// run it at once from different threads. Built-in layers keep no state between calls, except
+/// those with a data-dependent output size (<see cref="IVariableOutput"/>); those and custom
+/// layers (which may keep state) get an instance per context.
 /// </summary>
 sealed class CompiledNet
 {
@@ -78,7 +79,13 @@ sealed class CompiledNet
         var fusion = Plan.FusionAt(node);
         var inputs = fusion?.Residual is { } residual ? node.Inputs.Append(residual) : node.Inputs;
         var outputs = fusion is null ? node.Outputs : [fusion.Result];
-        var shared = fusion is null && node.Rule is CustomDefinition ? null : Bind(node, fusion, pool);
+        ILayer? shared = null;
+        if (fusion is not null || node.Rule is not CustomDefinition)
+        {
+            shared = Bind(node, fusion, pool);
+            if (shared is IVariableOutput)
+                shared = null;
+        }
         return new Step(node, shared, [.. inputs.Select(v => v.Id)], [.. outputs.Select(v => v.Id)]);
     }
 

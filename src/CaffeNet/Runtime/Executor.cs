@@ -101,12 +101,13 @@ internal sealed class Executor : IDisposable
         }
         CopyInputs(ordered);
         Run(observer);
-        return Graph.Outputs.ToDictionary(v => v.Name, v => Tensor.From(_context.ValueOf(v).Shape, _context.ValueOf(v).Span), StringComparer.Ordinal);
+        return Graph.Outputs.ToDictionary(v => v.Name, v => Tensor.From(_context.Produced(v).Shape, _context.Produced(v).Span), StringComparer.Ordinal);
     }
 
     /// <summary>
     /// The allocation-free forward: <paramref name="inputs"/> in <see cref="NetGraph.Inputs"/> order,
     /// net outputs copied into <paramref name="outputs"/> in <see cref="NetGraph.Outputs"/> order.
+    /// A DetectionOutput top is copied whole, as planned: rows past those written hold -1.
     /// </summary>
     public void Forward(ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs)
     {

@@ -37,6 +37,22 @@ sealed class RunContext
     /// <summary>The tensor a value lives in; what it holds is valid only between passes as the memory plan allows.</summary>
     public Tensor ValueOf(Value value) => _values[value.Id];
 
+    /// <summary>
+    /// A value as its producer last wrote it: <see cref="ValueOf"/>, or for a layer whose output
+    /// size depends on the data (DetectionOutput), the leading rows it wrote.
+    /// </summary>
+    public Tensor Produced(Value value)
+    {
+        var tensor = _values[value.Id];
+        if (value.Producer is { } node)
+        {
+            for (int i = 0; i < _layers.Length; i++)
+                if (_layers[i] is IVariableOutput variable && Net.Steps[i].Node == node)
+                    return tensor.Leading(variable.Produced);
+        }
+        return tensor;
+    }
+
     /// <summary>The copy of kept value <paramref name="index"/> (of <see cref="CompiledNet.Kept"/>) from the last pass.</summary>
     public Tensor Kept(int index) => _kept[index];
 
@@ -73,7 +89,8 @@ sealed class RunContext
                 var node = steps[i].Node;
                 throw new CaffeNetException($"layer '{node.Name}' (type {node.Type}): {e.Message}", e);
             }
-            observer?.Invoke(steps[i].Node, _outputs[i]);
+            if (observer is not null)
+                observer(steps[i].Node, _layers[i] is IVariableOutput v ? [_outputs[i][0].Leading(v.Produced)] : _outputs[i]);
             CopyKept(i);
         }
     }
