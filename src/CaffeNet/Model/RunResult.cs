@@ -20,9 +20,8 @@ public sealed class RunResult : IDisposable
         var outputs = new List<ModelOutput>();
         foreach (var value in state.Net.Graph.Outputs)
         {
-            // A detection net's rows: as many as were found (the shape says how many).
-            var tensor = context.Produced(value);
-            var output = new ModelOutput(this, value.Name, new Shape(tensor.Shape.ToArray()), tensor);
+            var produced = context.Produced(value);
+            var output = new ModelOutput(this, value.Name, new Shape(produced.Shape.ToArray()), produced);
             outputs.Add(output);
             _byName[value.Name] = output;
         }

@@ -9,9 +9,8 @@ namespace CaffeNet.Runtime;
 /// The part of an executor that does not change between forward passes: the graph, the fusion and
 /// memory plans, and the layers with their weights bound (folded and packed on the fast path).
 /// Immutable once built, so any number of <see cref="RunContext"/>s (each with its own arena) may
-/// run it at once from different threads. Built-in layers keep no state between calls, except
-/// those with a data-dependent output size (<see cref="IVariableOutput"/>); those and custom
-/// layers (which may keep state) get an instance per context.
+/// run it at once from different threads. Built-in layers keep no state between calls; a custom
+/// layer may, so each context makes its own instance of those.
 /// </summary>
 sealed class CompiledNet
 {
@@ -70,7 +69,11 @@ sealed class CompiledNet
     /// <summary>A new context: its own arena (and custom layer instances), ready to run this net.</summary>
     public RunContext CreateContext() => new(this);
 
-    /// <summary>The layer for a step's node in a context: the shared one, or a new instance of a custom layer.</summary>
+    /// <summary>
+    /// The layer for a step's node in a context: the shared one, or a new instance of a layer that
+    /// keeps state between its forward and what is read after it (a custom layer, or one whose row
+    /// count the data decides).
+    /// </summary>
     internal ILayer LayerFor(Step step) => step.Shared ?? LayerFactory.For(step.Node, Weights.For(step.Node));
 
     /// <summary>A fused node reads its shortcut's other input too, and writes the fusion's result.</summary>
@@ -79,13 +82,8 @@ sealed class CompiledNet
         var fusion = Plan.FusionAt(node);
         var inputs = fusion?.Residual is { } residual ? node.Inputs.Append(residual) : node.Inputs;
         var outputs = fusion is null ? node.Outputs : [fusion.Result];
-        ILayer? shared = null;
-        if (fusion is not null || node.Rule is not CustomDefinition)
-        {
-            shared = Bind(node, fusion, pool);
-            if (shared is IVariableOutput)
-                shared = null;
-        }
+        var layer = fusion is null && node.Rule is CustomDefinition ? null : Bind(node, fusion, pool);
+        var shared = layer is IVariableOutput ? null : layer;
         return new Step(node, shared, [.. inputs.Select(v => v.Id)], [.. outputs.Select(v => v.Id)]);
     }
 

@@ -18,6 +18,7 @@ sealed class RunContext
     readonly Tensor[][] _inputs;
     readonly Tensor[][] _outputs;
     readonly Tensor[] _kept;
+    readonly Dictionary<int, IVariableOutput> _variable;
 
     public RunContext(CompiledNet net)
     {
@@ -30,6 +31,8 @@ sealed class RunContext
         _inputs = [.. net.Steps.Select(s => s.Inputs.Select(id => _values[id]).ToArray())];
         _outputs = [.. net.Steps.Select(s => s.Outputs.Select(id => _values[id]).ToArray())];
         _kept = [.. net.Kept.Select(k => new Tensor(LayerFactory.ToTensorShape(k.Value.Shape)))];
+        _variable = net.Steps.Select((s, i) => (s, _layers[i])).Where(p => p.Item2 is IVariableOutput)
+            .ToDictionary(p => p.s.Outputs[0], p => (IVariableOutput)p.Item2);
     }
 
     public CompiledNet Net { get; }
@@ -38,20 +41,11 @@ sealed class RunContext
     public Tensor ValueOf(Value value) => _values[value.Id];
 
     /// <summary>
-    /// A value as its producer last wrote it: <see cref="ValueOf"/>, or for a layer whose output
-    /// size depends on the data (DetectionOutput), the leading rows it wrote.
+    /// A value as its producer last wrote it: for a layer whose row count the data decides
+    /// (DetectionOutput), the leading rows it wrote; otherwise the whole tensor.
     /// </summary>
-    public Tensor Produced(Value value)
-    {
-        var tensor = _values[value.Id];
-        if (value.Producer is { } node)
-        {
-            for (int i = 0; i < _layers.Length; i++)
-                if (_layers[i] is IVariableOutput variable && Net.Steps[i].Node == node)
-                    return tensor.Leading(variable.Produced);
-        }
-        return tensor;
-    }
+    public Tensor Produced(Value value) =>
+        _variable.TryGetValue(value.Id, out var v) ? _values[value.Id].Leading(v.Produced) : _values[value.Id];
 
     /// <summary>The copy of kept value <paramref name="index"/> (of <see cref="CompiledNet.Kept"/>) from the last pass.</summary>
     public Tensor Kept(int index) => _kept[index];
