@@ -95,6 +95,16 @@ public sealed class ModelOutput
         return best;
     }
 
+    /// <summary>
+    /// The detections of a DetectionOutput top (SSD's fork: rows of image, label, score and box
+    /// corners), in its order; an empty list when nothing was found.
+    /// </summary>
+    public IReadOnlyList<Detection> Detections()
+    {
+        _owner.ThrowIfDisposed();
+        return Detection.Read(_tensor);
+    }
+
     /// <summary>"loss 1x1000x1x1".</summary>
     public override string ToString() => $"{Name} {Shape}";
 }

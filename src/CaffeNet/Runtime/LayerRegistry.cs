@@ -7,7 +7,9 @@ namespace CaffeNet.Runtime;
 /// <summary>
 /// The layer types a net can use, by Caffe type name (case-sensitive, as in Caffe): each with its
 /// shape rule and its forward, as Caffe's own layer registry keys layer classes. Every built-in
-/// type is registered this way; <see cref="Default"/> holds just those.
+/// type is registered this way; <see cref="Default"/> holds just those. Reading it from many
+/// threads is safe; <see cref="Add(Func{CustomLayer})"/> is not: register every type before a
+/// registry is used to load models.
 /// </summary>
 public sealed class LayerRegistry : ShapeRules
 {
@@ -40,8 +42,8 @@ public sealed class LayerRegistry : ShapeRules
     /// <summary>
     /// Adds a layer type defined by user code. <paramref name="create"/> makes a new, not yet set up
     /// instance each time it is called: once here (to read its <see cref="CustomLayer.Type"/> and
-    /// <see cref="CustomLayer.ParameterField"/>), once per layer when a graph is built, once per
-    /// layer when an executor is made. Throws ArgumentException when the type name (or the
+    /// <see cref="CustomLayer.ParameterField"/>), once per layer when a graph is built, and once per
+    /// layer for each run going on at once (each keeps its instances). Not thread-safe. Throws ArgumentException when the type name (or the
     /// parameter field's name or number) is taken.
     /// </summary>
     /// <returns>This registry, so that additions chain.</returns>

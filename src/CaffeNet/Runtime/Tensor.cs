@@ -4,7 +4,8 @@ namespace CaffeNet.Runtime;
 /// A float32 tensor: a shape over a contiguous row-major (NCHW) run of floats. The floats live in
 /// a buffer that may be the tensor's own array or a slice of a larger arena shared by many
 /// tensors, so an executor can plan memory. A Tensor is a view: copying it copies the reference,
-/// not the data, and two views may share storage (in-place layers, Reshape, Flatten).
+/// not the data, and two views may share storage (in-place layers, Reshape, Flatten). Nothing
+/// guards the floats: threads that write through views of the same storage must not overlap.
 /// </summary>
 public readonly struct Tensor
 {

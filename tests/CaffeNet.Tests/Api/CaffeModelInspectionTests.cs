@@ -22,4 +22,18 @@ public class CaffeModelInspectionTests
         model.Reshape(batch: 2);
         Assert.Equal(2 * 313_619_328L, model.Graph.TotalCost.Macs);
     }
+
+    [Fact]
+    public void OnnxExportIsTheExportersOfTheCurrentShapes()
+    {
+        using var model = CaffeModel.Load(ApiModels.LeNet, ApiModels.LeNetWeights, new CaffeModelOptions { Batch = 1 });
+        var bytes = model.ExportOnnx();
+        var graph = CaffeNet.Graph.GraphBuilder.Build(CaffeNet.Import.ModelLoader.Load(ApiModels.LeNet, ApiModels.LeNetWeights),
+            CaffeNet.Runtime.LayerRegistry.Default,
+            new CaffeNet.Graph.GraphOptions { InputShapes = new Dictionary<string, Shape> { ["data"] = new(1, 1, 28, 28) } });
+        var expected = CaffeNet.Export.Onnx.OnnxExporter.Export(graph, CaffeNet.Runtime.NetWeights.Resolve(graph, CaffeNet.Runtime.MissingWeights.Refuse));
+        Assert.Equal(expected, bytes);
+        model.Reshape(batch: 3);
+        Assert.NotEqual(bytes, model.ExportOnnx()); // the input's batch is in the file
+    }
 }
