@@ -217,7 +217,7 @@ public class LoweringTests
     public void ReadingAnUnknownTypeNamesIt()
     {
         var e = Assert.Throws<CaffeNetException>(() => Build(
-            Input("data", 1, 2, 4, 4), Layer("up", "Upsample", "data", "up"), Layer("relu", "ReLU", "up", "relu")));
-        Assert.Equal("layer 'relu' (type ReLU): bottom 'up' comes from layer 'up' of type Upsample, which CaffeNet does not support, so its shape is unknown", e.Message);
+            Input("data", 1, 2, 4, 4), Layer("up", "Reorg", "data", "up"), Layer("relu", "ReLU", "up", "relu")));
+        Assert.Equal("layer 'relu' (type ReLU): bottom 'up' comes from layer 'up' of type Reorg, which CaffeNet does not support, so its shape is unknown", e.Message);
     }
 }

@@ -11,8 +11,12 @@ static class LayerFactory
     /// <summary>A CaffeNetException naming the layer when the runtime has no kernel for its type.</summary>
     public static void RequireSupported(NetGraph graph, Node node)
     {
-        if (node.Rule is not LayerDefinition)
+        if (node.Rule is LayerDefinition)
+            return;
+        if (node.Type == "Python")
             throw new CaffeNetException(
+                $"layer '{node.Name}': a Python layer ({PythonDefinition.Describe(node.Layer)}) with bottoms runs Python code inside the net, which CaffeNet cannot run; only a Python data layer (no bottoms) becomes an input");
+        throw new CaffeNetException(
                 $"layer '{node.Name}': type {node.Type} is not supported by the runtime (supported: {string.Join(", ", ((LayerRegistry)graph.Layers).RunnableTypes)})");
     }
 
