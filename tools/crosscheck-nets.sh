@@ -61,6 +61,11 @@ npy "$work/small.npy" 7 1 3 8 8
 caffenet init testdata/multitop/slice.prototxt -o "$work/multitop.caffemodel" --seed 3
 check "Slice with three tops, filler weights" testdata/multitop/slice.prototxt "$work/multitop.caffemodel" "$work/small.npy"
 
+# SSD detection nets: DetectionOutput's rows against OpenCV's, same rows after sorting (about a minute).
+if ! /usr/bin/python3 tools/crosscheck-ssd.py "$dll"; then
+  failed+=("SSD detections")
+fi
+
 if [ ${#failed[@]} -gt 0 ]; then
   printf 'crosscheck failed: %s\n' "${failed[@]}"
   exit 1

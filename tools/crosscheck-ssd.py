@@ -10,7 +10,8 @@ in both engines. DetectionOutput's rows [image, label, score, xmin, ymin, xmax, 
 (image, label, score descending, box) and must be the same rows: the same count, image and label,
 boxes to 1e-4 and scores to 1e-3. Rows that only one engine keeps are listed with their scores
 (a score at the confidence threshold or at the keep_top_k cut can fall either way by float32 noise).
---layers also compares every layer with tools/crosscheck-opencv.py (caffenet's --dump-all).
+--layers also compares every layer with tools/crosscheck-opencv.py (caffenet's --dump-all), both
+engines running a copy of the prototxt whose repeated layer names are made unique.
 Exit status 1 when a net fails.
 """
 import argparse
@@ -24,12 +25,10 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, "..", "..", "shared", "corpus")
-# (name, prototxt, whether --layers can compare it: crosscheck-opencv.py tells layers by name,
-# and SSDLite names many layers "slice").
 NETS = [
-    ("res10 face SSD", "faceres10ssd-opencv-deploy/deploy.prototxt", True),
-    ("MobileNet-SSD", "mobilenetssd-chuanqi305/deploy.prototxt", True),
-    ("MobileNetV2-SSDLite", "mobilenetv2ssdlite-chuanqi305-voc-deploy/deploy.prototxt", False),
+    ("res10 face SSD", "faceres10ssd-opencv-deploy/deploy.prototxt"),
+    ("MobileNet-SSD", "mobilenetssd-chuanqi305/deploy.prototxt"),
+    ("MobileNetV2-SSDLite", "mobilenetv2ssdlite-chuanqi305-voc-deploy/deploy.prototxt"),
 ]
 BOX_TOL, SCORE_TOL = 1e-4, 1e-3
 
@@ -84,8 +83,31 @@ def compare(ours, theirs):
         len(ours), len(theirs), len(only_ours), describe(only_ours), len(unmatched), describe(unmatched))
 
 
+def unique_names(model, work):
+    """The prototxt with repeated layer names made unique (SSDLite names many layers "slice"): both
+    engines run this copy, as crosscheck-opencv.py tells layers by name."""
+    sys.path.insert(0, HERE)
+    crosscheck = __import__("crosscheck-opencv")
+    prefix, blocks = crosscheck.split_layers(open(model).read())
+    seen, renamed = {}, 0
+    for i, block in enumerate(blocks):
+        layer = crosscheck.field(block, "name")
+        seen[layer] = seen.get(layer, 0) + 1
+        if seen[layer] > 1:
+            blocks[i] = block.replace('name: "%s"' % layer, 'name: "%s_%d"' % (layer, seen[layer]), 1)
+            renamed += 1
+    if not renamed:
+        return model
+    copy = os.path.join(work, os.path.basename(model))
+    with open(copy, "w") as f:
+        f.write(prefix + "\n".join(blocks) + "\n")
+    return copy
+
+
 def check(dll, name, model, work, layers):
     print("== %s (%s)" % (name, os.path.relpath(model, CORPUS)))
+    if layers:
+        model = unique_names(model, work)
     calibration, image = os.path.join(work, "calibration.npy"), os.path.join(work, "image.npy")
     # Several images, so that BatchNorms on 1x1 maps see a real variance.
     seeded(calibration, 8, (8, 3, 300, 300))
@@ -119,19 +141,17 @@ def main():
     ap.add_argument("--keep", help="work in this folder and keep it")
     args = ap.parse_args()
     failed = []
-    for name, relative, by_name in NETS:
+    for name, relative in NETS:
         if args.net and not any(n.lower() in name.lower() for n in args.net):
             continue
         model = os.path.normpath(os.path.join(CORPUS, relative))
-        if args.layers and not by_name:
-            print("(%s: layers not compared one by one, as several share a name)" % name)
         if args.keep:
             work = os.path.join(args.keep, name.replace(" ", "_"))
             os.makedirs(work, exist_ok=True)
-            ok = check(args.dll, name, model, work, args.layers and by_name)
+            ok = check(args.dll, name, model, work, args.layers)
         else:
             with tempfile.TemporaryDirectory() as work:
-                ok = check(args.dll, name, model, work, args.layers and by_name)
+                ok = check(args.dll, name, model, work, args.layers)
         if not ok:
             failed.append(name)
     if failed:

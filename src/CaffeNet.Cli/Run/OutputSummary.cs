@@ -53,6 +53,11 @@ public sealed record OutputSummary(string Name, TensorShape Shape, float Min, fl
 
     static void WriteDetections(TextWriter writer, IReadOnlyList<Detection> detections)
     {
+        if (detections.Count == 0)
+        {
+            writer.WriteLine("  no detections");
+            return;
+        }
         writer.WriteLine(detections.Count == 1 ? "  1 detection (box corners as fractions of the image):" :
             $"  {detections.Count} detections (box corners as fractions of the image){(detections.Count > MaxTextDetections ? $", the best {MaxTextDetections}" : "")}:");
         foreach (var d in detections.OrderByDescending(d => d.Score).Take(MaxTextDetections))

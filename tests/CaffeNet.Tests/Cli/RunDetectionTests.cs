@@ -61,4 +61,17 @@ public class RunDetectionTests
         Assert.Equal(0.4, detections[1].GetProperty("score").GetDouble(), 6);
         Assert.Equal([0.5, 0.5, 0.9, 0.7], detections[1].GetProperty("box").EnumerateArray().Select(v => Math.Round(v.GetDouble(), 6)));
     }
+
+    [Fact]
+    public void NoDetectionIsSaidSo()
+    {
+        // Above both scores: the fork's one placeholder row for the image, and no detection listed.
+        using var dir = new TempDir();
+        var args = Inputs(dir);
+        File.WriteAllText(dir.File("det.prototxt"), Net.Replace("confidence_threshold: 0.3", "confidence_threshold: 0.9"));
+        var r = CliRunner.Run([.. args, "--output", dir.File("out")]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal([0f, -1, -1, -1, -1, -1, -1], NpyFile.Read(dir.File("out/det.npy")).ToArray());
+        Assert.Contains("det: shape 1x1x1x7  min -1  max 0  mean -0.857143\n  no detections\n", r.Stdout.ReplaceLineEndings("\n"));
+    }
 }

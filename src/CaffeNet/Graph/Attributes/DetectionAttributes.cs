@@ -6,7 +6,7 @@ namespace CaffeNet.Graph;
 /// are 0 where they come from the bottoms at run time.
 /// </summary>
 public sealed record PriorBoxAttributes(IReadOnlyList<float> MinSizes, IReadOnlyList<float> MaxSizes, IReadOnlyList<float> AspectRatios,
-    bool Clip, IReadOnlyList<float> Variances, int ImageHeight, int ImageWidth, float StepHeight, float StepWidth, float Offset)
+    bool Clip, IReadOnlyList<float> Variances, float ImageHeight, float ImageWidth, float StepHeight, float StepWidth, float Offset)
     : LayerAttributes
 {
     /// <summary>Boxes per feature-map cell: every ratio per min size, plus one per max size.</summary>

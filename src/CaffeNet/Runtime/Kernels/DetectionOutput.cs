@@ -8,7 +8,7 @@ internal sealed class DetectionScratch
     public float[] Boxes = [];
     public (float Score, int Index)[] Candidates = [];
     public List<int>[] Kept = [];
-    public List<(float Score, int Label, int Index)> Ranked = [];
+    public (float Score, int Order, int Label, int Index)[] Ranked = [];
 
     public void Ensure(int boxFloats, int priors, int classes)
     {
@@ -62,7 +62,7 @@ internal static class DetectionOutput
                 found += scratch.Kept[c].Count;
             }
             if (a.KeepTopK > -1 && found > a.KeepTopK)
-                KeepBest(scores, classes, a.KeepTopK, scratch);
+                KeepBest(scores, classes, found, a.KeepTopK, scratch);
             for (int c = 0; c < classes; c++)
             {
                 var classBoxes = boxes.Slice((a.ShareLocation ? 0 : c) * n * BoxFloats, n * BoxFloats);
@@ -169,18 +169,23 @@ internal static class DetectionOutput
     }
 
     /// <summary>Keeps the <paramref name="keep"/> best of every class's kept boxes (ties: lower label, then NMS order).</summary>
-    static void KeepBest(ReadOnlySpan<float> scores, int classes, int keep, DetectionScratch scratch)
+    static void KeepBest(ReadOnlySpan<float> scores, int classes, int found, int keep, DetectionScratch scratch)
     {
+        if (scratch.Ranked.Length < found) scratch.Ranked = new (float, int, int, int)[found];
         var ranked = scratch.Ranked;
-        ranked.Clear();
+        int count = 0;
         for (int c = 0; c < classes; c++)
+        {
             foreach (int index in scratch.Kept[c])
-                ranked.Add((scores[index * classes + c], c, index));
-        // Insertion order breaks ties, so the sort is stable whatever List.Sort does.
-        var order = Enumerable.Range(0, ranked.Count).OrderByDescending(i => ranked[i].Score).Take(keep).ToArray();
-        for (int c = 0; c < classes; c++)
+            {
+                ranked[count] = (scores[index * classes + c], count, c, index);
+                count++;
+            }
             scratch.Kept[c].Clear();
-        foreach (int i in order)
+        }
+        // Best first, ties in the order gathered: a total order, so any sort gives the same result.
+        Array.Sort(ranked, 0, count, RankOrder.Instance);
+        for (int i = 0; i < keep; i++)
             scratch.Kept[ranked[i].Label].Add(ranked[i].Index);
     }
 
@@ -198,6 +203,17 @@ internal static class DetectionOutput
     /// <summary>The fork's BBoxSize for a normalised box: 0 when inverted.</summary>
     static float Size(ReadOnlySpan<float> box) =>
         box[2] < box[0] || box[3] < box[1] ? 0 : (box[2] - box[0]) * (box[3] - box[1]);
+
+    sealed class RankOrder : IComparer<(float Score, int Order, int Label, int Index)>
+    {
+        public static readonly RankOrder Instance = new();
+
+        public int Compare((float Score, int Order, int Label, int Index) x, (float Score, int Order, int Label, int Index) y)
+        {
+            int byScore = y.Score.CompareTo(x.Score);
+            return byScore != 0 ? byScore : x.Order.CompareTo(y.Order);
+        }
+    }
 
     sealed class CandidateOrder : IComparer<(float Score, int Index)>
     {

@@ -26,7 +26,8 @@ sealed class DetectionOutputDefinition : LayerDefinition
         var nms = p.NmsParam ?? new NonMaximumSuppressionParameter();
         if (!(nms.NmsThreshold >= 0)) throw c.Error($"nms_threshold {nms.NmsThreshold} must not be negative");
         if (!(nms.Eta > 0 && nms.Eta <= 1)) throw c.Error($"eta {nms.Eta} must be in (0, 1]");
-        int classes = checked((int)p.NumClasses);
+        if (p.NumClasses is 0 or > int.MaxValue) throw c.Error($"num_classes {p.NumClasses} is out of range");
+        int classes = (int)p.NumClasses;
         int locClasses = p.ShareLocation ? 1 : classes;
         var (loc, conf, prior) = (c.Inputs[0], c.Inputs[1], c.Inputs[2]);
         if (prior.IsKnown && prior.Rank != 3) throw c.Error($"needs priors of shape 1 x 2 x (priors x 4), got {prior}");

@@ -60,7 +60,7 @@ sealed class PriorBoxDefinition : LayerDefinition
         var (imageH, imageW) = Pair(c, p.HasImgH || p.HasImgW, p.HasImgSize, p.ImgH, p.ImgW, p.ImgSize, "img_size", "img_h", "img_w");
         var (stepH, stepW) = Pair(c, p.HasStepH || p.HasStepW, p.HasStep, p.StepH, p.StepW, p.Step, "step", "step_h", "step_w");
         return new PriorBoxAttributes([.. p.MinSize], [.. p.MaxSize], ratios, p.Clip, variances,
-            (int)imageH, (int)imageW, stepH, stepW, p.Offset);
+            imageH, imageW, stepH, stepW, p.Offset);
     }
 
     /// <summary>The _h/_w pair, or the one value for both, or (0, 0) when neither is given.</summary>
