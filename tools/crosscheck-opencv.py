@@ -14,6 +14,8 @@ OpenCV runs the same prototxt and weights with layer fusion off. Data layers (Me
 OpenCV builds neither; layers after a removed loss are not compared. A layer passes when
 max|ours - theirs| <= tol * max(1, max|theirs|). A layer whose OpenCV output holds inf or NaN (pure
 filler weights overflow float32 deep in MobileNetV2) is counted as overflowed and not compared.
+DetectionOutput's rows are sorted (image, label, score descending, box) in both, and OpenCV's zero
+rows (it pads to keep_top_k per image) left out.
 Exit status 1 when any layer fails.
 """
 import argparse
@@ -248,6 +250,16 @@ def main():
     for entry, ref in zip(compared, theirs):
         label = entry["layer"] + (" top %d" % entry["top_index"] if entry["top_index"] else "")
         ours = np.load(os.path.join(args.ours, entry["file"]))
+        if entry["type"] == "DetectionOutput":
+            # OpenCV pads its rows with zeros up to keep_top_k per image; caffenet gives the rows found.
+            # Both in one order (image, label, score descending, box), as the engines order rows differently.
+            def ordered(rows):
+                rows = rows.reshape(-1, 7)
+                rows = rows[np.lexsort([rows[:, 6], rows[:, 5], rows[:, 4], rows[:, 3], -rows[:, 2], rows[:, 1], rows[:, 0]])]
+                return rows.reshape((1, 1) + rows.shape)
+            ref = ref.reshape(-1, 7)
+            ref = ordered(ref[np.any(ref != 0, axis=1)])
+            ours = ordered(ours)
         if ours.size != ref.size:
             print("FAIL %-40s shape ours %s theirs %s" % (label, ours.shape, ref.shape))
             failures += 1
