@@ -111,7 +111,8 @@ def opencv_ready(model, inputs):
         ltype = field(b, "type")
         if field(b, "phase") == "TRAIN":
             continue
-        if ltype in DATA_LAYERS:
+        # A Python layer without bottoms is a data layer (FCN's VOC reader).
+        if ltype in DATA_LAYERS or ltype == "Python" and not re.search(r'\bbottom\s*:', b):
             tops = re.findall(r'\btop\s*:\s*"([^"]+)"', b)
             shapes = ""
             for t in tops:

@@ -25,6 +25,10 @@ public sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tensor
     {
         var net = ModelLoader.Load(model, weights, import);
         var (given, shapes) = ReadInputs(inputSpecs, budget);
+        // A Python data layer's tops have no shape but the one its code makes: a file gives it.
+        foreach (var layer in net.Layer.Where(l => l.Type == "Python" && l.Bottom.Count == 0))
+            foreach (var top in layer.Top.Where(t => given.ContainsKey(t)))
+                shapes.TryAdd(top, new Shape(given[top].Shape.Dims.ToArray()));
         options = options with { InputShapes = shapes };
         var graph = WithFileShapes(net, options, given);
         var overrides = NetInputs.ShapeOverrides(graph, given);
