@@ -6,7 +6,9 @@ namespace CaffeNet;
 /// </summary>
 public class CaffeNetException : Exception
 {
+    /// <summary>A problem told by <paramref name="message"/>, one line for the user.</summary>
     public CaffeNetException(string message) : base(message) { }
 
+    /// <summary>A problem told by <paramref name="message"/>, caused by <paramref name="inner"/>.</summary>
     public CaffeNetException(string message, Exception inner) : base(message, inner) { }
 }

@@ -6,7 +6,7 @@ namespace CaffeNet.Cli.Bench;
 
 /// <summary>What `bench` prints: the forward times (median, min, max), optionally per layer, as text or one JSON object.</summary>
 /// <param name="Split">How the threads share the work: "layers" (each layer split over them) or "images" (whole images per thread).</param>
-public sealed record BenchReport(string Model, int Batch, int Threads, string Split, int Iterations, WeightsNote Weights, BenchTiming Timing)
+internal sealed record BenchReport(string Model, int Batch, int Threads, string Split, int Iterations, WeightsNote Weights, BenchTiming Timing)
 {
     public void WriteJson(TextWriter stdout)
     {

@@ -5,7 +5,7 @@ using CaffeNet.Runtime;
 namespace CaffeNet.Cli.Bench;
 
 /// <summary>Forward times in milliseconds: whole passes, then each running node over a separate set of passes.</summary>
-public sealed record BenchTiming(double[] Forward, Node[] Nodes, double[][] PerNode)
+internal sealed record BenchTiming(double[] Forward, Node[] Nodes, double[][] PerNode)
 {
     /// <summary>Times <paramref name="forward"/>; the per-layer pass runs on <paramref name="executor"/>, layer by layer.</summary>
     public static BenchTiming Measure(Action<Tensor[], Tensor[]> forward, Executor executor, NetGraph graph, Dictionary<string, Tensor> inputs,

@@ -12,7 +12,7 @@ namespace CaffeNet.Cli.Run;
 /// buffer is overwritten by the next layer, so each layer keeps its own version of the blob.
 /// Written as DIR/&lt;layer&gt;.npy (&lt;layer&gt;.&lt;top&gt;.npy for several tops) plus DIR/index.json.
 /// </summary>
-public sealed class LayerDump
+internal sealed class LayerDump
 {
     sealed record Entry(Node Node, int Top, string File, Tensor Value);
 

@@ -13,7 +13,7 @@ namespace CaffeNet.Cli.Run;
 /// reshape does. Seeded inputs are
 /// made only when asked for, so that a command can check its memory budget first.
 /// </summary>
-public sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tensor> Given, ulong? RandomSeed)
+internal sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tensor> Given, ulong? RandomSeed)
 {
     /// <summary>
     /// Loads <paramref name="model"/> (and <paramref name="weights"/>) and reads every `NAME=FILE.npy`

@@ -9,7 +9,7 @@ namespace CaffeNet.Cli.Run;
 /// fillers make the rest, with a warning per layer. Without one, the fillers make every blob the
 /// prototxt lacks, and the report says so.
 /// </summary>
-public sealed record WeightsSource(string? File, bool FillMissing, ulong Seed)
+internal sealed record WeightsSource(string? File, bool FillMissing, ulong Seed)
 {
     /// <summary>The weights, checked against <paramref name="budget"/> before they are allocated.</summary>
     public NetWeights Resolve(NetGraph graph, Action<string> warning, MemoryBudget budget)

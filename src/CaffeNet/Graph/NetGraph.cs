@@ -17,6 +17,7 @@ public sealed class NetGraph
         PeakActivationBytes = peakActivationBytes;
     }
 
+    /// <summary>The net's name, as its prototxt gives it.</summary>
     public string Name { get; }
 
     /// <summary>The layer types it was built with; a graph rebuilt from the same net (another batch) uses them too.</summary>

@@ -15,6 +15,7 @@ public sealed class Node
     /// <summary>Position in <see cref="NetGraph.Nodes"/> (execution order).</summary>
     public int Index { get; }
 
+    /// <summary>The layer's name, as in the prototxt.</summary>
     public string Name => Layer.Name;
 
     /// <summary>The Caffe type string, e.g. "Convolution".</summary>
@@ -23,8 +24,10 @@ public sealed class Node
     /// <summary>The layer as written (after legacy upgrade), for parameters attributes do not cover.</summary>
     public LayerParameter Layer { get; }
 
+    /// <summary>The values it reads (its bottoms), in order.</summary>
     public IReadOnlyList<Value> Inputs { get; }
 
+    /// <summary>The values it writes (its tops), in order; an in-place top is a new version of its bottom.</summary>
     public IReadOnlyList<Value> Outputs { get; internal set; } = [];
 
     /// <summary>Typed parameters for known layer kinds; null for opaque (unknown) types.</summary>
@@ -45,11 +48,13 @@ public sealed class Node
     /// <summary>True when the layer has learnable blobs but none were given, so Caffe would fill them.</summary>
     public bool NeedsFiller => ParamShapes.Count > 0 && Layer.Blobs.Count == 0;
 
+    /// <summary>Its parameters, multiply-accumulates, other operations and output bytes (null where a size is unknown).</summary>
     public NodeCost Cost { get; internal set; } = new(0, 0, 0, 0);
 
     /// <summary>True when output <paramref name="top"/> rewrites input <paramref name="top"/> in place.</summary>
     public bool IsInPlace(int top) =>
         top < Layer.Bottom.Count && top < Layer.Top.Count && Layer.Bottom[top] == Layer.Top[top];
 
+    /// <summary>"conv1 (Convolution)".</summary>
     public override string ToString() => $"{Name} ({Type})";
 }

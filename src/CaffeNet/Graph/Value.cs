@@ -23,8 +23,10 @@ public sealed class Value
     /// <summary>The blob name, exactly as in the prototxt.</summary>
     public string Name { get; }
 
+    /// <summary>0 for the blob's first write, then one more for each in-place layer that rewrites it.</summary>
     public int Version { get; }
 
+    /// <summary>Its dimensions, as Caffe's shape rules give them.</summary>
     public Shape Shape { get; }
 
     /// <summary>The node that writes this version, or null for a graph input.</summary>
@@ -38,5 +40,6 @@ public sealed class Value
 
     internal void AddConsumer(Node node) => consumers.Add(node);
 
+    /// <summary>"conv1#2 1x32x112x112".</summary>
     public override string ToString() => $"{DisplayName} {Shape}";
 }

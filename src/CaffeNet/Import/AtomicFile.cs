@@ -8,7 +8,7 @@ namespace CaffeNet.Import;
 /// replaced. A device, FIFO or socket (/dev/null, a pipe, /dev/stdout) is written into as it is,
 /// never replaced.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Linux's own limit on links followed while resolving one path.</summary>
     const int MaxLinks = 40;

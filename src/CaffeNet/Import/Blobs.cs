@@ -6,7 +6,7 @@ namespace CaffeNet.Import;
 /// A BlobProto's shape and values, whichever of Caffe's two forms the file used: `shape` or the
 /// legacy num/channels/height/width; `data` (float) or `double_data`.
 /// </summary>
-public static class Blobs
+internal static class Blobs
 {
     /// <summary>True if the blob uses the legacy 4-D fields (any one of them set means all four, as in Caffe).</summary>
     public static bool HasLegacyShape(BlobProto b) => b.HasNum || b.HasChannels || b.HasHeight || b.HasWidth;

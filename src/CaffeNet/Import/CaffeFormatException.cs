@@ -6,11 +6,11 @@ namespace CaffeNet.Import;
 /// </summary>
 public sealed class CaffeFormatException : CaffeNetException
 {
-    public CaffeFormatException(string message) : base(message) { }
+    internal CaffeFormatException(string message) : base(message) { }
 
-    public static CaffeFormatException AtText(string file, int line, int column, string message) =>
+    internal static CaffeFormatException AtText(string file, int line, int column, string message) =>
         new($"{file}:{line}:{column}: {message}");
 
-    public static CaffeFormatException AtByte(string file, long offset, string message) =>
+    internal static CaffeFormatException AtByte(string file, long offset, string message) =>
         new($"{file}: byte {offset}: {message}");
 }

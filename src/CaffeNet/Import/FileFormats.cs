@@ -3,14 +3,14 @@ using System.Text.Unicode;
 namespace CaffeNet.Import;
 
 /// <summary>Protobuf text (prototxt) or binary (caffemodel, binaryproto).</summary>
-public enum FileFormat
+internal enum FileFormat
 {
     Text,
     Binary,
 }
 
 /// <summary>Tells a file's format from its extension, or failing that from its first bytes.</summary>
-public static class FileFormats
+internal static class FileFormats
 {
     public static readonly string[] TextExtensions = [".prototxt", ".pbtxt", ".txt"];
     public static readonly string[] BinaryExtensions = [".caffemodel", ".pb", ".bin", ".binaryproto"];

@@ -6,6 +6,7 @@ namespace CaffeNet.Import;
 /// <param name="Warning">Receives one line per thing skipped or changed.</param>
 public sealed record ImportOptions(bool Lenient = false, Action<string>? Warning = null)
 {
+    /// <summary>Refuse anything the schema does not know, as protoc does (the default).</summary>
     public static ImportOptions Strict { get; } = new();
 
     /// <summary>

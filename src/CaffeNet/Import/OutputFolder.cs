@@ -9,7 +9,7 @@ namespace CaffeNet.Import;
 /// Files already there under other names are never touched. Disposing without a commit removes
 /// the staging folder, so a failure before the commit adds nothing.
 /// </summary>
-public sealed class OutputFolder : IDisposable
+internal sealed class OutputFolder : IDisposable
 {
     readonly string _path;
     readonly string _full;

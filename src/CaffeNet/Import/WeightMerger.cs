@@ -13,7 +13,7 @@ namespace CaffeNet.Import;
 /// checks them against the shapes the layer needs. Every copied blob must hold as many values as
 /// its shape says (Caffe's Blob::FromProto checks the same).
 /// </remarks>
-public static class WeightMerger
+internal static class WeightMerger
 {
     /// <summary>
     /// Returns a copy of <paramref name="net"/> with the blobs of <paramref name="weights"/> (both

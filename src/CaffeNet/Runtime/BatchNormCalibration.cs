@@ -8,7 +8,7 @@ namespace CaffeNet.Runtime;
 /// layer by layer (filler BatchNorm statistics are all 0, which divides by √eps). Layers are
 /// calibrated in execution order, each on the output of the already calibrated layers before it.
 /// </summary>
-public static class BatchNormCalibration
+internal static class BatchNormCalibration
 {
     /// <summary>
     /// Runs the executor once on <paramref name="inputs"/>, writing into each BatchNorm's blobs the

@@ -8,7 +8,7 @@ namespace CaffeNet.Runtime;
 /// a bare number is bytes. KB, MB, GB and TB are refused: they mean powers of 1000 to some tools
 /// and of 1024 to others.
 /// </summary>
-public static class ByteSize
+internal static class ByteSize
 {
     static readonly (string Unit, int Shift)[] Units = [("T", 40), ("G", 30), ("M", 20), ("K", 10)];
 

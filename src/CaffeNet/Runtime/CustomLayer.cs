@@ -6,7 +6,7 @@ namespace CaffeNet.Runtime;
 /// <summary>
 /// A layer type defined by user code, as a Caffe layer class is: its type name, the parameters
 /// it reads from its LayerParameter, its shape rule and its forward. Register it with
-/// <see cref="LayerRegistry.Add"/>; the registry makes one instance per layer of a net to shape
+/// <see cref="LayerRegistry.Add(Func{CustomLayer})"/>; the registry makes one instance per layer of a net to shape
 /// it, and one per executor to run it.
 /// </summary>
 public abstract class CustomLayer

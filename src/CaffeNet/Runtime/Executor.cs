@@ -8,24 +8,21 @@ using CaffeNet.Runtime.Simd;
 namespace CaffeNet.Runtime;
 
 /// <summary>Receives a node's outputs right after it runs; the tensors are reused later, so copy what you keep.</summary>
-public delegate void LayerObserver(Node node, IReadOnlyList<Tensor> outputs);
+internal delegate void LayerObserver(Node node, IReadOnlyList<Tensor> outputs);
 
 /// <summary>
 /// Runs a graph node by node in order. Every activation lives in one arena laid out by a
 /// <see cref="MemoryPlan"/>; weights come from the model or, where it has none, from fillers.
 /// With <see cref="ExecutorOptions.Fuse"/>, nodes the <see cref="GraphOptimizer"/> absorbs are
 /// skipped: they rewrite their anchor's blob in place, so the arena plan is the same either way.
+/// Not thread-safe: an executor owns one arena, so one forward pass at a time (CaffeModel runs a
+/// net from many threads at once).
 /// </summary>
-public sealed class Executor : IDisposable
+internal sealed class Executor : IDisposable
 {
-    readonly float[] _arena;
-    readonly Step[] _steps;
-    readonly Tensor[] _values;
+    readonly CompiledNet _net;
+    readonly RunContext _context;
     readonly WorkerPool? _pool;
-    readonly Dictionary<int, IVariableOutput> _variable;
-
-    /// <summary>A node that runs, with its tensors bound once so a forward allocates nothing.</summary>
-    sealed record Step(Node Node, ILayer Layer, Tensor[] Inputs, Tensor[] Outputs);
 
     public Executor(NetGraph graph, NetWeights weights) : this(graph, weights, ExecutorOptions.Reference) { }
 
@@ -38,48 +35,22 @@ public sealed class Executor : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1);
         Require.Runnable(graph);
-        Graph = graph;
-        Weights = weights;
-        Plan = options.Fuse ? GraphOptimizer.Plan(graph) : FusionPlan.None;
-        var running = graph.Nodes.Where(n => !Plan.Skips(n)).ToArray();
-        foreach (var node in running.Where(n => Plan.FusionAt(n) is null))
-            LayerFactory.RequireSupported(graph, node);
-        Memory = MemoryPlan.For(graph, Plan);
-        var needs = ExecutorMemory.For(graph, Plan, Memory, options.Threads);
-        options.Budget.Check(needs.Estimate, $"net '{graph.Name}'");
-        if (!Memory.FitsOneArray)
-            throw new CaffeNetException(
-                $"net '{graph.Name}': its activations need {ByteSize.Format(Memory.ArenaBytes)} at once, more than one .NET array can hold (8 GiB)");
-        if (needs.LargestFloats > Array.MaxLength)
-            throw new CaffeNetException(
-                $"{needs.LargestOwner}: needs an array of {ByteSize.Format(needs.LargestFloats * sizeof(float))}, more than one .NET array can hold (8 GiB)");
-        _pool = options.Threads > 1 ? new WorkerPool(options.Threads) : null;
-        var layers = running.Select(n => Bind(n, options)).ToArray();
-        // Pinned, so that the plan's cache-line alignment holds for the arena's lifetime.
-        _arena = GC.AllocateArray<float>((int)Memory.ArenaFloats + MemoryPlan.Alignment, pinned: true);
-        int start = CacheLineStart(_arena);
-        _values = graph.Values
-            .Select(v => new Tensor(LayerFactory.ToTensorShape(v.Shape), _arena, start + Memory.OffsetOf(v)))
-            .ToArray();
-        _steps = running.Select((n, i) => BindTensors(n, layers[i])).ToArray();
-        _variable = _steps.Where(s => s.Layer is IVariableOutput).ToDictionary(s => s.Node.Outputs[0].Id, s => (IVariableOutput)s.Layer);
+        WorkerPool? pool = null;
+        try
+        {
+            _net = new CompiledNet(graph, weights, options, () => pool = options.Threads > 1 ? new WorkerPool(options.Threads) : null);
+            _context = _net.CreateContext();
+        }
+        catch
+        {
+            pool?.Dispose();
+            throw;
+        }
+        _pool = pool;
     }
 
-    /// <summary>The index of the first float of a pinned array that starts a 64-byte cache line.</summary>
-    static unsafe int CacheLineStart(float[] pinned)
-    {
-        long address = (long)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
-        return (int)((64 - (address & 63)) & 63) / sizeof(float);
-    }
-
-    /// <summary>A fused node reads its shortcut's other input too, and writes the fusion's result.</summary>
-    Step BindTensors(Node node, ILayer layer)
-    {
-        var fusion = Plan.FusionAt(node);
-        var inputs = fusion?.Residual is { } residual ? node.Inputs.Append(residual) : node.Inputs;
-        var outputs = fusion is null ? node.Outputs : [fusion.Result];
-        return new Step(node, layer, inputs.Select(v => _values[v.Id]).ToArray(), outputs.Select(v => _values[v.Id]).ToArray());
-    }
+    /// <summary>The executor's compiled net (shared with nothing else).</summary>
+    internal CompiledNet Compiled => _net;
 
     /// <summary>
     /// What an executor for <paramref name="graph"/> under <paramref name="options"/> allocates
@@ -97,34 +68,17 @@ public sealed class Executor : IDisposable
     /// <summary>An executor whose missing weights are filled from <paramref name="seed"/>.</summary>
     public static Executor Create(NetGraph graph, ulong seed = 0) => new(graph, NetWeights.Resolve(graph, MissingWeights.Fill(seed)));
 
-    public NetGraph Graph { get; }
+    public NetGraph Graph => _net.Graph;
 
-    public NetWeights Weights { get; }
+    public NetWeights Weights => _net.Weights;
 
-    public MemoryPlan Memory { get; }
+    public MemoryPlan Memory => _net.Memory;
 
     /// <summary>What the passes fused and skipped (<see cref="FusionPlan.None"/> unfused).</summary>
-    public FusionPlan Plan { get; }
+    public FusionPlan Plan => _net.Plan;
 
     /// <summary>The nodes that run, in order (fused anchors stand for their absorbed layers).</summary>
-    public IEnumerable<Node> RunningNodes => _steps.Select(s => s.Node);
-
-    ILayer Bind(Node node, ExecutorOptions options)
-    {
-        var fusion = Plan.FusionAt(node);
-        if (fusion is null)
-            return LayerFactory.For(node, Weights.For(node));
-        try
-        {
-            return node.Type == "InnerProduct"
-                ? new FusedInnerProductLayer(fusion, Weights, _pool)
-                : new FusedConvolutionLayer(fusion, Weights, _pool);
-        }
-        catch (CaffeNetException e) when (!e.Message.StartsWith("layer '", StringComparison.Ordinal))
-        {
-            throw new CaffeNetException($"layer '{node.Name}' (type {node.Type}): {e.Message}", e);
-        }
-    }
+    public IEnumerable<Node> RunningNodes => _net.Steps.Select(s => s.Node);
 
     /// <summary>
     /// Runs the net on <paramref name="inputs"/> (one per graph input, by blob name, each of the
@@ -147,7 +101,7 @@ public sealed class Executor : IDisposable
         }
         CopyInputs(ordered);
         Run(observer);
-        return Graph.Outputs.ToDictionary(v => v.Name, v => Tensor.From(Produced(v.Id).Shape, Produced(v.Id).Span), StringComparer.Ordinal);
+        return Graph.Outputs.ToDictionary(v => v.Name, v => Tensor.From(_context.Produced(v).Shape, _context.Produced(v).Span), StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -164,7 +118,7 @@ public sealed class Executor : IDisposable
         Run(null);
         for (int i = 0; i < outputs.Length; i++)
         {
-            var value = _values[Graph.Outputs[i].Id];
+            var value = _context.ValueOf(Graph.Outputs[i]);
             if (outputs[i].Shape != value.Shape)
                 throw new CaffeNetException($"output '{Graph.Outputs[i].Name}' has shape {value.Shape}, not {outputs[i].Shape}");
             value.Span.CopyTo(outputs[i].Span);
@@ -172,35 +126,17 @@ public sealed class Executor : IDisposable
     }
 
     /// <summary>Runs every step; with an observer, each step's outputs are reported as it ends.</summary>
-    public void Run(LayerObserver? observer = null)
-    {
-        foreach (var step in _steps)
-        {
-            try
-            {
-                step.Layer.Forward(step.Inputs, step.Outputs);
-            }
-            catch (CaffeNetException e) when (!e.Message.StartsWith("layer '", StringComparison.Ordinal))
-            {
-                throw new CaffeNetException($"layer '{step.Node.Name}' (type {step.Node.Type}): {e.Message}", e);
-            }
-            if (observer is not null)
-                observer(step.Node, step.Layer is IVariableOutput v ? [step.Outputs[0].Leading(v.Produced)] : step.Outputs);
-        }
-    }
-
-    /// <summary>A value as its producer last wrote it: for a layer with a data-dependent row count, the rows written.</summary>
-    Tensor Produced(int id) => _variable.TryGetValue(id, out var v) ? _values[id].Leading(v.Produced) : _values[id];
+    public void Run(LayerObserver? observer = null) => _context.Run(observer);
 
     void CopyInputs(ReadOnlySpan<Tensor> inputs)
     {
         for (int i = 0; i < inputs.Length; i++)
         {
             var input = Graph.Inputs[i];
-            var slot = _values[input.Id];
+            var slot = _context.ValueOf(input);
             if (inputs[i].Shape != slot.Shape)
                 throw new CaffeNetException($"input '{input.Name}' has shape {inputs[i].Shape}, the net expects {slot.Shape}");
-            inputs[i].Span.CopyTo(slot.Span);
+            _context.SetInput(i, inputs[i].Span);
         }
     }
 

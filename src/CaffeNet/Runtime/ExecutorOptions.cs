@@ -1,7 +1,7 @@
 namespace CaffeNet.Runtime;
 
 /// <summary>How an <see cref="Executor"/> runs a graph.</summary>
-public sealed record ExecutorOptions
+internal sealed record ExecutorOptions
 {
     /// <summary>Every layer as written on the reference kernels, one thread: each layer's output exists.</summary>
     public static ExecutorOptions Reference { get; } = new();

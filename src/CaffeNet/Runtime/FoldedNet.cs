@@ -9,7 +9,7 @@ namespace CaffeNet.Runtime;
 /// <param name="Folds">Each anchor with the BatchNorm and/or Scale folded into it (no activations).</param>
 /// <param name="RemovedDropouts">The names of the Dropout layers left out.</param>
 /// <param name="LayersBefore">The layers of the input net in the TEST phase.</param>
-public sealed record FoldedNet(
+internal sealed record FoldedNet(
     NetParameter Definition,
     NetParameter Weights,
     IReadOnlyList<ConvFusion> Folds,

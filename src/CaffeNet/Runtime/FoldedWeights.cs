@@ -9,7 +9,7 @@ namespace CaffeNet.Runtime;
 /// s = 1 / blobs[2][0] (0 when that factor is 0, as Caffe does); Scale y = x·γ + β. With
 /// k = γ / sqrt(var + eps): w' = w·k and b' = (b − mean)·k + β, computed in double.
 /// </summary>
-public static class FoldedWeights
+internal static class FoldedWeights
 {
     /// <summary>The folded (weights, bias); bias has one value per output even when the anchor had none.</summary>
     public static (float[] Weights, float[] Bias) For(ConvFusion fusion, NetWeights weights)

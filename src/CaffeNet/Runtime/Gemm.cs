@@ -8,7 +8,7 @@ namespace CaffeNet.Runtime;
 /// C[m,n] (+)= op(A)[m,k] · op(B)[k,n]. Plain loops in a cache-friendly order, no SIMD, sums
 /// kept in double: the baseline that fast paths are tested against.
 /// </summary>
-public static class Gemm
+internal static class Gemm
 {
     const int KBlock = 64;
     const int NBlock = 256;

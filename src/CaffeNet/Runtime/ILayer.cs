@@ -5,7 +5,7 @@ namespace CaffeNet.Runtime;
 /// tensors and writes every output tensor; an output may share storage with the input at the same
 /// position when the layer runs in place.
 /// </summary>
-public interface ILayer
+internal interface ILayer
 {
     void Forward(ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs);
 }

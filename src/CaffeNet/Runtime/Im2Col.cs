@@ -61,7 +61,7 @@ internal static class Im2Col
     }
 
     /// <summary>
-    /// The adjoint of <see cref="Forward"/>: adds every column entry back onto the pixel it came
+    /// The adjoint of <c>Forward</c>: adds every column entry back onto the pixel it came
     /// from in a C×H×W image (which the caller zeroes first). Deconvolution is built on it.
     /// </summary>
     public static void Backward(ReadOnlySpan<float> columns, int channels, int height, int width,

@@ -11,7 +11,7 @@ namespace CaffeNet.Runtime;
 /// activations, which stay in cache where a whole batch's do not. Legal only for nets whose layers
 /// treat images apart (<see cref="CanSplit"/>); each image's result is what a batch of one gives.
 /// </summary>
-public sealed class ImageParallelExecutor : IDisposable
+internal sealed class ImageParallelExecutor : IDisposable
 {
     readonly Lane[] _lanes;
     readonly WorkerPool _pool;
@@ -26,6 +26,7 @@ public sealed class ImageParallelExecutor : IDisposable
     /// <param name="batchGraph">The net at its batch size: the shapes Forward takes and gives.</param>
     /// <param name="imageGraph">The same net lowered for one image (inputs of batch 1).</param>
     /// <param name="imageWeights">Weights for <paramref name="imageGraph"/> (see <see cref="NetWeights.Rebind"/>).</param>
+    /// <param name="threads">Threads to run images on (at least 2; at most one per image is used).</param>
     /// <param name="budget">What all the threads' executors and tensors are checked against first (<see cref="MemoryBudget.Available"/> when null).</param>
     public ImageParallelExecutor(NetGraph batchGraph, NetGraph imageGraph, NetWeights imageWeights, int threads, MemoryBudget? budget = null)
     {

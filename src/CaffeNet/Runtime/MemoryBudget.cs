@@ -9,7 +9,7 @@ namespace CaffeNet.Runtime;
 /// under the machine's own limit, the machine) already uses, so checks made one after another
 /// each see what the earlier ones allocated. Immutable and safe to share.
 /// </summary>
-public sealed class MemoryBudget
+internal sealed class MemoryBudget
 {
     /// <summary>Room kept free under the GC's limit for what no estimate counts (code, small objects, fragmentation).</summary>
     const long MinMargin = 64L << 20;

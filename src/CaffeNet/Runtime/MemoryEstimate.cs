@@ -6,7 +6,7 @@ namespace CaffeNet.Runtime;
 /// Bytes a run allocates, by what they hold, worked out from shapes alone before anything is
 /// allocated, for a <see cref="MemoryBudget"/> to check. Parts add with <c>+</c>.
 /// </summary>
-public sealed record MemoryEstimate
+internal sealed record MemoryEstimate
 {
     /// <summary>Input tensors (read from files or made up).</summary>
     public long Inputs { get; init; }

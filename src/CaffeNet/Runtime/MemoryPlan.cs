@@ -9,7 +9,7 @@ namespace CaffeNet.Runtime;
 /// versions of a blob share its storage. Blobs whose lifetimes overlap never share floats; the
 /// others are packed greedily, largest first, into the lowest free offset.
 /// </summary>
-public sealed class MemoryPlan
+internal sealed class MemoryPlan
 {
     readonly Dictionary<string, long> _offsets;
     readonly Dictionary<string, string> _storage;

@@ -7,7 +7,7 @@ namespace CaffeNet.Runtime;
 /// refuse (what a trained model needs), or make them from the prototxt's fillers as Caffe does
 /// when it builds a net, which gives random weights.
 /// </summary>
-public sealed class MissingWeights
+internal sealed class MissingWeights
 {
     MissingWeights(ulong? seed, FillerParameter? defaultWeightFiller)
     {

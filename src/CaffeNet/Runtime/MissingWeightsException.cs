@@ -8,7 +8,7 @@ public sealed class MissingWeightsException : CaffeNetException
     /// <summary>Layers named in the message; the rest are counted.</summary>
     const int Named = 3;
 
-    public MissingWeightsException(IReadOnlyList<Node> missing, int learnable)
+    internal MissingWeightsException(IReadOnlyList<Node> missing, int learnable)
         : base(Describe(missing, learnable))
     {
         Missing = missing;

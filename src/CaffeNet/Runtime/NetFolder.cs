@@ -12,7 +12,7 @@ namespace CaffeNet.Runtime;
 /// input blob. Activations stay layers of their own, as Caffe has no fused ones. All else is kept
 /// as written, names included.
 /// </summary>
-public static class NetFolder
+internal static class NetFolder
 {
     /// <summary>
     /// Folds <paramref name="net"/> (V2, trained blobs merged in, as <c>ModelLoader.Load</c> gives

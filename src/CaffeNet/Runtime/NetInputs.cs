@@ -3,7 +3,7 @@ using CaffeNet.Graph;
 namespace CaffeNet.Runtime;
 
 /// <summary>Values for a graph's inputs: seeded random ones, and the checks for given ones.</summary>
-public static class NetInputs
+internal static class NetInputs
 {
     /// <summary>
     /// One tensor per graph input from a stream per input name: uniform in [−1, 1), except inputs

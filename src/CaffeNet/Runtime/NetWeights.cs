@@ -12,7 +12,7 @@ namespace CaffeNet.Runtime;
 /// per blob named "layer/index", derived from the seed, so a layer's weights do not depend on the
 /// layers before it.
 /// </summary>
-public sealed class NetWeights
+internal sealed class NetWeights
 {
     readonly Dictionary<Node, Tensor[]> _blobs;
 

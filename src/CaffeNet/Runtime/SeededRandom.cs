@@ -9,7 +9,7 @@ namespace CaffeNet.Runtime;
 /// own logarithm for Gaussian draws, so no platform math library is involved. The values are not
 /// Caffe's (Caffe draws from boost's Mersenne Twister); only the distributions match.
 /// </summary>
-public sealed class SeededRandom
+internal sealed class SeededRandom
 {
     ulong _s0, _s1, _s2, _s3;
     double? _spareGaussian;

@@ -34,16 +34,23 @@ public readonly struct Tensor
         return new Tensor(shape, values.ToArray());
     }
 
+    /// <summary>Its dimensions, outermost first.</summary>
     public TensorShape Shape { get; }
 
+    /// <summary>The number of dimensions.</summary>
     public int Rank => Shape.Rank;
 
+    /// <summary>The number of floats.</summary>
     public int Count => Shape.Count;
 
     /// <summary>False only for <c>default(Tensor)</c>, which has no storage.</summary>
     public bool HasStorage => _buffer is not null;
 
+    /// <summary>The floats, row-major; writable (a layer writes its outputs through it).</summary>
     public Span<float> Span => _buffer.AsSpan(_offset, Shape.Count);
+
+    /// <summary>The same floats as <see cref="Span"/>, as memory that can outlive a stack frame.</summary>
+    internal Memory<float> Memory => _buffer.AsMemory(_offset, Shape.Count);
 
     /// <summary>Dimension <paramref name="axis"/>; negative counts from the end, as in Caffe.</summary>
     public int Dim(int axis) => Shape[Shape.CanonicalAxis(axis)];
@@ -67,7 +74,9 @@ public readonly struct Tensor
     /// <summary>True when both views start at the same float of the same buffer (an in-place pair).</summary>
     public bool SameStorage(in Tensor other) => ReferenceEquals(_buffer, other._buffer) && _offset == other._offset;
 
+    /// <summary>A copy of the floats.</summary>
     public float[] ToArray() => Span.ToArray();
 
+    /// <summary>"Tensor 1x3x224x224".</summary>
     public override string ToString() => $"Tensor {Shape}";
 }

@@ -15,12 +15,13 @@ public class DepthwiseBenchmarks : IFlopCount
     public string Shape { get; set; } = "144x56/1";
 
     [ParamsSource(nameof(Paths))]
-    public SimdPath Path { get; set; }
+    // By name: SimdPath is internal, and BenchmarkDotNet parameters must be public.
+    public string Path { get; set; } = nameof(SimdPath.Vector256);
 
     [Params(1, 2)]
     public int Threads { get; set; } = 1;
 
-    public static IEnumerable<SimdPath> Paths() => NativePaths.All();
+    public static IEnumerable<string> Paths() => NativePaths.All().Select(p => p.ToString());
 
     (int C, int H, int Stride) Dims
     {
@@ -66,6 +67,6 @@ public class DepthwiseBenchmarks : IFlopCount
     public void Depthwise3x3()
     {
         var (c, h, _) = Dims;
-        DepthwiseConv.Forward(Path, _input, _output, 1, c, h, h, _weights, _bias, Window, Activation.Relu, _pool);
+        DepthwiseConv.Forward(Enum.Parse<SimdPath>(Path), _input, _output, 1, c, h, h, _weights, _bias, Window, Activation.Relu, _pool);
     }
 }

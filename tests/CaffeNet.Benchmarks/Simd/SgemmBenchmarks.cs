@@ -18,12 +18,13 @@ public class SgemmBenchmarks : IFlopCount
     public string Shape { get; set; } = "96x16x12544";
 
     [ParamsSource(nameof(Paths))]
-    public SimdPath Path { get; set; }
+    // By name: SimdPath is internal, and BenchmarkDotNet parameters must be public.
+    public string Path { get; set; } = nameof(SimdPath.Vector256);
 
     [Params(1, 2)]
     public int Threads { get; set; } = 1;
 
-    public static IEnumerable<SimdPath> Paths() => NativePaths.All();
+    public static IEnumerable<string> Paths() => NativePaths.All().Select(p => p.ToString());
 
     (int M, int K, int N) Dims
     {
@@ -44,7 +45,7 @@ public class SgemmBenchmarks : IFlopCount
         var a = new float[m * k];
         for (int i = 0; i < a.Length; i++)
             a[i] = (float)rng.NextDouble() - 0.5f;
-        _a = PackedMatrix.Pack(a, m, k, k, false, Path);
+        _a = PackedMatrix.Pack(a, m, k, k, false, Enum.Parse<SimdPath>(Path));
         _b = new float[k * n];
         for (int i = 0; i < _b.Length; i++)
             _b[i] = (float)rng.NextDouble() - 0.5f;

@@ -11,7 +11,7 @@ namespace CaffeNet.Export.Onnx;
 /// fixed shapes, each layer as the ONNX operators that compute what Caffe computes, each learnable
 /// blob as a constant. A layer ONNX cannot express is an error that names it.
 /// </summary>
-public static class OnnxExporter
+internal static class OnnxExporter
 {
     /// <summary>What one protobuf message, and so one ONNX file without external data, can hold.</summary>
     const long MaxModelBytes = int.MaxValue;

@@ -19,8 +19,11 @@ public sealed record NormalizeAttributes(bool AcrossSpatial, bool ChannelShared,
 /// <summary>How DetectionOutput's location predictions are encoded against a prior (PriorBoxParameter.CodeType).</summary>
 public enum BoxCode
 {
+    /// <summary>Offsets of the corners (xmin, ymin, xmax, ymax) from the prior's corners.</summary>
     Corner = 1,
+    /// <summary>The centre's offset relative to the prior's size, and the log of the size ratio.</summary>
     CenterSize = 2,
+    /// <summary>Offsets of the corners relative to the prior's width and height.</summary>
     CornerSize = 3,
 }
 

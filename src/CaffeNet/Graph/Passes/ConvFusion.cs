@@ -7,7 +7,7 @@ namespace CaffeNet.Graph.Passes;
 /// rewrite one blob in place; the shortcut writes a new blob, which the fused node then writes
 /// directly (see <see cref="FuseEltwise"/>).
 /// </summary>
-public sealed record ConvFusion(Node Anchor, Node? BatchNorm, Node? Scale, Node? Activation)
+internal sealed record ConvFusion(Node Anchor, Node? BatchNorm, Node? Scale, Node? Activation)
 {
     /// <summary>The Eltwise SUM whose other input (<see cref="Residual"/>) the epilogue adds.</summary>
     public Node? Eltwise { get; init; }

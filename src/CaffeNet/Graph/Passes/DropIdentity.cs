@@ -7,7 +7,7 @@ namespace CaffeNet.Graph.Passes;
 /// again afterwards (no later in-place layer on the bottom or on a top), since a write through one
 /// name would then show through the other.
 /// </summary>
-public static class DropIdentity
+internal static class DropIdentity
 {
     public static IEnumerable<Node> Find(NetGraph graph) =>
         graph.Nodes.Where(n => n.IsKnown && n.Type is "Dropout" or "Split" && n.Inputs.Count == 1 && n.Outputs.Count >= 1 &&

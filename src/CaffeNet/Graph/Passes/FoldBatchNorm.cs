@@ -5,7 +5,7 @@ namespace CaffeNet.Graph.Passes;
 /// channel axis, into the Convolution or InnerProduct before it. The weights are folded at load
 /// by the runtime; this pass only decides where it is legal.
 /// </summary>
-public static class FoldBatchNorm
+internal static class FoldBatchNorm
 {
     static readonly string[] Anchors = ["Convolution", "ConvolutionDepthwise", "DepthwiseConvolution", "InnerProduct"];
 

@@ -4,7 +4,7 @@ namespace CaffeNet.Graph.Passes;
 /// Fuses a ReLU (slope 0), ReLU6 or Clip that rewrites a fused convolution's result in place into
 /// its epilogue, where it is a clamp of the accumulator.
 /// </summary>
-public static class FuseActivation
+internal static class FuseActivation
 {
     public static ConvFusion Apply(NetGraph graph, ConvFusion fusion)
     {

@@ -8,7 +8,7 @@ namespace CaffeNet.Graph.Passes;
 /// its own (the epilogue must not overwrite the value it adds). An activation already fused
 /// before the sum would have to run first, so such a fusion is left alone.
 /// </summary>
-public static class FuseEltwise
+internal static class FuseEltwise
 {
     public static ConvFusion Apply(NetGraph graph, ConvFusion fusion)
     {

@@ -5,7 +5,7 @@ namespace CaffeNet.Graph.Passes;
 /// (absorbed into an anchor, or identities at test time). The graph itself is left untouched, so
 /// the unfused path stays available on the same graph and values keep their storage.
 /// </summary>
-public sealed class FusionPlan
+internal sealed class FusionPlan
 {
     readonly Dictionary<Node, ConvFusion> _fusions = [];
     readonly HashSet<Node> _skipped = [];

@@ -1,16 +1,23 @@
 namespace CaffeNet.Graph.Passes;
 
 /// <summary>Runs the load-time passes over a graph and returns what to fuse and skip.</summary>
-public static class GraphOptimizer
+internal static class GraphOptimizer
 {
-    public static FusionPlan Plan(NetGraph graph)
+    /// <summary>
+    /// The fusions and skips for <paramref name="graph"/>. A value in <paramref name="keep"/> must
+    /// exist as the reference path computes it, so a fusion that would fold it away (a kept output
+    /// of a convolution, BatchNorm or Scale before the fused result) is not made.
+    /// </summary>
+    public static FusionPlan Plan(NetGraph graph, IReadOnlySet<Value>? keep = null)
     {
         var plan = new FusionPlan();
         foreach (var found in FoldBatchNorm.Find(graph))
         {
             var fusion = FuseActivation.Apply(graph, found);
             var withSum = FuseEltwise.Apply(graph, fusion);
-            plan.Add(ReferenceEquals(withSum, fusion) ? fusion : FuseActivation.Apply(graph, withSum));
+            var chosen = ReferenceEquals(withSum, fusion) ? fusion : FuseActivation.Apply(graph, withSum);
+            if (keep is null || !FoldsAway(chosen, keep))
+                plan.Add(chosen);
         }
         foreach (var node in DropIdentity.Find(graph))
         {
@@ -20,4 +27,10 @@ public static class GraphOptimizer
         }
         return plan;
     }
+
+    /// <summary>True when a value of <paramref name="keep"/> is written inside the fusion but is not its result.</summary>
+    static bool FoldsAway(ConvFusion fusion, IReadOnlySet<Value> keep) =>
+        new[] { fusion.Anchor }.Concat(fusion.Absorbed)
+            .SelectMany(n => n.Outputs)
+            .Any(v => v != fusion.Result && keep.Contains(v));
 }

@@ -10,7 +10,7 @@ namespace CaffeNet.Import.Binary;
 /// <see cref="WireValidator"/>), so a bad or hostile file is refused with its byte offset before
 /// anything is allocated for it.
 /// </summary>
-public static class BinaryFormat
+internal static class BinaryFormat
 {
     public static NetParameter ReadNet(string path, ImportOptions? options = null) => Read<NetParameter>(path, options);
 

@@ -9,7 +9,7 @@ namespace CaffeNet.Import.Text;
 /// Protobuf text format (prototxt) for any generated message: Caffe's nets, solvers and weights.
 /// Reading follows protoc's rules, so a file this accepts is one Caffe accepts.
 /// </summary>
-public static class TextFormat
+internal static class TextFormat
 {
     /// <summary>Parses prototxt; errors are <see cref="CaffeFormatException"/> naming `fileName:line:column`.</summary>
     public static T Parse<T>(string text, string fileName, TextParseOptions? options = null) where T : IMessage<T>, new()

@@ -1,7 +1,7 @@
 namespace CaffeNet.Import.Text;
 
 /// <summary>How forgiving the prototxt reader is.</summary>
-public sealed class TextParseOptions
+internal sealed class TextParseOptions
 {
     /// <summary>
     /// Skip fields the schema does not know (forks add e.g. `relu6_param`) instead of refusing the

@@ -7,7 +7,7 @@ namespace CaffeNet.Import.Upgrade;
 /// top-level `input:` fields, old BatchNorm params) to the current `layer {}` form, with the same
 /// results as Caffe's own upgrade. Works for definitions and for caffemodels (blobs move with layers).
 /// </summary>
-public static class NetUpgrader
+internal static class NetUpgrader
 {
     // Caffe's order matters: the data step reads V1 layers, the input step appends a V2 layer.
     static readonly IUpgradeStep[] Steps =
@@ -25,6 +25,9 @@ public static class NetUpgrader
     /// <exception cref="CaffeFormatException">The net cannot be upgraded (Caffe refuses it too).</exception>
     public static NetParameter Upgrade(NetParameter net, string fileName) => Upgrade(net, fileName, warn: null);
 
+    /// <summary>Returns an upgraded copy, as <see cref="Upgrade(NetParameter, string)"/>.</summary>
+    /// <param name="net">The net as read; left untouched.</param>
+    /// <param name="fileName">Where it was read from, for messages.</param>
     /// <param name="warn">Receives one line per setting Caffe drops while upgrading (it only logs them).</param>
     public static NetParameter Upgrade(NetParameter net, string fileName, Action<string>? warn)
     {

@@ -5,7 +5,7 @@ namespace CaffeNet.Runtime.Fillers;
 /// with f = ⌈K / 2⌉ and c = (K − 1) / (2f), tap (y, x) is (1 − |x/f − c|)·(1 − |y/f − c|),
 /// the same in every plane. Not random.
 /// </summary>
-public static class BilinearFiller
+internal static class BilinearFiller
 {
     public static void Fill(TensorShape shape, Span<float> data)
     {

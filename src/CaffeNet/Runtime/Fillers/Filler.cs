@@ -7,7 +7,7 @@ namespace CaffeNet.Runtime.Fillers;
 /// by <c>FillerParameter.type</c>. Draws come from <see cref="SeededRandom"/>, so the values are
 /// reproducible but are not the numbers Caffe itself would draw.
 /// </summary>
-public static class Filler
+internal static class Filler
 {
     public static readonly IReadOnlyList<string> Types =
         ["constant", "uniform", "gaussian", "positive_unitball", "xavier", "msra", "bilinear"];

@@ -4,7 +4,7 @@ namespace CaffeNet.Runtime.Fillers;
 /// Values from N(mean, std²). With <c>sparse</c> s ≥ 0 each value is then kept with probability
 /// s / shape[0] and zeroed otherwise, so about s inputs per output stay non-zero.
 /// </summary>
-public static class GaussianFiller
+internal static class GaussianFiller
 {
     public static void Fill(float mean, float std, int sparse, TensorShape shape, Span<float> data, SeededRandom random)
     {

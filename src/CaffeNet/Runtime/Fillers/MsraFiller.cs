@@ -4,7 +4,7 @@ namespace CaffeNet.Runtime.Fillers;
 /// He et al.'s initialisation as Caffe has it: N(0, σ²) with σ = √(2 / n), n from
 /// <see cref="Filler.FanSize"/> (fan-in by default).
 /// </summary>
-public static class MsraFiller
+internal static class MsraFiller
 {
     public static void Fill(float n, Span<float> data, SeededRandom random)
     {

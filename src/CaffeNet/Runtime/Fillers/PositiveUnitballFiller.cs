@@ -4,7 +4,7 @@ namespace CaffeNet.Runtime.Fillers;
 /// Values uniform in [0, 1], then each of the shape[0] rows (count / shape[0] values) divided by
 /// its sum so it sums to 1.
 /// </summary>
-public static class PositiveUnitballFiller
+internal static class PositiveUnitballFiller
 {
     public static void Fill(TensorShape shape, Span<float> data, SeededRandom random)
     {

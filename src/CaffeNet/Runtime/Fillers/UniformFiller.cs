@@ -1,7 +1,7 @@
 namespace CaffeNet.Runtime.Fillers;
 
 /// <summary>Values uniform in [min, max] (defaults 0 and 1).</summary>
-public static class UniformFiller
+internal static class UniformFiller
 {
     public static void Fill(float min, float max, Span<float> data, SeededRandom random)
     {

@@ -4,7 +4,7 @@ namespace CaffeNet.Runtime.Fillers;
 /// Glorot and Bengio's initialisation as Caffe has it: uniform in [−a, a] with a = √(3 / n),
 /// n from <see cref="Filler.FanSize"/> (fan-in by default).
 /// </summary>
-public static class XavierFiller
+internal static class XavierFiller
 {
     public static void Fill(float n, Span<float> data, SeededRandom random)
     {

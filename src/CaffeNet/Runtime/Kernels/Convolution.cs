@@ -157,7 +157,7 @@ internal static class Convolution
     /// <summary>The first tap t with start + t·dilation >= 0.</summary>
     internal static int FirstTap(int start, int dilation) => start >= 0 ? 0 : (-start + dilation - 1) / dilation;
 
-    /// <summary>One past the last tap t (at most <paramref name="kernel"/>) with start + t·dilation < size.</summary>
+    /// <summary>One past the last tap t (at most <paramref name="kernel"/>) with start + t·dilation &lt; size.</summary>
     internal static int EndTap(int start, int dilation, int kernel, int size)
     {
         if (start >= size)

@@ -11,7 +11,7 @@ namespace CaffeNet.Runtime.Npy;
 /// Reading converts float64 to float32. A malformed file is a CaffeFormatException naming the
 /// byte offset; sizes are checked against the file length before anything is allocated.
 /// </summary>
-public static class NpyFile
+internal static class NpyFile
 {
     static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 

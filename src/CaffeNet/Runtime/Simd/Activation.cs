@@ -4,7 +4,7 @@ namespace CaffeNet.Runtime.Simd;
 /// The activation fused into a kernel's epilogue: clamp(x, Min, Max). None is (-inf, +inf), ReLU is
 /// (0, +inf), ReLU6 is (0, 6). The default value is None, so an omitted argument applies nothing.
 /// </summary>
-public readonly struct Activation : IEquatable<Activation>
+internal readonly struct Activation : IEquatable<Activation>
 {
     readonly float _min;
     readonly float _max;

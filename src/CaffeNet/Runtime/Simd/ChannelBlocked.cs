@@ -10,7 +10,7 @@ namespace CaffeNet.Runtime.Simd;
 /// a depthwise kernel vectorises over channels whatever the image size or stride. Tensors stay
 /// NCHW; <see cref="DepthwiseConvBlockRing"/> converts 8 planes at a time with these transposes.
 /// </summary>
-public static unsafe class ChannelBlocked
+internal static unsafe class ChannelBlocked
 {
     public const int Block = 8;
 

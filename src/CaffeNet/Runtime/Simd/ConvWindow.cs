@@ -4,7 +4,7 @@ namespace CaffeNet.Runtime.Simd;
 /// The sliding window of a 2-D convolution or pooling: kernel size, stride, zero padding on each
 /// side, and dilation, per axis (Caffe's ConvolutionParameter after defaults are applied).
 /// </summary>
-public readonly record struct ConvWindow(int KernelH, int KernelW, int StrideH, int StrideW, int PadH, int PadW,
+internal readonly record struct ConvWindow(int KernelH, int KernelW, int StrideH, int StrideW, int PadH, int PadW,
     int DilationH = 1, int DilationW = 1)
 {
     public static ConvWindow Square(int kernel, int stride, int pad) => new(kernel, kernel, stride, stride, pad, pad);

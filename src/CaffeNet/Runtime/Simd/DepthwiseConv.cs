@@ -11,7 +11,7 @@ namespace CaffeNet.Runtime.Simd;
 /// into even and odd columns for stride 2), so the border costs that copy and the kernels run the
 /// same branch-free code on every output. Other windows, and the scalar path, take a direct loop.
 /// </summary>
-public static unsafe class DepthwiseConv
+internal static unsafe class DepthwiseConv
 {
     /// <summary>
     /// output[b, c] = activation(conv(input[b, c], weights[c]) + bias[c]). Input is batch x channels x

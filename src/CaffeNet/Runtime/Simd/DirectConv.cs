@@ -10,7 +10,7 @@ namespace CaffeNet.Runtime.Simd;
 /// construction. Strips are spread over a pool's threads; every output is computed the same way
 /// whatever the split, so results do not depend on the thread count.
 /// </summary>
-public sealed unsafe class DirectConv
+internal sealed unsafe class DirectConv
 {
     /// <summary>Most input channels this takes; beyond, the taps outgrow what im2col + GEMM costs.</summary>
     public const int MaxChannels = 4;

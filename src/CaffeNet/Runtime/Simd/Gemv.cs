@@ -10,7 +10,7 @@ namespace CaffeNet.Runtime.Simd;
 /// vectorises along K instead and streams each weight row once per four input rows, which keeps it
 /// at the speed the weights arrive from memory.
 /// </summary>
-public static unsafe class Gemv
+internal static unsafe class Gemv
 {
     const int RowGroup = 4;
     const int OutputsPerTask = 64;

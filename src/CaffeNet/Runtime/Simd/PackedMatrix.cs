@@ -4,7 +4,7 @@ namespace CaffeNet.Runtime.Simd;
 /// The left operand A (M x K) of <see cref="Sgemm"/>, packed once into the panel layout of one SIMD
 /// path: weights are packed at load time, not at every forward.
 /// </summary>
-public sealed class PackedMatrix
+internal sealed class PackedMatrix
 {
     internal readonly float[] Data;
 

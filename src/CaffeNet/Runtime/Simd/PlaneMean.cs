@@ -8,7 +8,7 @@ namespace CaffeNet.Runtime.Simd;
 /// through bounds-checked spans, four times slower on 1280 planes of 7x7; this sums with vectors,
 /// so the order of additions, and the last bits of a mean, differ from it.
 /// </summary>
-public static class PlaneMean
+internal static class PlaneMean
 {
     public static void Forward(ReadOnlySpan<float> input, Span<float> output, int planes, int planeSize) =>
         Forward(SimdPaths.Best, input, output, planes, planeSize);

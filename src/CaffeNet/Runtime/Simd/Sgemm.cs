@@ -13,7 +13,7 @@ namespace CaffeNet.Runtime.Simd;
 /// thread in blocks of kc x nc (kc &lt;= 256 rows, at most 256 KB, half the 512 KB L2 of this Zen 3);
 /// the kernel sweeps one kc x Mr panel of A (6 KB at most, in L1) across the block, then the next.
 /// </summary>
-public static unsafe class Sgemm
+internal static unsafe class Sgemm
 {
     const int KcMax = 256;
     const int PackedBFloats = 64 * 1024;
@@ -317,7 +317,7 @@ public static unsafe class Sgemm
 /// Several products with one A: image i reads B at i * StrideB and writes C (and reads the
 /// residual) at i * StrideC, all in floats. The default is a single product.
 /// </summary>
-public readonly record struct GemmBatch(int Count, long StrideB, long StrideC)
+internal readonly record struct GemmBatch(int Count, long StrideB, long StrideC)
 {
     public static GemmBatch Single => new(1, 0, 0);
 

@@ -4,18 +4,18 @@ using System.Runtime.Intrinsics.X86;
 namespace CaffeNet.Runtime.Simd;
 
 /// <summary>
-/// The instruction set a kernel runs with. <see cref="Best"/> is picked once from the hardware; the
+/// The instruction set a kernel runs with. <see cref="SimdPaths.Best"/> is picked once from the hardware; the
 /// other paths can be forced (tests run every path on any x64 machine: Vector512 code is written with
 /// the portable Vector512 API, which .NET emulates where AVX-512 is missing, slowly but exactly).
 /// </summary>
-public enum SimdPath
+internal enum SimdPath
 {
     Scalar,
     Vector256,
     Vector512,
 }
 
-public static class SimdPaths
+internal static class SimdPaths
 {
     /// <summary>The fastest path this machine runs natively.</summary>
     public static SimdPath Best { get; } = Detect();

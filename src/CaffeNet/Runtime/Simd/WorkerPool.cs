@@ -14,7 +14,7 @@ namespace CaffeNet.Runtime.Simd;
 /// joined it; one that wakes later finds it closed and leaves the job alone. So a worker that the
 /// OS has not scheduled (a busy machine) costs nothing but its share of the parallelism.
 /// </summary>
-public sealed unsafe class WorkerPool : IDisposable
+internal sealed unsafe class WorkerPool : IDisposable
 {
     // Workers spin this long after a loop before they block: longer than the gap between two
     // layers of a forward pass, short enough not to burn a core when the model is idle.

@@ -19,20 +19,21 @@ public class PlaneMeanTests
         }
     }
 
-    public static TheoryData<SimdPath, int, int, int> Shapes()
+    public static TheoryData<TestedPath, int, int, int> Shapes()
     {
-        var data = new TheoryData<SimdPath, int, int, int>();
+        var data = new TheoryData<TestedPath, int, int, int>();
         foreach (var path in Enum.GetValues<SimdPath>())
             foreach (int channels in new[] { 1, 7, 17, 31 })
                 foreach (var (h, w) in new[] { (1, 1), (7, 7), (3, 5), (4, 4), (5, 5), (1, 23) })
-                    data.Add(path, channels, h, w);
+                    data.Add((TestedPath)path, channels, h, w);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void MatchesGlobalAveragePooling(SimdPath path, int channels, int h, int w)
+    public void MatchesGlobalAveragePooling(TestedPath tested, int channels, int h, int w)
     {
+        var path = (SimdPath)tested;
         var input = Tensor.From([2, channels, h, w], Reference.Random(2 * channels * h * w, 41));
         var want = new Tensor([2, channels, 1, 1]);
         Pooling.Forward(input, new PoolingParams(PoolingMethod.Ave, 0, 0, Global: true), want);

@@ -6,13 +6,13 @@ public class SgemmTests
 {
     static readonly int[] Sizes = [1, 7, 17, 31, 64, 100, 257];
 
-    public static TheoryData<SimdPath, int, int> PathsAndSizes()
+    public static TheoryData<TestedPath, int, int> PathsAndSizes()
     {
-        var data = new TheoryData<SimdPath, int, int>();
+        var data = new TheoryData<TestedPath, int, int>();
         foreach (var path in Enum.GetValues<SimdPath>())
             foreach (int m in Sizes)
                 foreach (int k in Sizes)
-                    data.Add(path, m, k);
+                    data.Add((TestedPath)path, m, k);
         return data;
     }
 
@@ -27,8 +27,9 @@ public class SgemmTests
 
     [Theory]
     [MemberData(nameof(PathsAndSizes))]
-    public void Prepacked_matches_the_reference_on_odd_sizes(SimdPath path, int m, int k)
+    public void Prepacked_matches_the_reference_on_odd_sizes(TestedPath tested, int m, int k)
     {
+        var path = (SimdPath)tested;
         foreach (int n in Sizes)
         {
             // The largest combinations add run time, not coverage (257 x 257 x 64 stays: 2 K blocks, edges).
@@ -58,11 +59,12 @@ public class SgemmTests
     }
 
     [Theory]
-    [InlineData(SimdPath.Scalar)]
-    [InlineData(SimdPath.Vector256)]
-    [InlineData(SimdPath.Vector512)]
-    public void Several_k_blocks_carry_bias_residual_and_clamp_once(SimdPath path)
+    [InlineData(TestedPath.Scalar)]
+    [InlineData(TestedPath.Vector256)]
+    [InlineData(TestedPath.Vector512)]
+    public void Several_k_blocks_carry_bias_residual_and_clamp_once(TestedPath tested)
     {
+        var path = (SimdPath)tested;
         // K = 700 is three K blocks: bias must be added once, residual and clamp only at the end.
         int m = 13, n = 37, k = 700;
         var a = Reference.Random(m * k, 5);
@@ -75,11 +77,12 @@ public class SgemmTests
     }
 
     [Theory]
-    [InlineData(SimdPath.Scalar)]
-    [InlineData(SimdPath.Vector256)]
-    [InlineData(SimdPath.Vector512)]
-    public void Transposed_operands_match_the_reference(SimdPath path)
+    [InlineData(TestedPath.Scalar)]
+    [InlineData(TestedPath.Vector256)]
+    [InlineData(TestedPath.Vector512)]
+    public void Transposed_operands_match_the_reference(TestedPath tested)
     {
+        var path = (SimdPath)tested;
         // An InnerProduct: W (M x K) times a batch of input rows (N x K), and A given as K x M.
         int m = 31, n = 7, k = 100;
         var a = Reference.Random(m * k, 9);
@@ -94,11 +97,12 @@ public class SgemmTests
     }
 
     [Theory]
-    [InlineData(SimdPath.Scalar)]
-    [InlineData(SimdPath.Vector256)]
-    [InlineData(SimdPath.Vector512)]
-    public void Unpacked_a_matches_the_reference(SimdPath path)
+    [InlineData(TestedPath.Scalar)]
+    [InlineData(TestedPath.Vector256)]
+    [InlineData(TestedPath.Vector512)]
+    public void Unpacked_a_matches_the_reference(TestedPath tested)
     {
+        var path = (SimdPath)tested;
         int m = 17, n = 64, k = 31;
         var a = Reference.Random(m * k, 11);
         var b = Reference.Random(k * n, 12);
@@ -118,20 +122,21 @@ public class SgemmTests
         Assert.Equal([0f, 2.25f, 0f, 4.25f, 0f], c);
     }
 
-    public static TheoryData<SimdPath, int, int, int> ThreadedShapes() => new()
+    public static TheoryData<TestedPath, int, int, int> ThreadedShapes() => new()
     {
-        { SimdPath.Vector256, 96, 16 * 112 + 5, 16 }, // many columns: split over N
-        { SimdPath.Vector256, 160, 49, 300 },         // few columns: split over M, two K blocks
-        { SimdPath.Vector256, 20, 16 * 40 + 7, 300 },  // B read in place over two K blocks, packed ragged strip
-        { SimdPath.Vector512, 13, 32 * 9 + 1, 40 },    // the same with AVX-512 strips and one narrow column
-        { SimdPath.Vector512, 40, 200, 17 },
-        { SimdPath.Scalar, 31, 33, 9 },
+        { TestedPath.Vector256, 96, 16 * 112 + 5, 16 }, // many columns: split over N
+        { TestedPath.Vector256, 160, 49, 300 },         // few columns: split over M, two K blocks
+        { TestedPath.Vector256, 20, 16 * 40 + 7, 300 },  // B read in place over two K blocks, packed ragged strip
+        { TestedPath.Vector512, 13, 32 * 9 + 1, 40 },    // the same with AVX-512 strips and one narrow column
+        { TestedPath.Vector512, 40, 200, 17 },
+        { TestedPath.Scalar, 31, 33, 9 },
     };
 
     [Theory]
     [MemberData(nameof(ThreadedShapes))]
-    public void Threads_give_bitwise_the_single_threaded_result(SimdPath path, int m, int n, int k)
+    public void Threads_give_bitwise_the_single_threaded_result(TestedPath tested, int m, int n, int k)
     {
+        var path = (SimdPath)tested;
         var a = Reference.Random(m * k, 14);
         var b = Reference.Random(k * n, 15);
         var bias = Reference.Random(m, 16);
@@ -151,11 +156,12 @@ public class SgemmTests
     }
 
     [Theory]
-    [InlineData(SimdPath.Vector256, 3, 40, 49, 24)]      // few columns per image
-    [InlineData(SimdPath.Vector256, 8, 24, 16 * 14 + 3, 32)]
-    [InlineData(SimdPath.Scalar, 5, 7, 9, 11)]
-    public void A_batch_equals_one_product_per_image_at_any_thread_count(SimdPath path, int batch, int m, int n, int k)
+    [InlineData(TestedPath.Vector256, 3, 40, 49, 24)]      // few columns per image
+    [InlineData(TestedPath.Vector256, 8, 24, 16 * 14 + 3, 32)]
+    [InlineData(TestedPath.Scalar, 5, 7, 9, 11)]
+    public void A_batch_equals_one_product_per_image_at_any_thread_count(TestedPath tested, int batch, int m, int n, int k)
     {
+        var path = (SimdPath)tested;
         // Images spaced wider than they are, to catch code that assumes packed images.
         long strideB = k * n + 3, strideC = m * n + 5;
         var a = Reference.Random(m * k, 21);

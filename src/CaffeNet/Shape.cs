@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
+using CaffeNet.Graph;
 
-namespace CaffeNet.Graph;
+namespace CaffeNet;
 
 /// <summary>
 /// The dimensions of a blob, outermost first (N, C, H, W for images). Immutable. Dimensions are
@@ -17,8 +18,10 @@ public sealed class Shape : IEquatable<Shape>
 
     readonly ImmutableArray<int> dims;
 
+    /// <summary>A complete shape of the given dimensions (none negative).</summary>
     public Shape(params int[] dims) : this(ImmutableArray.Create(dims)) { }
 
+    /// <summary>A complete shape of the given dimensions (none negative).</summary>
     public Shape(IEnumerable<int> dims) : this(dims.ToImmutableArray()) { }
 
     /// <summary>Unchecked: for <see cref="Unknown"/> and <see cref="Partial"/>, which check their own dims.</summary>
@@ -60,6 +63,7 @@ public sealed class Shape : IEquatable<Shape>
     /// <summary>The dimensions, null where unknown.</summary>
     public IReadOnlyList<int?> OptionalDims => dims.Select(d => d == UnknownDim ? null : (int?)d).ToList();
 
+    /// <summary>The number of dimensions (0 for a scalar).</summary>
     public int Rank => dims.Length;
 
     /// <summary>The size of an axis; throws when it is unknown (see <see cref="Dim"/>).</summary>
@@ -118,10 +122,13 @@ public sealed class Shape : IEquatable<Shape>
         return a >= 0 && a < Rank ? a : -1;
     }
 
+    /// <summary>True when both have the same rank and dimensions (unknown ones equal only unknown ones).</summary>
     public bool Equals(Shape? other) => other is not null && IsKnown == other.IsKnown && dims.AsSpan().SequenceEqual(other.dims.AsSpan());
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is Shape s && Equals(s);
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var h = new HashCode();

@@ -1,0 +1,120 @@
+using CaffeNet.Graph;
+using CaffeNet.Graph.Passes;
+using CaffeNet.Runtime.Layers;
+using CaffeNet.Runtime.Simd;
+
+namespace CaffeNet.Runtime;
+
+/// <summary>
+/// The part of an executor that does not change between forward passes: the graph, the fusion and
+/// memory plans, and the layers with their weights bound (folded and packed on the fast path).
+/// Immutable once built, so any number of <see cref="RunContext"/>s (each with its own arena) may
+/// run it at once from different threads. Built-in layers keep no state between calls; a custom
+/// layer may, so each context makes its own instance of those.
+/// </summary>
+sealed class CompiledNet
+{
+    /// <summary>A node that runs: the values it reads and writes (by id), and its layer unless each context makes its own.</summary>
+    internal sealed record Step(Node Node, ILayer? Shared, int[] Inputs, int[] Outputs);
+
+    /// <summary>A kept value and the step after which it is copied out (-1: once the inputs are in).</summary>
+    internal sealed record KeptValue(Value Value, int After);
+
+    /// <summary>
+    /// Checks, before anything big is allocated, that the layers are supported and that what one
+    /// context allocates (<see cref="Executor.EstimateMemory"/>) fits <see cref="ExecutorOptions.Budget"/>
+    /// and .NET's largest array; each refusal is one CaffeNetException. <paramref name="pool"/>
+    /// gives the fast kernels' worker threads (null: the calling thread only). Values in
+    /// <paramref name="keep"/> stay observable: fusions that would fold them away are not made.
+    /// </summary>
+    public CompiledNet(NetGraph graph, NetWeights weights, ExecutorOptions options, Func<WorkerPool?> pool, IReadOnlyList<Value>? keep = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1);
+        Require.Runnable(graph);
+        Graph = graph;
+        Weights = weights;
+        keep ??= [];
+        Plan = options.Fuse ? GraphOptimizer.Plan(graph, keep.ToHashSet()) : FusionPlan.None;
+        var running = graph.Nodes.Where(n => !Plan.Skips(n)).ToArray();
+        foreach (var node in running.Where(n => Plan.FusionAt(n) is null))
+            LayerFactory.RequireSupported(graph, node);
+        Memory = MemoryPlan.For(graph, Plan);
+        var needs = ExecutorMemory.For(graph, Plan, Memory, options.Threads);
+        var estimate = needs.Estimate + new MemoryEstimate { Outputs = MemoryEstimate.TensorBytes(keep.Select(v => v.Shape)) };
+        options.Budget.Check(estimate, $"net '{graph.Name}'");
+        if (!Memory.FitsOneArray)
+            throw new CaffeNetException(
+                $"net '{graph.Name}': its activations need {ByteSize.Format(Memory.ArenaBytes)} at once, more than one .NET array can hold (8 GiB)");
+        if (needs.LargestFloats > Array.MaxLength)
+            throw new CaffeNetException(
+                $"{needs.LargestOwner}: needs an array of {ByteSize.Format(needs.LargestFloats * sizeof(float))}, more than one .NET array can hold (8 GiB)");
+        // The pool is asked for only once the checks have passed, so a refused net starts no threads.
+        var workers = pool();
+        Steps = [.. running.Select(n => BindStep(n, workers))];
+        Kept = [.. keep.Distinct().Select(v => new KeptValue(v, CopyAfter(v)))];
+    }
+
+    public NetGraph Graph { get; }
+
+    public NetWeights Weights { get; }
+
+    public FusionPlan Plan { get; }
+
+    public MemoryPlan Memory { get; }
+
+    public IReadOnlyList<Step> Steps { get; }
+
+    public IReadOnlyList<KeptValue> Kept { get; }
+
+    /// <summary>A new context: its own arena (and custom layer instances), ready to run this net.</summary>
+    public RunContext CreateContext() => new(this);
+
+    /// <summary>
+    /// The layer for a step's node in a context: the shared one, or a new instance of a layer that
+    /// keeps state between its forward and what is read after it (a custom layer, or one whose row
+    /// count the data decides).
+    /// </summary>
+    internal ILayer LayerFor(Step step) => step.Shared ?? LayerFactory.For(step.Node, Weights.For(step.Node));
+
+    /// <summary>A fused node reads its shortcut's other input too, and writes the fusion's result.</summary>
+    Step BindStep(Node node, WorkerPool? pool)
+    {
+        var fusion = Plan.FusionAt(node);
+        var inputs = fusion?.Residual is { } residual ? node.Inputs.Append(residual) : node.Inputs;
+        var outputs = fusion is null ? node.Outputs : [fusion.Result];
+        var layer = fusion is null && node.Rule is CustomDefinition ? null : Bind(node, fusion, pool);
+        var shared = layer is IVariableOutput ? null : layer;
+        return new Step(node, shared, [.. inputs.Select(v => v.Id)], [.. outputs.Select(v => v.Id)]);
+    }
+
+    ILayer Bind(Node node, ConvFusion? fusion, WorkerPool? pool)
+    {
+        if (fusion is null)
+            return LayerFactory.For(node, Weights.For(node));
+        try
+        {
+            return node.Type == "InnerProduct"
+                ? new FusedInnerProductLayer(fusion, Weights, pool)
+                : new FusedConvolutionLayer(fusion, Weights, pool);
+        }
+        catch (CaffeNetException e) when (!e.Message.StartsWith("layer '", StringComparison.Ordinal))
+        {
+            throw new CaffeNetException($"layer '{node.Name}' (type {node.Type}): {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The last step that runs no later than the value's producer: by then the value is written
+    /// (by the producer, the fusion that absorbed it, or, for a skipped identity, the step that
+    /// wrote the storage it shares) and not yet rewritten in place.
+    /// </summary>
+    int CopyAfter(Value value)
+    {
+        if (value.Producer is null)
+            return -1;
+        int at = -1;
+        for (int i = 0; i < Steps.Count && Steps[i].Node.Index <= value.Producer.Index; i++)
+            at = i;
+        return at;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using CaffeNet.Graph;
+using CaffeNet.Runtime.Layers;
+
+namespace CaffeNet.Runtime;
+
+/// <summary>
+/// What one forward pass of a <see cref="CompiledNet"/> writes: the activation arena, the tensors
+/// bound to it, copies of the kept values, and instances of layers that keep state. Not
+/// thread-safe: one pass at a time; run the same net on several threads with a context each.
+/// </summary>
+sealed class RunContext
+{
+    readonly float[] _arena;
+    readonly Tensor[] _values;
+    readonly ILayer[] _layers;
+    readonly Tensor[][] _inputs;
+    readonly Tensor[][] _outputs;
+    readonly Tensor[] _kept;
+    readonly Dictionary<int, IVariableOutput> _variable;
+
+    public RunContext(CompiledNet net)
+    {
+        Net = net;
+        // Pinned, so that the plan's cache-line alignment holds for the arena's lifetime.
+        _arena = GC.AllocateArray<float>((int)net.Memory.ArenaFloats + MemoryPlan.Alignment, pinned: true);
+        int start = CacheLineStart(_arena);
+        _values = [.. net.Graph.Values.Select(v => new Tensor(LayerFactory.ToTensorShape(v.Shape), _arena, start + net.Memory.OffsetOf(v)))];
+        _layers = [.. net.Steps.Select(net.LayerFor)];
+        _inputs = [.. net.Steps.Select(s => s.Inputs.Select(id => _values[id]).ToArray())];
+        _outputs = [.. net.Steps.Select(s => s.Outputs.Select(id => _values[id]).ToArray())];
+        _kept = [.. net.Kept.Select(k => new Tensor(LayerFactory.ToTensorShape(k.Value.Shape)))];
+        _variable = net.Steps.Select((s, i) => (s, _layers[i])).Where(p => p.Item2 is IVariableOutput)
+            .ToDictionary(p => p.s.Outputs[0], p => (IVariableOutput)p.Item2);
+    }
+
+    public CompiledNet Net { get; }
+
+    /// <summary>The tensor a value lives in; what it holds is valid only between passes as the memory plan allows.</summary>
+    public Tensor ValueOf(Value value) => _values[value.Id];
+
+    /// <summary>
+    /// A value as its producer last wrote it: for a layer whose row count the data decides
+    /// (DetectionOutput), the leading rows it wrote; otherwise the whole tensor.
+    /// </summary>
+    public Tensor Produced(Value value) =>
+        _variable.TryGetValue(value.Id, out var v) ? _values[value.Id].Leading(v.Produced) : _values[value.Id];
+
+    /// <summary>The copy of kept value <paramref name="index"/> (of <see cref="CompiledNet.Kept"/>) from the last pass.</summary>
+    public Tensor Kept(int index) => _kept[index];
+
+    /// <summary>The index of the first float of a pinned array that starts a 64-byte cache line.</summary>
+    static unsafe int CacheLineStart(float[] pinned)
+    {
+        long address = (long)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+        return (int)((64 - (address & 63)) & 63) / sizeof(float);
+    }
+
+    /// <summary>Copies <paramref name="values"/> into input <paramref name="index"/> of the graph (in <see cref="NetGraph.Inputs"/> order).</summary>
+    public void SetInput(int index, ReadOnlySpan<float> values)
+    {
+        var input = Net.Graph.Inputs[index];
+        var slot = _values[input.Id];
+        if (values.Length != slot.Count)
+            throw new CaffeNetException($"input '{input.Name}' takes {slot.Count} values ({slot.Shape}), got {values.Length}");
+        values.CopyTo(slot.Span);
+    }
+
+    /// <summary>Runs every step; with an observer, each step's outputs are reported as it ends.</summary>
+    public void Run(LayerObserver? observer = null)
+    {
+        CopyKept(-1);
+        var steps = Net.Steps;
+        for (int i = 0; i < steps.Count; i++)
+        {
+            try
+            {
+                _layers[i].Forward(_inputs[i], _outputs[i]);
+            }
+            catch (CaffeNetException e) when (!e.Message.StartsWith("layer '", StringComparison.Ordinal))
+            {
+                var node = steps[i].Node;
+                throw new CaffeNetException($"layer '{node.Name}' (type {node.Type}): {e.Message}", e);
+            }
+            if (observer is not null)
+                observer(steps[i].Node, _layers[i] is IVariableOutput v ? [_outputs[i][0].Leading(v.Produced)] : _outputs[i]);
+            CopyKept(i);
+        }
+    }
+
+    void CopyKept(int step)
+    {
+        var kept = Net.Kept;
+        for (int k = 0; k < kept.Count; k++)
+        {
+            if (kept[k].After == step)
+                _values[kept[k].Value.Id].Span.CopyTo(_kept[k].Span);
+        }
+    }
+}
