@@ -66,6 +66,33 @@ if ! /usr/bin/python3 tools/crosscheck-ssd.py "$dll"; then
   failed+=("SSD detections")
 fi
 
+# The forks' layers. ShuffleNet and SE-ResNet-50 run in OpenCV as they are (the cross-check
+# spells ShuffleChannel's group and Axpy's bottoms OpenCV's way); YOLOv2-lite's detection output,
+# which OpenCV lacks, is checked against a numpy decoding of the fork's rule with a threshold low
+# enough to keep boxes; SegNet (BN, unpooling), which OpenCV cannot build, against float64 alone.
+for net in shufflenet-farmingyard-v1-1x-g3/shufflenet_1x_g3_deploy.prototxt seresnet50-hujiefrank/SE-ResNet-50.prototxt; do
+  caffenet init $corpus/$net -o "$work/fork.caffemodel" --seed 1 --calibrate --filler msra --input "data=$work/calibration.npy"
+  check "$net, calibrated msra weights" $corpus/$net "$work/fork.caffemodel" "$work/image.npy"
+done
+npy "$work/yolo-cal.npy" 8 1 3 320 320
+npy "$work/yolo.npy" 7 1 3 320 320
+sed 's/confidence_threshold: 0.300000011921/confidence_threshold: 0.02/' \
+  $corpus/mobilenetyolo-eric612-yolov2-lite-deploy/mobilenet_yolo_lite_deploy.prototxt > "$work/yolo2.prototxt"
+caffenet init "$work/yolo2.prototxt" -o "$work/yolo2.caffemodel" --seed 1 --calibrate --filler msra --input "data=$work/yolo-cal.npy"
+check "MobileNet-YOLOv2-lite, calibrated msra weights" "$work/yolo2.prototxt" "$work/yolo2.caffemodel" "$work/yolo.npy"
+/usr/bin/python3 tools/crosscheck-yolo.py --model "$work/yolo2.prototxt" --ours "$work/dump" || failed+=("YOLOv2-lite detections")
+# SegNet's sizes (pad_out_h on the last unpooling) fit 360 x 480 and, smaller, 24 x 32.
+segnet=$corpus/bayesiansegnet-kendall-basic/bayesian_segnet_basic_inference.prototxt
+npy "$work/seg-cal.npy" 8 1 3 24 32
+npy "$work/seg.npy" 7 1 3 24 32
+caffenet init $segnet -o "$work/segnet.caffemodel" --seed 1 --calibrate --filler msra --input "data=$work/seg-cal.npy"
+rm -rf "$work/dump" "$work/fused"
+caffenet run $segnet --weights "$work/segnet.caffemodel" --input "data=$work/seg.npy" --random-input --dump-all "$work/dump" > /dev/null
+caffenet run $segnet --weights "$work/segnet.caffemodel" --input "data=$work/seg.npy" --random-input --output "$work/fused" > /dev/null
+echo "== Bayesian SegNet inference, against float64"
+/usr/bin/python3 tools/crosscheck-opencv.py --model $segnet --weights "$work/segnet.caffemodel" --input "data=$work/seg.npy" \
+  --ours "$work/dump" --outputs "$work/fused" --float64-only || failed+=("SegNet")
+
 if [ ${#failed[@]} -gt 0 ]; then
   printf 'crosscheck failed: %s\n' "${failed[@]}"
   exit 1

@@ -31,6 +31,10 @@ internal sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tens
             if (!given.TryAdd(name, tensor) || shapes.ContainsKey(name))
                 throw new CaffeNetException($"--input {name} is given twice");
         }
+        // A Python data layer's tops have no shape but the one its code makes: a file gives it.
+        foreach (var layer in net.Layer.Where(l => l.Type == "Python" && l.Bottom.Count == 0))
+            foreach (var top in layer.Top.Where(t => given.ContainsKey(t)))
+                shapes.TryAdd(top, new Shape(given[top].Shape.Dims.ToArray()));
         options = options with { InputShapes = shapes };
         var graph = WithFileShapes(net, options, given);
         var overrides = NetInputs.ShapeOverrides(graph, given);
@@ -82,17 +86,21 @@ internal sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tens
         var graph = GraphBuilder.Build(net, LayerRegistry.Default, options with { AllowUnknownDims = true });
         if (!graph.HasUnknownDims)
             return graph;
-        var open = graph.Inputs.Where(v => v.Shape.IsKnown && !v.Shape.IsComplete).ToList();
-        var missing = open.FirstOrDefault(v => !given.ContainsKey(v.Name));
+        var shapes = new Dictionary<string, Shape>(options.InputShapes, StringComparer.Ordinal);
+        foreach (var v in Open(graph).Where(v => given.ContainsKey(v.Name)))
+            shapes[v.Name] = new Shape(given[v.Name].Shape.Dims.ToArray());
+        // Lowered again with the files' shapes, as a data layer may size one top from another
+        // (DenseImageData's label from its data).
+        graph = GraphBuilder.Build(net, LayerRegistry.Default, options with { InputShapes = shapes, AllowUnknownDims = true });
+        var missing = Open(graph).FirstOrDefault(v => !given.ContainsKey(v.Name));
         if (missing is not null)
             throw new CaffeNetException(
                 $"net '{graph.Name}': the shape of input '{missing.Name}' is {missing.Shape}, the rest is kept in its data source; " +
                 $"give its values with --input {missing.Name}=FILE.npy");
-        var shapes = new Dictionary<string, Shape>(options.InputShapes, StringComparer.Ordinal);
-        foreach (var v in open)
-            shapes[v.Name] = new Shape(given[v.Name].Shape.Dims.ToArray());
         return GraphBuilder.Build(net, LayerRegistry.Default, options with { InputShapes = shapes });
     }
+
+    static IEnumerable<Value> Open(NetGraph graph) => graph.Inputs.Where(v => v.Shape.IsKnown && !v.Shape.IsComplete);
 
     /// <summary>
     /// NAME=FILE.npy, or NAME=N,C,H,W for a shape whose values come from --random-input; the name is

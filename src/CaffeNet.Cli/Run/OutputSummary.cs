@@ -18,9 +18,14 @@ public sealed record OutputSummary(string Name, TensorShape Shape, float Min, fl
     /// <summary>For a DetectionOutput top, its detections (image, class, score, box); else null.</summary>
     public IReadOnlyList<Detection>? Detections { get; init; }
 
-    /// <summary>The summary of a net output; a DetectionOutput's (by its producer's type) lists its detections.</summary>
+    /// <summary>
+    /// The summary of a net output; a DetectionOutput's (by its producer's type; the YOLO forks'
+    /// detection outputs write the same rows) lists its detections.
+    /// </summary>
     public static OutputSummary Of(string name, in Tensor value, string? producerType) =>
-        producerType == "DetectionOutput" ? Of(name, value) with { Detections = Detection.Read(value) } : Of(name, value);
+        producerType is "DetectionOutput" or "YoloDetectionOutput" or "Yolov3DetectionOutput"
+            ? Of(name, value) with { Detections = Detection.Read(value) }
+            : Of(name, value);
 
     public static OutputSummary Of(string name, in Tensor value)
     {
