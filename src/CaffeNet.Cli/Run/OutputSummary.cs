@@ -29,7 +29,7 @@ public sealed record OutputSummary(string Name, TensorShape Shape, float Min, fl
 
     public void WriteText(TextWriter writer)
     {
-        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Name}: shape {Shape}  min {Min:G6}  max {Max:G6}  mean {Mean:G6}"));
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Excerpt.Plain(Name)}: shape {Shape}  min {Min:G6}  max {Max:G6}  mean {Mean:G6}"));
         if (Top5 is null)
             return;
         for (int n = 0; n < Math.Min(Top5.Count, MaxTextSamples); n++)

@@ -41,14 +41,13 @@ public sealed class Executor : IDisposable
         Weights = weights;
         Plan = options.Fuse ? GraphOptimizer.Plan(graph) : FusionPlan.None;
         var running = graph.Nodes.Where(n => !Plan.Skips(n)).ToArray();
-        foreach (var node in running.Where(n => Plan.FusionAt(n) is null))
-            LayerFactory.RequireSupported(graph, node);
+        RequireSupported(graph, Plan);
         Memory = MemoryPlan.For(graph, Plan);
         var needs = ExecutorMemory.For(graph, Plan, Memory, options.Threads);
-        options.Budget.Check(needs.Estimate, $"net '{graph.Name}'");
+        options.Budget.Check(needs.Estimate, $"net {Excerpt.Name(graph.Name)}");
         if (!Memory.FitsOneArray)
             throw new CaffeNetException(
-                $"net '{graph.Name}': its activations need {ByteSize.Format(Memory.ArenaBytes)} at once, more than one .NET array can hold (8 GiB)");
+                $"net {Excerpt.Name(graph.Name)}: its activations need {ByteSize.Format(Memory.ArenaBytes)} at once, more than one .NET array can hold (8 GiB)");
         if (needs.LargestFloats > Array.MaxLength)
             throw new CaffeNetException(
                 $"{needs.LargestOwner}: needs an array of {ByteSize.Format(needs.LargestFloats * sizeof(float))}, more than one .NET array can hold (8 GiB)");
@@ -89,7 +88,15 @@ public sealed class Executor : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1);
         Require.Runnable(graph);
         var plan = options.Fuse ? GraphOptimizer.Plan(graph) : FusionPlan.None;
+        // A layer the runtime cannot run has no shapes to size; say so rather than fail on them.
+        RequireSupported(graph, plan);
         return ExecutorMemory.For(graph, plan, MemoryPlan.For(graph, plan), options.Threads).Estimate;
+    }
+
+    static void RequireSupported(NetGraph graph, FusionPlan plan)
+    {
+        foreach (var node in graph.Nodes.Where(n => !plan.Skips(n) && plan.FusionAt(n) is null))
+            LayerFactory.RequireSupported(graph, node);
     }
 
     /// <summary>An executor whose missing weights are filled from <paramref name="seed"/>.</summary>
@@ -120,7 +127,7 @@ public sealed class Executor : IDisposable
         }
         catch (CaffeNetException e) when (!e.Message.StartsWith("layer '", StringComparison.Ordinal))
         {
-            throw new CaffeNetException($"layer '{node.Name}' (type {node.Type}): {e.Message}", e);
+            throw new CaffeNetException($"{Excerpt.Layer(node.Name, node.Type)}: {e.Message}", e);
         }
     }
 
@@ -134,14 +141,14 @@ public sealed class Executor : IDisposable
         {
             if (!Graph.Inputs.Any(v => v.Name == name))
                 throw new CaffeNetException(
-                    $"net '{Graph.Name}' has no input '{name}' (its inputs: {string.Join(", ", Graph.Inputs.Select(v => v.Name))})");
+                    $"net {Excerpt.Name(Graph.Name)} has no input {Excerpt.Name(name)} (its inputs: {Excerpt.List(Graph.Inputs.Select(v => Excerpt.Plain(v.Name)))})");
         }
         var ordered = new Tensor[Graph.Inputs.Count];
         for (int i = 0; i < ordered.Length; i++)
         {
             var input = Graph.Inputs[i];
             if (!inputs.TryGetValue(input.Name, out ordered[i]))
-                throw new CaffeNetException($"net '{Graph.Name}': no value given for input '{input.Name}' ({input.Shape})");
+                throw new CaffeNetException($"net {Excerpt.Name(Graph.Name)}: no value given for input {Excerpt.Name(input.Name)} ({input.Shape})");
         }
         CopyInputs(ordered);
         Run(observer);
@@ -156,14 +163,14 @@ public sealed class Executor : IDisposable
     {
         if (inputs.Length != Graph.Inputs.Count || outputs.Length != Graph.Outputs.Count)
             throw new CaffeNetException(
-                $"net '{Graph.Name}' takes {Graph.Inputs.Count} inputs and gives {Graph.Outputs.Count} outputs, not {inputs.Length} and {outputs.Length}");
+                $"net {Excerpt.Name(Graph.Name)} takes {Graph.Inputs.Count} inputs and gives {Graph.Outputs.Count} outputs, not {inputs.Length} and {outputs.Length}");
         CopyInputs(inputs);
         Run(null);
         for (int i = 0; i < outputs.Length; i++)
         {
             var value = _values[Graph.Outputs[i].Id];
             if (outputs[i].Shape != value.Shape)
-                throw new CaffeNetException($"output '{Graph.Outputs[i].Name}' has shape {value.Shape}, not {outputs[i].Shape}");
+                throw new CaffeNetException($"output {Excerpt.Name(Graph.Outputs[i].Name)} has shape {value.Shape}, not {outputs[i].Shape}");
             value.Span.CopyTo(outputs[i].Span);
         }
     }
@@ -179,7 +186,7 @@ public sealed class Executor : IDisposable
             }
             catch (CaffeNetException e) when (!e.Message.StartsWith("layer '", StringComparison.Ordinal))
             {
-                throw new CaffeNetException($"layer '{step.Node.Name}' (type {step.Node.Type}): {e.Message}", e);
+                throw new CaffeNetException($"{Excerpt.Layer(step.Node.Name, step.Node.Type)}: {e.Message}", e);
             }
             observer?.Invoke(step.Node, step.Outputs);
         }
@@ -192,7 +199,7 @@ public sealed class Executor : IDisposable
             var input = Graph.Inputs[i];
             var slot = _values[input.Id];
             if (inputs[i].Shape != slot.Shape)
-                throw new CaffeNetException($"input '{input.Name}' has shape {inputs[i].Shape}, the net expects {slot.Shape}");
+                throw new CaffeNetException($"input {Excerpt.Name(input.Name)} has shape {inputs[i].Shape}, the net expects {slot.Shape}");
             inputs[i].Span.CopyTo(slot.Span);
         }
     }
