@@ -61,11 +61,14 @@ internal static class InputFile
         try
         {
             var decoder = Encoding.UTF8.GetDecoder();
+            // Counted by decoding into scratch: Decoder.GetCharCount leaves the decoder's state as
+            // it was, so a character split between two chunks would be miscounted.
+            var scratch = new char[buffer.Length + 4];
             long chars = 0;
             for (long left = length; left > 0;)
             {
                 int n = Fill(stream, buffer, left);
-                chars += decoder.GetCharCount(buffer, 0, n, flush: n == left);
+                chars += decoder.GetChars(buffer.AsSpan(0, n), scratch, flush: n == left);
                 left -= n;
             }
             if (chars > Array.MaxLength)
@@ -78,11 +81,16 @@ internal static class InputFile
                 for (long left = s.length; left > 0;)
                 {
                     int n = Fill(s.stream, s.buffer, left);
-                    s.decoder.Convert(s.buffer.AsSpan(0, n), text[at..], flush: n == left, out int used, out int written, out _);
-                    at += written;
+                    try
+                    {
+                        at += s.decoder.GetChars(s.buffer.AsSpan(0, n), text[at..], flush: n == left);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        // More characters than the first pass counted.
+                        throw new IOException("the file changed while it was read", e);
+                    }
                     left -= n;
-                    if (used != n)
-                        throw new IOException("the file changed while it was read");
                 }
                 if (at != text.Length)
                     throw new IOException("the file changed while it was read");
