@@ -14,6 +14,8 @@ OpenCV runs the same prototxt and weights with layer fusion off. Data layers (Me
 OpenCV builds neither; layers after a removed loss are not compared. A layer passes when
 max|ours - theirs| <= tol * max(1, max|theirs|). A layer whose OpenCV output holds inf or NaN (pure
 filler weights overflow float32 deep in MobileNetV2) is counted as overflowed and not compared.
+DetectionOutput's rows are sorted (image, label, score descending, box) in both, and OpenCV's zero
+rows (it pads to keep_top_k per image) left out.
 Exit status 1 when any layer fails.
 """
 import argparse
@@ -27,7 +29,47 @@ import cv2
 import numpy as np
 
 DATA_LAYERS = {"MemoryData", "Data", "ImageData", "HDF5Data", "DummyData", "WindowData"}
-SKIPPED_LAYERS = {"SoftmaxWithLoss", "Accuracy", "EuclideanLoss", "SigmoidCrossEntropyLoss", "Silence"}
+SKIPPED_LAYERS = {"SoftmaxWithLoss", "Accuracy", "EuclideanLoss", "SigmoidCrossEntropyLoss", "Silence",
+                  "ContrastiveLoss", "YoloDetectionOutput", "Yolov3DetectionOutput"}
+
+
+def nearest_upsample(block):
+    """MobileNet-YOLO's Upsample (nearest, by scale), which OpenCV lacks, as Reshape and Concat
+    layers OpenCV has: each pixel repeated along a new last axis, then each row along a new axis
+    before the width; the last layer keeps the Upsample's name and top."""
+    name, bottom = field(block, "name"), field(block, "bottom")
+    top = re.findall(r'\btop\s*:\s*"([^"]+)"', block)[0]
+    s = int(field(block, "scale") or 1)
+    part = lambda n: "%s__%s" % (name, n)
+    layer = lambda n, t, b, params: 'layer {\n  name: "%s"\n  type: "%s"\n%s  top: "%s"\n  %s\n}\n' % (
+        n, t, "".join('  bottom: "%s"\n' % x for x in b), n if n != name else top, params)
+    return "".join([
+        layer(part("a"), "Reshape", [bottom], "reshape_param { shape { dim: -1 dim: 1 } axis: 3 num_axes: 1 }"),
+        layer(part("b"), "Concat", [part("a")] * s, "concat_param { axis: 4 }"),
+        layer(part("c"), "Reshape", [part("b")], "reshape_param { shape { dim: 1 dim: -1 } axis: 3 num_axes: 2 }"),
+        layer(part("d"), "Concat", [part("c")] * s, "concat_param { axis: 3 }"),
+        layer(name, "Reshape", [part("d")], "reshape_param { shape { dim: -1 } axis: 2 num_axes: 2 }"),
+    ])
+
+
+def for_opencv(block, ltype):
+    """Fork layers OpenCV runs under other spellings: ShuffleChannel reads `group` from any
+    parameter message (OpenCV's schema lacks shuffle_channel_param); a one-bottom Upsample becomes
+    nearest_upsample's layers. OpenCV 4.6 builds Axpy as scale * bottom 2 + bottom 1, where
+    SENet's layer computes scale * bottom 1 + bottom 2 (its axpy_layer.cpp), so those two swap."""
+    if ltype == "Axpy":
+        bottoms = list(re.finditer(r'\bbottom\s*:\s*"[^"]*"', block))
+        if len(bottoms) == 3:
+            b1, b2 = bottoms[1], bottoms[2]
+            return block[:b1.start()] + b2.group(0) + block[b1.end():b2.start()] + b1.group(0) + block[b2.end():]
+    if ltype == "DepthwiseConvolution":
+        # MobileNet-YOLO's name for a grouped Convolution, which OpenCV does not know.
+        return re.sub(r'\btype\s*:\s*"DepthwiseConvolution"', 'type: "Convolution"', block)
+    if ltype == "ShuffleChannel":
+        return block.replace("shuffle_channel_param", "convolution_param")
+    if ltype == "Upsample" and len(re.findall(r'\bbottom\s*:', block)) == 1:
+        return nearest_upsample(block)
+    return block
 
 
 def split_layers(text):
@@ -84,7 +126,7 @@ def opencv_ready(model, inputs):
         if ltype in SKIPPED_LAYERS:
             removed.append(field(b, "name"))
             continue
-        kept.append(b)
+        kept.append(for_opencv(b, ltype))
     fd, path = tempfile.mkstemp(suffix=".prototxt")
     with os.fdopen(fd, "w") as f:
         f.write(prefix + "\n".join(kept))
@@ -203,6 +245,16 @@ def main():
     for entry, ref in zip(compared, theirs):
         label = entry["layer"] + (" top %d" % entry["top_index"] if entry["top_index"] else "")
         ours = np.load(os.path.join(args.ours, entry["file"]))
+        if entry["type"] == "DetectionOutput":
+            # OpenCV pads its rows with zeros up to keep_top_k per image; caffenet gives the rows found.
+            # Both in one order (image, label, score descending, box), as the engines order rows differently.
+            def ordered(rows):
+                rows = rows.reshape(-1, 7)
+                rows = rows[np.lexsort([rows[:, 6], rows[:, 5], rows[:, 4], rows[:, 3], -rows[:, 2], rows[:, 1], rows[:, 0]])]
+                return rows.reshape((1, 1) + rows.shape)
+            ref = ref.reshape(-1, 7)
+            ref = ordered(ref[np.any(ref != 0, axis=1)])
+            ours = ordered(ours)
         if ours.size != ref.size:
             print("FAIL %-40s shape ours %s theirs %s" % (label, ours.shape, ref.shape))
             failures += 1

@@ -149,6 +149,7 @@ def pooling(layer, bottoms, blobs):
         if (ow - 1) * sw >= w + pw:
             ow -= 1
     y = np.zeros((n, c, oh, ow))
+    mask = np.zeros((n, c, oh, ow)) if len(layer.top) > 1 else None
     for i in range(oh):
         hs = i * sh - ph
         he = min(hs + kh, h + ph)
@@ -159,11 +160,16 @@ def pooling(layer, bottoms, blobs):
             window = x[:, :, max(hs, 0):min(he, h), max(ws, 0):min(we, w)]
             if p.pool == 0:  # MAX
                 y[:, :, i, j] = window.max(axis=(2, 3))
+                if mask is not None:
+                    # Caffe's mask: the plane index of the window's first maximum in row-major order.
+                    flat = window.reshape(n, c, -1).argmax(axis=2)
+                    width = min(we, w) - max(ws, 0)
+                    mask[:, :, i, j] = (max(hs, 0) + flat // width) * w + max(ws, 0) + flat % width
             elif p.pool == 1:  # AVE
                 y[:, :, i, j] = window.sum(axis=(2, 3)) / size
             else:
                 raise Float64Error("layer %s: STOCHASTIC pooling has no float64 rule" % layer.name)
-    return [y]
+    return [y] if mask is None else [y, mask]
 
 
 def inner_product(layer, bottoms, blobs):
@@ -342,6 +348,83 @@ def permute(layer, bottoms, blobs):
     return [x.transpose(order)]
 
 
+def shuffle_channel(layer, bottoms, blobs):
+    x = bottoms[0]
+    n, c = x.shape[:2]
+    g = layer.shuffle_channel_param.group
+    return [x.reshape((n, g, c // g) + x.shape[2:]).swapaxes(1, 2).reshape(x.shape)]
+
+
+def axpy(layer, bottoms, blobs):
+    a, x, y = bottoms
+    return [a.reshape(a.shape[:2] + (1,) * (x.ndim - 2)) * x + y]
+
+
+def upsample(layer, bottoms, blobs):
+    p = layer.upsample_param
+    x = bottoms[0]
+    if len(bottoms) == 1:  # MobileNet-YOLO: nearest, scale defaults to 1
+        s = p.scale if p.HasField("scale") else 1
+        return [np.repeat(np.repeat(x, s, axis=2), s, axis=3)]
+    n, c, h, w = x.shape  # SegNet: unpooling through the mask
+    if p.HasField("upsample_h"):
+        oh, ow = p.upsample_h, p.upsample_w
+    else:
+        sh = p.scale_h if p.HasField("scale_h") else (p.scale if p.HasField("scale") else 2)
+        sw = p.scale_w if p.HasField("scale_w") else (p.scale if p.HasField("scale") else 2)
+        oh, ow = h * sh - int(p.pad_out_h), w * sw - int(p.pad_out_w)
+    y = np.zeros((n * c, oh * ow))
+    index = bottoms[1].reshape(n * c, -1).astype(np.int64)
+    for plane in range(n * c):
+        y[plane, index[plane]] = x.reshape(n * c, -1)[plane]
+    return [y.reshape(n, c, oh, ow)]
+
+
+def bn(layer, bottoms, blobs):
+    p = layer.bn_param
+    x = bottoms[0]
+    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    a, b = blobs[0].reshape(shape), blobs[1].reshape(shape)
+    pspnet = len(blobs) == 4 or any(p.HasField(f) for f in ("slope_filler", "bias_filler", "momentum", "eps", "frozen", "engine"))
+    if pspnet:  # TEST phase: the stored statistics
+        mean, var, eps = blobs[2].reshape(shape), blobs[3].reshape(shape), p.eps
+    elif p.bn_mode == 1:  # SegNet INFERENCE
+        return [a * x + b]
+    else:  # SegNet LEARN: the batch's statistics, eps 1e-9
+        axes = (0,) + tuple(range(2, x.ndim))
+        mean, var, eps = x.mean(axis=axes, keepdims=True), x.var(axis=axes, keepdims=True), 1e-9
+        return [a * (x - mean) / np.sqrt(var + eps) + b, mean.reshape(shape), var.reshape(shape)][:len(layer.top)]
+    return [a * (x - mean) / np.sqrt(var + eps) + b]
+
+
+def interp(layer, bottoms, blobs):
+    p = layer.interp_param
+    x = bottoms[0]
+    n, c, h, w = x.shape
+    x = x[:, :, -p.pad_beg:h + p.pad_end, -p.pad_beg:w + p.pad_end]
+    ih, iw = x.shape[2:]
+    if p.HasField("shrink_factor") or p.HasField("zoom_factor"):
+        oh, ow = ih, iw
+        if p.HasField("shrink_factor"):
+            oh, ow = (oh - 1) // p.shrink_factor + 1, (ow - 1) // p.shrink_factor + 1
+        if p.HasField("zoom_factor"):
+            oh, ow = oh + (oh - 1) * (p.zoom_factor - 1), ow + (ow - 1) * (p.zoom_factor - 1)
+    else:
+        oh, ow = p.height, p.width
+
+    def grid(size_in, size_out):
+        r = np.arange(size_out) * ((size_in - 1) / (size_out - 1) if size_out > 1 else 0.0)
+        lo = np.floor(r).astype(np.int64)
+        hi = np.minimum(lo + 1, size_in - 1)
+        return lo, hi, r - lo
+
+    y0, y1, ly = grid(ih, oh)
+    x0, x1, lx = grid(iw, ow)
+    top = x[:, :, y0][:, :, :, x0] * (1 - lx) + x[:, :, y0][:, :, :, x1] * lx
+    bottom = x[:, :, y1][:, :, :, x0] * (1 - lx) + x[:, :, y1][:, :, :, x1] * lx
+    return [top * (1 - ly)[:, None] + bottom * ly[:, None]]
+
+
 RULES = {
     "Convolution": convolution,
     "ConvolutionDepthwise": convolution,
@@ -374,4 +457,9 @@ RULES = {
     "BNLL": lambda l, b, w: [np.where(b[0] > 0, b[0] + np.log1p(np.exp(-b[0])), np.log1p(np.exp(b[0])))],
     "Power": power,
     "Swish": lambda l, b, w: [b[0] / (1 + np.exp(-l.swish_param.beta * b[0]))],
+    "ShuffleChannel": shuffle_channel,
+    "Axpy": axpy,
+    "Upsample": upsample,
+    "BN": bn,
+    "Interp": interp,
 }

@@ -2,11 +2,11 @@ namespace OrtBench;
 
 /// <summary>The command line of ortbench; null from Parse means help was asked for.</summary>
 public sealed record BenchOptions(string Model, int Batch, int Threads, int Iterations, int Warmup, int Seed,
-    string? Input, string? Save, string? SaveDir)
+    string? Input, string? Save, string? SaveDir, string? Profile)
 {
     public static BenchOptions? Parse(string[] args)
     {
-        string? model = null, input = null, save = null, saveDir = null;
+        string? model = null, input = null, save = null, saveDir = null, profile = null;
         int batch = 1, threads = 1, iterations = 50, warmup = 10, seed = 1;
         for (int i = 0; i < args.Length; i++)
         {
@@ -22,6 +22,7 @@ public sealed record BenchOptions(string Model, int Batch, int Threads, int Iter
                 case "--input": input = Value(args, ref i); break;
                 case "--save": save = Value(args, ref i); break;
                 case "--save-dir": saveDir = Value(args, ref i); break;
+                case "--profile": profile = Value(args, ref i); break;
                 default:
                     if (arg.StartsWith('-') || model is not null)
                         throw new ArgumentException($"unexpected argument {arg}; see --help");
@@ -30,7 +31,7 @@ public sealed record BenchOptions(string Model, int Batch, int Threads, int Iter
             }
         }
         return new BenchOptions(model ?? throw new ArgumentException("missing MODEL.onnx; see --help"),
-            batch, threads, iterations, warmup, seed, input, save, saveDir);
+            batch, threads, iterations, warmup, seed, input, save, saveDir, profile);
     }
 
     static string Value(string[] args, ref int i) =>

@@ -13,11 +13,15 @@ public static class Program
     const string Usage = """
         Usage: ortbench MODEL.onnx [--batch N] [--threads N] [--iterations N] [--warmup N]
                                    [--seed N] [--input IN.npy] [--save OUT.npy] [--save-dir DIR]
+                                   [--profile OUT.json]
 
         Prints {"engine":"onnxruntime","model","batch","threads","iterations","ms":{"median","min","max"}}.
         The input is seeded uniform [-1, 1) with the model's input shape (a symbolic first dimension
         becomes --batch), or IN.npy (float32) as given. --save writes the first output of the last run,
         --save-dir every output, as DIR/0.npy, DIR/1.npy, ... in the model's output order.
+        --profile writes ONNX Runtime's own profile (Chrome trace JSON: one event per node and run,
+        warm-up runs included; tools/profile-compare.py keeps the last --iterations runs). The
+        timings above then include the profiler's cost: take them from a run without it.
         """;
 
     public static int Main(string[] args)
@@ -49,6 +53,11 @@ public static class Program
             IntraOpNumThreads = options.Threads,
             InterOpNumThreads = 1,
         };
+        if (options.Profile is not null)
+        {
+            sessionOptions.EnableProfiling = true;
+            sessionOptions.ProfileOutputPathPrefix = Path.Combine(Path.GetTempPath(), $"ortbench-{Environment.ProcessId}");
+        }
         using var session = new InferenceSession(options.Model, sessionOptions);
         if (session.InputMetadata.Count != 1)
             throw new ArgumentException($"{options.Model}: expected one input, found {session.InputMetadata.Count}");
@@ -78,6 +87,8 @@ public static class Program
                 ms[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             }
 
+            if (options.Profile is not null)
+                File.Move(session.EndProfiling(), options.Profile, overwrite: true);
             if (options.Save is not null)
                 Save(options.Save, outputs[0]);
             if (options.SaveDir is not null)

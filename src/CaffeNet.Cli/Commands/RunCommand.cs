@@ -115,7 +115,7 @@ public sealed class RunCommand : CliCommand
         dumpFolder?.Commit();
 
         var report = new RunReport(modelFile, threadCount, source.Note(setup.Graph, netWeights, calibrated: false),
-            [.. outputs.Select(o => OutputSummary.Of(o.Key, o.Value))], elapsed, executor.Memory.ArenaFloats * 4L);
+            [.. outputs.Select(o => OutputSummary.Of(o.Key, o.Value, setup.Graph.Outputs.First(v => v.Name == o.Key).Producer?.Type))], elapsed, executor.Memory.ArenaFloats * 4L);
         // With --json, standard output holds the one JSON object and nothing else.
         if (result.GetValue(json))
         {

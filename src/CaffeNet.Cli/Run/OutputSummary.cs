@@ -12,6 +12,16 @@ public sealed record OutputSummary(string Name, TensorShape Shape, float Min, fl
     /// <summary>Samples whose top 5 the text lists; a big batch lists only the first few (JSON has them all).</summary>
     const int MaxTextSamples = 4;
 
+    /// <summary>Detections the text lists; JSON has them all.</summary>
+    const int MaxTextDetections = 20;
+
+    /// <summary>For a DetectionOutput top, its detections (image, class, score, box); else null.</summary>
+    public IReadOnlyList<Detection>? Detections { get; init; }
+
+    /// <summary>The summary of a net output; a DetectionOutput's (by its producer's type) lists its detections.</summary>
+    public static OutputSummary Of(string name, in Tensor value, string? producerType) =>
+        producerType == "DetectionOutput" ? Of(name, value) with { Detections = Detection.Read(value) } : Of(name, value);
+
     public static OutputSummary Of(string name, in Tensor value)
     {
         var span = value.Span;
@@ -30,6 +40,8 @@ public sealed record OutputSummary(string Name, TensorShape Shape, float Min, fl
     public void WriteText(TextWriter writer)
     {
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Excerpt.Plain(Name)}: shape {Shape}  min {Min:G6}  max {Max:G6}  mean {Mean:G6}"));
+        if (Detections is not null)
+            WriteDetections(writer, Detections);
         if (Top5 is null)
             return;
         for (int n = 0; n < Math.Min(Top5.Count, MaxTextSamples); n++)
@@ -39,7 +51,20 @@ public sealed record OutputSummary(string Name, TensorShape Shape, float Min, fl
         }
     }
 
-    /// <summary>{"name", "shape", "min", "max", "mean", "top5": [[{"class", "score"}, ...] per sample] or null}; NaN and infinities as null.</summary>
+    static void WriteDetections(TextWriter writer, IReadOnlyList<Detection> detections)
+    {
+        writer.WriteLine(detections.Count == 1 ? "  1 detection (box corners as fractions of the image):" :
+            $"  {detections.Count} detections (box corners as fractions of the image){(detections.Count > MaxTextDetections ? $", the best {MaxTextDetections}" : "")}:");
+        foreach (var d in detections.OrderByDescending(d => d.Score).Take(MaxTextDetections))
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    image {d.Image}  class {d.Label}  score {d.Score:F4}  box ({d.Box.XMin:F4}, {d.Box.YMin:F4})-({d.Box.XMax:F4}, {d.Box.YMax:F4})"));
+    }
+
+    /// <summary>
+    /// {"name", "shape", "min", "max", "mean", "top5": [[{"class", "score"}, ...] per sample] or null,
+    /// and for a DetectionOutput "detections": [{"image", "class", "score", "box": [xmin, ymin, xmax, ymax]}]};
+    /// NaN and infinities as null.
+    /// </summary>
     public void WriteJson(Utf8JsonWriter json)
     {
         json.WriteStartObject();
@@ -69,6 +94,26 @@ public sealed record OutputSummary(string Name, TensorShape Shape, float Min, fl
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
+            }
+            json.WriteEndArray();
+        }
+        if (Detections is not null)
+        {
+            json.WriteStartArray("detections");
+            foreach (var d in Detections)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("image", d.Image);
+                json.WriteNumber("class", d.Label);
+                WriteNumber(json, "score", d.Score);
+                json.WriteStartArray("box");
+                foreach (var v in (float[])[d.Box.XMin, d.Box.YMin, d.Box.XMax, d.Box.YMax])
+                {
+                    if (float.IsFinite(v)) json.WriteNumberValue(v);
+                    else json.WriteNullValue();
+                }
+                json.WriteEndArray();
+                json.WriteEndObject();
             }
             json.WriteEndArray();
         }

@@ -60,6 +60,8 @@ public static class GraphBuilder
                 var shapes = layer.Top.All(options.InputShapes.ContainsKey) ? null : source.Tops(context);
                 if (shapes is not null && source.SharedBatch)
                     shapes = WithGivenBatch(layer, shapes);
+                if (shapes is not null)
+                    shapes = source.WithGiven(context, shapes, options.InputShapes);
                 for (int i = 0; i < layer.Top.Count; i++)
                     AddInput(layer.Top[i], shapes?[i], layer.Type, context);
                 return;

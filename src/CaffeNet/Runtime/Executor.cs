@@ -22,6 +22,7 @@ public sealed class Executor : IDisposable
     readonly Step[] _steps;
     readonly Tensor[] _values;
     readonly WorkerPool? _pool;
+    readonly Dictionary<int, IVariableOutput> _variable;
 
     /// <summary>A node that runs, with its tensors bound once so a forward allocates nothing.</summary>
     sealed record Step(Node Node, ILayer Layer, Tensor[] Inputs, Tensor[] Outputs);
@@ -60,6 +61,7 @@ public sealed class Executor : IDisposable
             .Select(v => new Tensor(LayerFactory.ToTensorShape(v.Shape), _arena, start + Memory.OffsetOf(v)))
             .ToArray();
         _steps = running.Select((n, i) => BindTensors(n, layers[i])).ToArray();
+        _variable = _steps.Where(s => s.Layer is IVariableOutput).ToDictionary(s => s.Node.Outputs[0].Id, s => (IVariableOutput)s.Layer);
     }
 
     /// <summary>The index of the first float of a pinned array that starts a 64-byte cache line.</summary>
@@ -152,12 +154,13 @@ public sealed class Executor : IDisposable
         }
         CopyInputs(ordered);
         Run(observer);
-        return Graph.Outputs.ToDictionary(v => v.Name, v => Tensor.From(_values[v.Id].Shape, _values[v.Id].Span), StringComparer.Ordinal);
+        return Graph.Outputs.ToDictionary(v => v.Name, v => Tensor.From(Produced(v.Id).Shape, Produced(v.Id).Span), StringComparer.Ordinal);
     }
 
     /// <summary>
     /// The allocation-free forward: <paramref name="inputs"/> in <see cref="NetGraph.Inputs"/> order,
     /// net outputs copied into <paramref name="outputs"/> in <see cref="NetGraph.Outputs"/> order.
+    /// A DetectionOutput top is copied whole, as planned: rows past those written hold -1.
     /// </summary>
     public void Forward(ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs)
     {
@@ -188,9 +191,13 @@ public sealed class Executor : IDisposable
             {
                 throw new CaffeNetException($"{Excerpt.Layer(step.Node.Name, step.Node.Type)}: {e.Message}", e);
             }
-            observer?.Invoke(step.Node, step.Outputs);
+            if (observer is not null)
+                observer(step.Node, step.Layer is IVariableOutput v ? [step.Outputs[0].Leading(v.Produced)] : step.Outputs);
         }
     }
+
+    /// <summary>A value as its producer last wrote it: for a layer with a data-dependent row count, the rows written.</summary>
+    Tensor Produced(int id) => _variable.TryGetValue(id, out var v) ? _values[id].Leading(v.Produced) : _values[id];
 
     void CopyInputs(ReadOnlySpan<Tensor> inputs)
     {

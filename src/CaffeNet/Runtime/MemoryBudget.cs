@@ -59,6 +59,14 @@ public sealed class MemoryBudget
 
     public bool IsUnlimited => _cap == long.MaxValue;
 
+    /// <summary>How the budget is set, as help texts show a default.</summary>
+    public override string ToString() => _cap switch
+    {
+        null => "what the GC reports available",
+        long.MaxValue => "unlimited",
+        long cap => ByteSize.Format(cap),
+    };
+
     /// <summary>The bytes that may be allocated now.</summary>
     public long AvailableBytes => IsUnlimited ? long.MaxValue : Measure(collect: false).Available;
 

@@ -56,6 +56,14 @@ public readonly struct Tensor
         return new Tensor(shape, _buffer, _offset);
     }
 
+    /// <summary>The first <c>shape.Count</c> floats of this tensor seen with <paramref name="shape"/>.</summary>
+    internal Tensor Leading(TensorShape shape)
+    {
+        if (shape.Count > Count)
+            throw new ArgumentException($"{shape} ({shape.Count} elements) is larger than {Shape} ({Count})", nameof(shape));
+        return new Tensor(shape, _buffer, _offset);
+    }
+
     /// <summary>True when both views start at the same float of the same buffer (an in-place pair).</summary>
     public bool SameStorage(in Tensor other) => ReferenceEquals(_buffer, other._buffer) && _offset == other._offset;
 

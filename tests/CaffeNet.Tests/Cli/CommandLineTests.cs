@@ -56,6 +56,8 @@ public class CommandLineTests
             Assert.Contains("Usage:", lines);
             Assert.Contains("Options:", lines);
             Assert.Contains(lines, l => l.StartsWith($"  caffenet {name} <", StringComparison.Ordinal));
+            // A default is shown as words, never as a type name.
+            Assert.DoesNotContain("[default: CaffeNet.", r.Stdout);
         }
     }
 

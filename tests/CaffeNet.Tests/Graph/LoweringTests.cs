@@ -206,7 +206,7 @@ public class LoweringTests
     [Fact]
     public void UnknownTypeAtTheEndIsKeptOpaque()
     {
-        var g = Build(Input("data", 1, 2), Layer("det", "DetectionOutput", "data", "det"));
+        var g = Build(Input("data", 1, 2), Layer("det", "Reorg", "data", "det"));
         var node = Assert.Single(g.UnknownNodes);
         Assert.False(node.IsKnown);
         Assert.False(node.Outputs[0].Shape.IsKnown);
@@ -217,7 +217,7 @@ public class LoweringTests
     public void ReadingAnUnknownTypeNamesIt()
     {
         var e = Assert.Throws<CaffeNetException>(() => Build(
-            Input("data", 1, 2, 4, 4), Layer("up", "Upsample", "data", "up"), Layer("relu", "ReLU", "up", "relu")));
-        Assert.Equal("layer 'relu' (type ReLU): bottom 'up' comes from layer 'up' of type Upsample, which CaffeNet does not support, so its shape is unknown", e.Message);
+            Input("data", 1, 2, 4, 4), Layer("up", "Reorg", "data", "up"), Layer("relu", "ReLU", "up", "relu")));
+        Assert.Equal("layer 'relu' (type ReLU): bottom 'up' comes from layer 'up' of type Reorg, which CaffeNet does not support, so its shape is unknown", e.Message);
     }
 }

@@ -153,9 +153,9 @@ public class ExecutorTests
     [Fact]
     public void AnUnsupportedLayerIsReportedByName()
     {
-        var graph = Nets.Build(Nets.Input("data", 1, 2), L("p", "PriorBox", "data", "p"));
+        var graph = Nets.Build(Nets.Input("data", 1, 2), L("p", "Reorg", "data", "p"));
         var e = Assert.Throws<CaffeNetException>(() => Executor.Create(graph));
-        Assert.StartsWith("layer 'p': type PriorBox is not supported by the runtime", e.Message);
+        Assert.StartsWith("layer 'p': type Reorg is not supported by the runtime", e.Message);
     }
 
     [Fact]

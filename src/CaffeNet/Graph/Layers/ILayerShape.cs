@@ -21,6 +21,12 @@ internal interface ISourceShape
 
     /// <summary>Whether every top holds one batch of the same items (data and label), so they share dimension 0.</summary>
     bool SharedBatch { get; }
+
+    /// <summary>
+    /// The tops' shapes once the user has given some of them (<paramref name="given"/>, by top
+    /// name): a layer whose tops share more than the batch fills the others from the given ones.
+    /// </summary>
+    IReadOnlyList<Shape?> WithGiven(LayerContext c, IReadOnlyList<Shape?> tops, IReadOnlyDictionary<string, Shape> given) => tops;
 }
 
 /// <summary>What a rule works out for one layer.</summary>

@@ -27,7 +27,8 @@ internal static class Pooling
         return [input[0], input[1], h, w];
     }
 
-    static (int Height, int Width) OutputSize(TensorShape input, in PoolingParams p)
+    /// <summary>The output's height and width, checked, without building a shape.</summary>
+    internal static (int Height, int Width) OutputSize(TensorShape input, in PoolingParams p)
     {
         Require.Model(input.Rank == 4, $"Pooling: input must be NxCxHxW, got {input}");
         var w = Window(input, p);

@@ -12,14 +12,16 @@ static class LayerFactory
     /// <summary>A CaffeNetException naming the layer when the runtime has no kernel for its type.</summary>
     public static void RequireSupported(NetGraph graph, Node node)
     {
-        if (node.Rule is not LayerDefinition)
-        {
-            // A near miss is named; the list of all 40-odd types would make a line of 500 characters.
-            var types = ((LayerRegistry)graph.Layers).RunnableTypes.ToList();
-            var hint = NameSuggester.Nearest(node.Type, types, out _) is { } near ? $"; did you mean {near}?" : "";
+        if (node.Rule is LayerDefinition)
+            return;
+        if (node.Type == "Python")
             throw new CaffeNetException(
-                $"layer {Excerpt.Name(node.Name)}: type {Excerpt.Plain(node.Type)} is not supported by the runtime{hint} (supported: {Excerpt.List(types.Select(t => Excerpt.Plain(t)), 12)})");
-        }
+                $"layer {Excerpt.Name(node.Name)}: a Python layer ({PythonDefinition.Describe(node.Layer)}) with bottoms runs Python code inside the net, which CaffeNet cannot run; only a Python data layer (no bottoms) becomes an input");
+        // A near miss is named; the list of all 40-odd types would make a line of 500 characters.
+        var types = ((LayerRegistry)graph.Layers).RunnableTypes.ToList();
+        var hint = NameSuggester.Nearest(node.Type, types, out _) is { } near ? $"; did you mean {near}?" : "";
+        throw new CaffeNetException(
+            $"layer {Excerpt.Name(node.Name)}: type {Excerpt.Plain(node.Type)} is not supported by the runtime{hint} (supported: {Excerpt.List(types.Select(t => Excerpt.Plain(t)), 12)})");
     }
 
     /// <summary>The runnable layer; a CaffeNetException naming the layer when it cannot be built.</summary>

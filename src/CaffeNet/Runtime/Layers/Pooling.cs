@@ -114,6 +114,17 @@ sealed class PoolingLayer(Node node) : ILayer
             PlaneMean.Forward(input.Span, outputs[0].Span, input.Count / planeSize, planeSize);
             return;
         }
+        if (_p.Method == PoolingMethod.Max && outputs.Length == 1 && input.Rank == 4)
+        {
+            var (outH, outW) = Kernels.Pooling.OutputSize(input.Shape, _p);
+            var output = outputs[0].Shape;
+            if (output.Rank != 4 || output[0] != input.Shape[0] || output[1] != input.Shape[1] || output[2] != outH || output[3] != outW)
+                throw new ArgumentException($"Pooling output has shape {output}, expected {Kernels.Pooling.OutputShape(input.Shape, _p)}");
+            var window = _p.Global ? _p with { KernelH = input.Shape[2], KernelW = input.Shape[3] } : _p;
+            MaxPool.Forward(input.Span, outputs[0].Span, input.Shape[0] * input.Shape[1], input.Shape[2], input.Shape[3],
+                outH, outW, window);
+            return;
+        }
         Kernels.Pooling.Forward(input, _p, outputs[0], outputs.Length > 1 ? outputs[1] : default);
     }
 

@@ -9,4 +9,7 @@ abstract class SourceDefinition : LayerType, ISourceShape
 
     /// <inheritdoc/>
     public virtual bool SharedBatch => false;
+
+    /// <inheritdoc/>
+    public virtual IReadOnlyList<Shape?> WithGiven(LayerContext c, IReadOnlyList<Shape?> tops, IReadOnlyDictionary<string, Shape> given) => tops;
 }
