@@ -33,7 +33,7 @@ public static class App
         }
         catch (Exception e) when (e is CaffeNetException or IOException or UnauthorizedAccessException)
         {
-            errors.WriteLine($"{Prefix(result)}: {e.Message}");
+            errors.WriteLine($"{Prefix(result)}: {Bounded(e.Message)}");
             return UserError;
         }
     }
@@ -45,7 +45,7 @@ public static class App
     static int ReportUsageError(ParseResult result, ParseErrorAction action, TextWriter errors)
     {
         foreach (var error in result.Errors)
-            errors.WriteLine($"{Prefix(result)}: {error.Message}");
+            errors.WriteLine($"{Prefix(result)}: {Bounded(error.Message)}");
         action.ShowHelp = result.CommandResult.Command is RootCommand;
         // Escaped on the way into the buffer, so the only line ends in it are the ones SCL writes.
         var buffer = new StringWriter();
@@ -57,6 +57,18 @@ public static class App
         }
         return UserError;
     }
+
+    /// <summary>
+    /// The longest message printed whole. Messages quote names through Excerpt, so only a system
+    /// message or a command-line argument (up to 128 KiB) could be longer; this is the backstop.
+    /// </summary>
+    const int MaxMessageChars = 2000;
+
+    /// <summary>A message cut in the middle when it is longer than <see cref="MaxMessageChars"/>.</summary>
+    public static string Bounded(string message) =>
+        message.Length <= MaxMessageChars
+            ? message
+            : $"{message.AsSpan(0, MaxMessageChars / 2)}... ({message.Length - MaxMessageChars} characters left out) ...{message.AsSpan(message.Length - MaxMessageChars / 4)}";
 
     static string Prefix(ParseResult result) =>
         result.CommandResult.Command is RootCommand ? "caffenet" : $"caffenet {result.CommandResult.Command.Name}";

@@ -15,5 +15,5 @@ public abstract class CliCommand : Command
     protected abstract int Run(ParseResult result, TextWriter stdout, TextWriter stderr);
 
     /// <summary>Where the import's warnings go: one line each on <paramref name="stderr"/>.</summary>
-    protected Action<string> Warnings(TextWriter stderr) => w => stderr.WriteLine($"caffenet {Name}: warning: {w}");
+    protected Action<string> Warnings(TextWriter stderr) => w => stderr.WriteLine($"caffenet {Name}: warning: {App.Bounded(w)}");
 }

@@ -14,12 +14,12 @@ static class InputShapeOption
         {
             int eq = value.LastIndexOf('=');
             if (eq <= 0)
-                throw new CaffeNetException($"--input expects NAME=N,C,H,W, got '{value}'");
+                throw new CaffeNetException($"--input expects NAME=N,C,H,W, got {Excerpt.Name(value)}");
             var dims = new List<int>();
             foreach (var part in value[(eq + 1)..].Split(','))
             {
                 if (!int.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int d) || d <= 0)
-                    throw new CaffeNetException($"--input {value}: '{part}' is not a positive integer dimension");
+                    throw new CaffeNetException($"--input {Excerpt.Plain(value)}: {Excerpt.Name(part)} is not a positive integer dimension");
                 dims.Add(d);
             }
             shapes[value[..eq]] = new Shape(dims);

@@ -71,7 +71,7 @@ static class SharedOptions
                     case "test": return Proto.Phase.Test;
                     case "train": return Proto.Phase.Train;
                 }
-                r.AddError($"--phase must be test or train, not '{value}'");
+                r.AddError($"--phase must be test or train, not {Excerpt.Name(value)}");
                 return null;
             },
         };
@@ -119,7 +119,7 @@ static class SharedOptions
             var value = r.Tokens[0].Value;
             if (ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed))
                 return seed;
-            r.AddError($"--seed must be a whole number, not '{value}'");
+            r.AddError($"--seed must be a whole number, not {Excerpt.Name(value)}");
             return 0;
         },
     };
@@ -166,7 +166,7 @@ static class SharedOptions
         {
             var value = r.GetValueOrDefault<string>();
             if (!values.Contains(value, StringComparer.Ordinal))
-                r.AddError($"{name} must be {string.Join(", ", values[..^1])} or {values[^1]}, not '{value}'");
+                r.AddError($"{name} must be {string.Join(", ", values[..^1])} or {values[^1]}, not {Excerpt.Name(value)}");
         });
         option.CompletionSources.Add(values);
         return option;
@@ -194,7 +194,7 @@ static class SharedOptions
         if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max)
             return n;
         var range = max == int.MaxValue ? $"of at least {min}" : $"from {min} to {max}";
-        r.AddError($"{name} must be a whole number {range}, not '{value}'");
+        r.AddError($"{name} must be a whole number {range}, not {Excerpt.Name(value)}");
         return null;
     }
 }

@@ -46,7 +46,7 @@ internal sealed record BenchReport(string Model, int Batch, int Threads, string 
             var node = Timing.Nodes[i];
             double gflops = medians[i] > 0 ? 2.0 * (node.Cost.Macs ?? 0) / (medians[i] * 1e6) : 0;
             stdout.WriteLine(string.Create(c,
-                $"{node.Name,-32} {node.Type,-14} {medians[i],9:F3} {100 * medians[i] / total,6:F1}% {(node.Cost.Macs > 0 ? gflops.ToString("F1", c) : "-"),9}"));
+                $"{Excerpt.Plain(node.Name),-32} {Excerpt.Plain(node.Type),-14} {medians[i],9:F3} {100 * medians[i] / total,6:F1}% {(node.Cost.Macs > 0 ? gflops.ToString("F1", c) : "-"),9}"));
         }
     }
 }

@@ -88,7 +88,7 @@ public sealed class BenchCommand : CliCommand
         else
             batchSize = graph.Inputs.Count > 0 && graph.Inputs[0].Shape.Rank > 0 ? graph.Inputs[0].Shape.Dims[0] : 1;
 
-        budget.Check(Needs(graph, executorOptions, calibrate: weightsFile is null), $"net '{graph.Name}'");
+        budget.Check(Needs(graph, executorOptions, calibrate: weightsFile is null), $"net {Excerpt.Name(graph.Name)}");
         var source = new WeightsSource(weightsFile, result.GetValue(fillMissing), Seed: 1);
         var netWeights = source.Resolve(graph, Warnings(stderr), budget);
         var netInputs = NetInputs.Random(graph, seed: 1, budget);
@@ -146,7 +146,7 @@ public sealed class BenchCommand : CliCommand
             Inputs = (long)(needs.Inputs * factor),
             Activations = (long)(needs.Activations * factor),
             Outputs = (long)(needs.Outputs * factor),
-        }, $"net '{graph.Name}' at batch {batch} (scaled from batch {own})");
+        }, $"net {Excerpt.Name(graph.Name)} at batch {batch} (scaled from batch {own})");
     }
 
     /// <summary>The image-parallel executor where <paramref name="mode"/> asks for it or (auto) where it applies; null for layer splitting.</summary>

@@ -55,8 +55,8 @@ public sealed class ExportCommand : CliCommand
             Warnings(stderr)($"no --weights given: {resolved.Filled.Count} layer(s) were filled from the prototxt's fillers " +
                 $"(seed {result.GetValue(seed)}), so the exported weights are random");
         stdout.WriteLine($"wrote {outputFile} ({bytes.Length} bytes): opset {options.Opset}, {graph.Nodes.Count} layers, " +
-            $"inputs {string.Join(", ", graph.Inputs.Select(v => $"{v.Name} {v.Shape}"))}, " +
-            $"outputs {string.Join(", ", graph.Outputs.Select(v => $"{v.Name} {v.Shape}"))}");
+            $"inputs {Excerpt.List(graph.Inputs.Select(v => $"{Excerpt.Plain(v.Name)} {v.Shape}"))}, " +
+            $"outputs {Excerpt.List(graph.Outputs.Select(v => $"{Excerpt.Plain(v.Name)} {v.Shape}"))}");
         return App.Ok;
     }
 }

@@ -60,7 +60,7 @@ public sealed class InitCommand : CliCommand
         var budget = result.GetRequiredValue(maxMemory);
         var setup = NetSetup.Load(result.GetRequiredValue(model), null, new GraphOptions { Phase = result.GetValue(phase), Stages = result.GetRequiredValue(stages) },
             result.GetRequiredValue(inputs), fillerSeed, new ImportOptions(result.GetValue(lenient), Warnings(stderr)), budget);
-        budget.Check(Needs(setup, calibrated), $"net '{setup.Graph.Name}'");
+        budget.Check(Needs(setup, calibrated), $"net {Excerpt.Name(setup.Graph.Name)}");
 
         var netWeights = NetWeights.Resolve(setup.Graph, MissingWeights.Fill(fillerSeed, result.GetValue(filler)), budget);
         if (calibrated)

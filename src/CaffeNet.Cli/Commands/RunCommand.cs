@@ -93,7 +93,7 @@ public sealed class RunCommand : CliCommand
         var mode = (dumpDir is not null || result.GetValue(noFuse)
             ? ExecutorOptions.Reference with { Threads = threadCount }
             : ExecutorOptions.Fast(threadCount)) with { Budget = budget };
-        budget.Check(Needs(setup, mode, dumpDir is not null), $"net '{setup.Graph.Name}'");
+        budget.Check(Needs(setup, mode, dumpDir is not null), $"net {Excerpt.Name(setup.Graph.Name)}");
 
         var netInputs = setup.Inputs(budget);
         var source = new WeightsSource(weightsFile, result.GetValue(fillMissing), fillerSeed);
@@ -151,9 +151,11 @@ public sealed class RunCommand : CliCommand
     static MemoryEstimate Needs(NetSetup setup, ExecutorOptions mode, bool dumpAll)
     {
         var graph = setup.Graph;
+        // First: it refuses a layer type the runtime lacks, whose outputs have no size to add up.
+        var executor = Executor.EstimateMemory(graph, mode);
         var copied = dumpAll ? graph.Nodes.SelectMany(n => n.Outputs) : graph.Outputs;
         long largest = copied.Select(v => MemoryEstimate.TensorBytes([v.Shape])).DefaultIfEmpty().Max();
-        return MemoryEstimate.ForWeights(graph) + Executor.EstimateMemory(graph, mode) + new MemoryEstimate
+        return MemoryEstimate.ForWeights(graph) + executor + new MemoryEstimate
         {
             Inputs = setup.SeededBytes,
             Outputs = MemoryEstimate.TensorBytes(copied.Select(v => v.Shape)) + largest,

@@ -26,7 +26,7 @@ public static class TextDump
         widths[1] = Math.Min(widths[1], Math.Max(8, rest * 2 / 5));
         widths[3] = Math.Min(widths[3], Math.Max(8, rest - widths[1]));
 
-        var name = graph.Name.Length > 0 ? $"Net \"{graph.Name}\"" : "Unnamed net";
+        var name = graph.Name.Length > 0 ? $"Net {Excerpt.Quote(graph.Name)}" : "Unnamed net";
         w.WriteLine($"{name}, phase {Format.Phase(info.Phase)}: {graph.Nodes.Count} layers");
         w.WriteLine();
         w.WriteLine(Line(headers, widths));
@@ -41,15 +41,16 @@ public static class TextDump
         Footer(w, "MACs", AtLeast(total.UnknownMacs) + $"{Format.Count(total.Macs)} ({Format.Short(total.Macs)}, convolution and inner product)" + Missing(total.UnknownMacs));
         Footer(w, "Other ops", AtLeast(total.UnknownElementwiseOps) + $"{Format.Count(total.ElementwiseOps)} (elementwise, normalisation, pooling)" + Missing(total.UnknownElementwiseOps));
         Footer(w, "Activations", $"peak {(graph.HasUnknownDims ? ">= " : "")}{Format.Bytes(graph.PeakActivationBytes)} ({Format.Count(graph.PeakActivationBytes)} bytes), blobs freed after their last use");
-        Footer(w, "Inputs", graph.Inputs.Select(v => $"{v.Name} {v.Shape}"));
-        Footer(w, "Outputs", graph.Outputs.Select(v => $"{v.Name} {v.Shape}"));
-        Footer(w, "Layer types", Format.TypeCounts(graph).Select(t => $"{t.Type} {t.Count}"));
+        // Names as the table cells show them, bounded: a 100 MB type name is not a 100 MB line.
+        Footer(w, "Inputs", graph.Inputs.Select(v => $"{Excerpt.Plain(v.Name)} {v.Shape}"));
+        Footer(w, "Outputs", graph.Outputs.Select(v => $"{Excerpt.Plain(v.Name)} {v.Shape}"));
+        Footer(w, "Layer types", Format.TypeCounts(graph).Select(t => $"{Excerpt.Plain(t.Type)} {t.Count}"));
 
         if (graph.HasUnknownDims)
             w.WriteLine("? Sizes kept in the data source are unknown (>= totals skip them); --input NAME=N,C,H,W fixes them");
         var unknown = graph.UnknownNodes.Select(n => n.Type).Distinct().ToList();
         if (unknown.Count > 0)
-            w.WriteLine($"? Not supported, kept as opaque layers with unknown output shapes: {string.Join(", ", unknown)}");
+            w.WriteLine($"? Not supported, kept as opaque layers with unknown output shapes: {Excerpt.List(unknown.Select(t => Excerpt.Plain(t)), 20)}");
         if (info.WithWeights)
         {
             var filled = graph.Nodes.Where(n => n.NeedsFiller).ToList();
@@ -65,7 +66,7 @@ public static class TextDump
             yield return new Row("", input.Name, graph.InputTypes[input], "-> " + input.Name, [input.Shape.ToString()], "", "");
         foreach (var node in graph.Nodes)
         {
-            string type = node.IsKnown ? node.Type : node.Type + "?";
+            string type = node.IsKnown ? node.Type : Excerpt.Plain(node.Type) + "?";
             string parameters = (node.Cost.Params is { } p ? Format.Count(p) : "?") + (info.WithWeights && node.NeedsFiller ? "*" : "");
             // Exact figures are in the totals and the JSON; per row a short form keeps the table narrow.
             string macs = node.Cost.Macs switch { null => "?", 0 => "", { } m => Format.Short(m) };

@@ -60,7 +60,7 @@ internal sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tens
         var missing = Graph.Inputs.Where(v => !Given.ContainsKey(v.Name) && RandomSeed is null).ToList();
         if (missing.Count > 0)
             throw new CaffeNetException(
-                $"no value for input {string.Join(", ", missing.Select(v => $"'{v.Name}' {v.Shape}"))}; " +
+                $"no value for input {Excerpt.List(missing.Select(v => $"{Excerpt.Name(v.Name)} {v.Shape}"))}; " +
                 "give --input NAME=FILE.npy or --random-input");
     }
 
@@ -95,8 +95,8 @@ internal sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tens
         var missing = Open(graph).FirstOrDefault(v => !given.ContainsKey(v.Name));
         if (missing is not null)
             throw new CaffeNetException(
-                $"net '{graph.Name}': the shape of input '{missing.Name}' is {missing.Shape}, the rest is kept in its data source; " +
-                $"give its values with --input {missing.Name}=FILE.npy");
+                $"net {Excerpt.Name(graph.Name)}: the shape of input {Excerpt.Name(missing.Name)} is {missing.Shape}, the rest is kept in its data source; " +
+                $"give its values with --input {Excerpt.Plain(missing.Name)}=FILE.npy");
         return GraphBuilder.Build(net, LayerRegistry.Default, options with { InputShapes = shapes });
     }
 
@@ -116,17 +116,17 @@ internal sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tens
         {
             int eq = spec.IndexOf('=');
             if (eq <= 0 || eq == spec.Length - 1)
-                throw new CaffeNetException($"--input expects NAME=FILE.npy or NAME=N,C,H,W, got '{spec}'");
+                throw new CaffeNetException($"--input expects NAME=FILE.npy or NAME=N,C,H,W, got {Excerpt.Name(spec)}");
             var name = spec[..eq];
             var file = spec[(eq + 1)..];
             if (inputs.ContainsKey(name) || shapes.ContainsKey(name))
-                throw new CaffeNetException($"--input {name} is given twice");
+                throw new CaffeNetException($"--input {Excerpt.Plain(name)} is given twice");
             if (IsShape(file) && !File.Exists(file))
                 shapes[name] = InputShapeOption.Parse([spec])[name];
             else if (file == "-")
             {
                 if (fromStandardInput is not null)
-                    throw new CaffeNetException($"--input {name}=- and {fromStandardInput}=- both read standard input; only one can");
+                    throw new CaffeNetException($"--input {Excerpt.Plain(name)}=- and {Excerpt.Plain(fromStandardInput)}=- both read standard input; only one can");
                 fromStandardInput = name;
                 using var stdin = Console.OpenStandardInput();
                 inputs[name] = NpyFile.Read(stdin, "standard input", budget);

@@ -44,7 +44,7 @@ public sealed record OutputSummary(string Name, TensorShape Shape, float Min, fl
 
     public void WriteText(TextWriter writer)
     {
-        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Name}: shape {Shape}  min {Min:G6}  max {Max:G6}  mean {Mean:G6}"));
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Excerpt.Plain(Name)}: shape {Shape}  min {Min:G6}  max {Max:G6}  mean {Mean:G6}"));
         if (Detections is not null)
             WriteDetections(writer, Detections);
         if (Top5 is null)

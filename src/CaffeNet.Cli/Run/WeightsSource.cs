@@ -29,7 +29,7 @@ internal sealed record WeightsSource(string? File, bool FillMissing, ulong Seed)
         }
         var weights = NetWeights.Resolve(graph, MissingWeights.Fill(Seed), budget);
         foreach (var node in weights.Filled)
-            warning($"layer '{node.Name}' ({node.Type}) has no weights in {File}; filled from the prototxt's fillers (seed {Seed})");
+            warning($"layer {Excerpt.Name(node.Name)} ({Excerpt.Plain(node.Type)}) has no weights in {File}; filled from the prototxt's fillers (seed {Seed})");
         return weights;
     }
 

@@ -10,22 +10,17 @@ internal static class ActivationMemory
 {
     public static long PeakBytes(IReadOnlyList<Value> values, int nodeCount, IReadOnlyCollection<Value> outputs)
     {
+        var isOutput = outputs.ToHashSet();
         var spans = new Dictionary<string, (int First, int Last, long Bytes)>(StringComparer.Ordinal);
         foreach (var v in values)
         {
             int first = v.Producer?.Index ?? 0;
-            int last = outputs.Contains(v) ? nodeCount : v.Consumers.Count > 0 ? v.Consumers[^1].Index : first;
+            int last = isOutput.Contains(v) ? nodeCount : v.Consumers.Count > 0 ? v.Consumers[^1].Index : first;
             long bytes = (v.Shape.CountIfKnown ?? 0) * sizeof(float);
             spans[v.Name] = spans.TryGetValue(v.Name, out var s)
                 ? (Math.Min(s.First, first), Math.Max(s.Last, last), Math.Max(s.Bytes, bytes))
                 : (first, last, bytes);
         }
-        long peak = 0;
-        for (int step = 0; step <= Math.Max(nodeCount - 1, 0); step++)
-        {
-            long live = spans.Values.Where(s => s.First <= step && step <= s.Last).Sum(s => s.Bytes);
-            peak = Math.Max(peak, live);
-        }
-        return peak;
+        return LiveBytes.Peak(spans.Values.Select(s => (s.First, s.Last, s.Bytes)), first: 0, last: Math.Max(nodeCount - 1, 0));
     }
 }

@@ -15,7 +15,7 @@ public static class GraphBuilder
         options ??= new GraphOptions();
         if (net.Layers.Count > 0)
             throw new CaffeNetException(
-                $"net '{net.Name}': uses the legacy V1 'layers' field; load it through the importer, which upgrades it");
+                $"net {Excerpt.Name(net.Name)}: uses the legacy V1 'layers' field; load it through the importer, which upgrades it");
         var state = NetStateFilter.State(net, options);
         var selected = net.Layer.Where(l => NetStateFilter.Includes(l, state)).ToList();
         var lowering = new Lowering(state, options, layers, selected, net.Layer);
@@ -41,7 +41,7 @@ public static class GraphBuilder
             bool byShape = net.InputShape.Count > 0;
             if (byShape ? net.InputShape.Count != net.Input.Count : net.InputDim.Count != 4 * net.Input.Count)
                 throw new CaffeNetException(
-                    $"net '{net.Name}': {net.Input.Count} input(s) need one input_shape each or four input_dim each");
+                    $"net {Excerpt.Name(net.Name)}: {net.Input.Count} input(s) need one input_shape each or four input_dim each");
             for (int i = 0; i < net.Input.Count; i++)
             {
                 var dims = byShape ? net.InputShape[i].Dim.ToList() : net.InputDim.Skip(4 * i).Take(4).Select(d => (long)d).ToList();
@@ -113,9 +113,9 @@ public static class GraphBuilder
             }
             if (shape is null || !shape.IsComplete && !options.AllowUnknownDims)
                 throw context.Error(
-                    $"the shape of '{name}' is not in the prototxt (Caffe reads it from the data source); give it with --input {name}=N,C,H,W");
+                    $"the shape of {Excerpt.Name(name)} is not in the prototxt (Caffe reads it from the data source); give it with --input {Excerpt.Plain(name)}=N,C,H,W");
             if (current.TryGetValue(name, out var existing))
-                throw context.Error($"top '{name}' is already written by {Writer(existing)}");
+                throw context.Error($"top {Excerpt.Name(name)} is already written by {Writer(existing)}");
             var value = new Value(values.Count, name, 0, shape, null);
             values.Add(value);
             inputs.Add(value);
@@ -137,7 +137,7 @@ public static class GraphBuilder
                 foreach (var b in bottoms)
                     if (!b.Shape.IsKnown)
                         throw context.Error(
-                            $"bottom '{b.Name}' comes from layer '{b.Producer!.Name}' of type {b.Producer.Type}, which CaffeNet does not support, so its shape is unknown");
+                            $"bottom {Excerpt.Name(b.Name)} comes from layer {Excerpt.Name(b.Producer!.Name)} of type {Excerpt.Plain(b.Producer.Type)}, which CaffeNet does not support, so its shape is unknown");
                 try
                 {
                     shapes = rule.Infer(context);
@@ -151,7 +151,7 @@ public static class GraphBuilder
                     // A rule that needs a size the data source holds (say, to check it).
                     var partial = bottoms.First(b => !b.Shape.IsComplete);
                     throw context.Error(
-                        $"needs the exact shape of bottom '{partial.Name}', which is {partial.Shape}; give the net's input shape with --input NAME=N,C,H,W");
+                        $"needs the exact shape of bottom {Excerpt.Name(partial.Name)}, which is {partial.Shape}; give the net's input shape with --input NAME=N,C,H,W");
                 }
                 node.IsKnown = true;
                 node.Rule = rule;
@@ -187,13 +187,13 @@ public static class GraphBuilder
             {
                 var previous = current[name];
                 if (shape.IsKnown && !shape.Matches(previous.Shape))
-                    throw context.Error($"works in place on '{name}' but would change its shape from {previous.Shape} to {shape}");
+                    throw context.Error($"works in place on {Excerpt.Name(name)} but would change its shape from {previous.Shape} to {shape}");
                 version = previous.Version + 1;
             }
             else if (current.TryGetValue(name, out var existing))
             {
                 throw context.Error(
-                    $"top '{name}' is already written by {Writer(existing)}; only an in-place layer (top equal to the bottom at the same position) may write a blob again");
+                    $"top {Excerpt.Name(name)} is already written by {Writer(existing)}; only an in-place layer (top equal to the bottom at the same position) may write a blob again");
             }
             var value = new Value(values.Count, name, version, shape, node);
             values.Add(value);
@@ -214,16 +214,16 @@ public static class GraphBuilder
 
         CaffeNetException UndefinedBottom(LayerParameter layer, string name)
         {
-            var prefix = $"layer '{layer.Name}' (type {layer.Type}): bottom '{name}'";
+            var prefix = $"{Excerpt.Layer(layer.Name, layer.Type)}: bottom {Excerpt.Name(name)}";
             int self = IndexOf(layer);
             var later = layers.Skip(self + 1).FirstOrDefault(l => l.Top.Contains(name));
             if (later is not null || layer.Top.Contains(name) && !layer.Bottom.Contains(name))
                 return new CaffeNetException(
-                    $"{prefix} is produced only later, by layer '{(later ?? layer).Name}'; layers run in file order, so this is a cycle or a layer out of place");
+                    $"{prefix} is produced only later, by layer {Excerpt.Name((later ?? layer).Name)}; layers run in file order, so this is a cycle or a layer out of place");
             var filtered = allLayers.FirstOrDefault(l => l.Top.Contains(name) && IndexOf(l) < 0);
             if (filtered is not null)
                 return new CaffeNetException(
-                    $"{prefix} is written only by layer '{filtered.Name}', which is not in this net state ({Describe(state)})");
+                    $"{prefix} is written only by layer {Excerpt.Name(filtered.Name)}, which is not in this net state ({Describe(state)})");
             return new CaffeNetException($"{prefix} is not produced by any layer before it (nor is it a net input)");
         }
 
@@ -237,14 +237,14 @@ public static class GraphBuilder
         static string Describe(NetState s) =>
             $"phase {s.Phase.ToString().ToUpperInvariant()}, level {s.Level}, stages [{string.Join(", ", s.Stage)}]";
 
-        static string Writer(Value v) => v.Producer is null ? "an input of the net" : $"layer '{v.Producer.Name}'";
+        static string Writer(Value v) => v.Producer is null ? "an input of the net" : $"layer {Excerpt.Name(v.Producer.Name)}";
 
         public NetGraph Finish(string name)
         {
             foreach (var given in options.InputShapes.Keys)
                 if (!usedInputShapes.Contains(given))
                     throw new CaffeNetException(
-                        $"--input {given}: the net has no input named '{given}' (its inputs: {string.Join(", ", inputs.Select(i => i.Name))})");
+                        $"--input {Excerpt.Plain(given)}: the net has no input named {Excerpt.Name(given)} (its inputs: {Excerpt.List(inputs.Select(i => Excerpt.Plain(i.Name)))})");
             var outputs = values.Where(v => current[v.Name] == v && v.Consumers.Count == 0).ToList();
             long peak = ActivationMemory.PeakBytes(values, nodes.Count, outputs);
             return new NetGraph(name, inputs, outputs, nodes, values, inputTypes, peak, rules);

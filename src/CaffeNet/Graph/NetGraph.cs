@@ -15,10 +15,28 @@ public sealed class NetGraph
         Values = values;
         InputTypes = inputTypes;
         PeakActivationBytes = peakActivationBytes;
+        _outputSet = [.. outputs];
+        foreach (var v in values)
+            if (!_latest.TryGetValue(v.Name, out var seen) || v.Version > seen.Version)
+                _latest[v.Name] = v;
     }
 
     /// <summary>The net's name, as its prototxt gives it.</summary>
     public string Name { get; }
+
+    // Lookups the passes ask once per node; scanning Outputs or Values each time was quadratic.
+    // Made in the constructor, so a graph shared between threads is never written to.
+    readonly HashSet<Value> _outputSet;
+    readonly Dictionary<string, Value> _latest = new(StringComparer.Ordinal);
+
+    /// <summary>True when <paramref name="value"/> is one of <see cref="Outputs"/>.</summary>
+    internal bool IsOutput(Value value) => _outputSet.Contains(value);
+
+    /// <summary>True when some net output is a version of the blob <paramref name="name"/> (outputs are latest versions).</summary>
+    internal bool IsOutputBlob(string name) => LatestVersion(name) is { } v && IsOutput(v);
+
+    /// <summary>The last version of the blob <paramref name="name"/>, or null when the graph has no such blob.</summary>
+    internal Value? LatestVersion(string name) => _latest.GetValueOrDefault(name);
 
     /// <summary>The layer types it was built with; a graph rebuilt from the same net (another batch) uses them too.</summary>
     public ShapeRules Layers { get; }

@@ -19,7 +19,7 @@ internal static class NetStateFilter
     {
         if (layer.Include.Count > 0 && layer.Exclude.Count > 0)
             throw new CaffeNetException(
-                $"layer '{layer.Name}' (type {layer.Type}): has both include and exclude rules; Caffe allows only one kind");
+                $"{Excerpt.Layer(layer.Name, layer.Type)}: has both include and exclude rules; Caffe allows only one kind");
         if (layer.Include.Count > 0)
             return layer.Include.Any(r => Meets(state, r));
         return !layer.Exclude.Any(r => Meets(state, r));

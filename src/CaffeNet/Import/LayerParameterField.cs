@@ -19,7 +19,7 @@ public sealed record LayerParameterField(string Name, int Number, MessageDescrip
     /// <summary>Refuses a name or number that BVLC's LayerParameter already has, or a number protobuf cannot hold.</summary>
     public string Name { get; } = LayerParameter.Descriptor.FindFieldByName(Name) is null
         ? Name
-        : throw new ArgumentException($"LayerParameter already has a field named '{Name}'", nameof(Name));
+        : throw new ArgumentException($"LayerParameter already has a field named {Excerpt.Name(Name)}", nameof(Name));
 
     /// <inheritdoc cref="LayerParameterField"/>
     public int Number { get; } = Number is < 1 or > (1 << 29) - 1 or (>= 19000 and <= 19999)
@@ -38,7 +38,7 @@ public sealed record LayerParameterField(string Name, int Number, MessageDescrip
         ArgumentNullException.ThrowIfNull(layer);
         var message = new T();
         if (message.Descriptor != Message)
-            throw new ArgumentException($"field '{Name}' holds {Message.FullName}, not {message.Descriptor.FullName}", nameof(T));
+            throw new ArgumentException($"field {Excerpt.Name(Name)} holds {Message.FullName}, not {message.Descriptor.FullName}", nameof(T));
         return layer.MergeUnknownField(Number, message) ? message : null;
     }
 }

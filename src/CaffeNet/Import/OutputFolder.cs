@@ -59,9 +59,9 @@ internal sealed class OutputFolder : IDisposable
     {
         ObjectDisposedException.ThrowIf(_committed, this);
         if (name != Path.GetFileName(name) || name is "" or "." or "..")
-            throw new ArgumentException($"'{name}' is not a plain file name", nameof(name));
+            throw new ArgumentException($"{Excerpt.Name(name)} is not a plain file name", nameof(name));
         if (_files.Contains(name, StringComparer.Ordinal))
-            throw new ArgumentException($"'{name}' is written twice", nameof(name));
+            throw new ArgumentException($"{Excerpt.Name(name)} is written twice", nameof(name));
         try
         {
             using var stream = new FileStream(Path.Combine(NewFiles, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
@@ -70,12 +70,12 @@ internal sealed class OutputFolder : IDisposable
         }
         catch (PathTooLongException e)
         {
-            throw new CaffeNetException($"{Path.Combine(_path, name)}: cannot write: the name is too long for the file system " +
+            throw new CaffeNetException($"{Excerpt.Path(Path.Combine(_path, name))}: cannot write: the name is too long for the file system " +
                 $"({name.Length} characters)", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CaffeNetException($"{Path.Combine(_path, name)}: cannot write: {e.Message}", e);
+            throw new CaffeNetException($"{Excerpt.Path(Path.Combine(_path, name))}: cannot write: {Excerpt.Path(e.Message)}", e);
         }
         _files.Add(name);
     }

@@ -51,7 +51,7 @@ internal static class WeightMerger
         long want = Blobs.CountOf(shape);
         int have = Blobs.ValueCount(blob);
         if (want != have)
-            throw new CaffeNetException($"{file}: layer '{layer}': blob {index} has shape {Blobs.ShapeString(shape)} " +
+            throw new CaffeNetException($"{file}: layer {Excerpt.Name(layer)}: blob {index} has shape {Blobs.ShapeString(shape)} " +
                 $"but holds {have} values");
     }
 
@@ -60,14 +60,14 @@ internal static class WeightMerger
         if (target.Blobs.Count == 0)
             return;
         if (target.Blobs.Count != source.Blobs.Count)
-            throw new CaffeNetException($"{file}: layer '{source.Name}': incompatible number of blobs: " +
+            throw new CaffeNetException($"{file}: layer {Excerpt.Name(source.Name)}: incompatible number of blobs: " +
                 $"{source.Blobs.Count} in the weights file, {target.Blobs.Count} in the net " +
                 $"(shapes {Describe(source)} vs {Describe(target)})");
         for (int j = 0; j < target.Blobs.Count; j++)
         {
             var have = Blobs.ShapeOf(target.Blobs[j]);
             if (!ShapeEquals(have, source.Blobs[j]))
-                throw new CaffeNetException($"{file}: layer '{source.Name}': cannot copy blob {j}: shape mismatch. " +
+                throw new CaffeNetException($"{file}: layer {Excerpt.Name(source.Name)}: cannot copy blob {j}: shape mismatch. " +
                     $"Shape in the weights file is {Blobs.ShapeString(Blobs.ShapeOf(source.Blobs[j]))}; " +
                     $"shape in the net is {Blobs.ShapeString(have)}. To learn this layer from scratch instead, rename it.");
         }

@@ -41,7 +41,7 @@ public sealed class CaffeModel : IDisposable
         var missing = options.FillMissingWeights ? MissingWeights.Fill(options.FillerSeed) : MissingWeights.Refuse;
         _weights = NetWeights.Resolve(graph, missing, _budget);
         foreach (var node in _weights.Filled)
-            options.Warning?.Invoke($"layer '{node.Name}' (type {node.Type}): no weights given; filled from the prototxt's fillers");
+            options.Warning?.Invoke($"{Excerpt.Layer(node.Name, node.Type)}: no weights given; filled from the prototxt's fillers");
         try
         {
             _state = Compile(graph, _weights);
@@ -148,7 +148,7 @@ public sealed class CaffeModel : IDisposable
             foreach (var (name, shape) in shapes)
             {
                 if (!all.ContainsKey(name))
-                    throw new CaffeNetException($"net '{current.Name}' has no input '{name}' (its inputs: {string.Join(", ", all.Keys)})");
+                    throw new CaffeNetException($"net {Excerpt.Name(current.Name)} has no input {Excerpt.Name(name)} (its inputs: {Excerpt.List(all.Keys)})");
                 all[name] = shape;
             }
             var graph = Build(all);
@@ -159,7 +159,7 @@ public sealed class CaffeModel : IDisposable
             }
             catch (ArgumentException e)
             {
-                throw new CaffeNetException($"net '{graph.Name}': these input shapes change the shape of learned weights: {e.Message}", e);
+                throw new CaffeNetException($"net {Excerpt.Name(graph.Name)}: these input shapes change the shape of learned weights: {e.Message}", e);
             }
             _state = Compile(graph, weights);
         }
@@ -189,7 +189,7 @@ public sealed class CaffeModel : IDisposable
         if (blob is not null)
             return blob;
         var layer = graph.Nodes.FirstOrDefault(n => n.Name == name && n.Outputs.Count > 0);
-        return layer?.Outputs[0] ?? throw new CaffeNetException($"net '{graph.Name}' has no blob or layer '{name}' to keep");
+        return layer?.Outputs[0] ?? throw new CaffeNetException($"net {Excerpt.Name(graph.Name)} has no blob or layer {Excerpt.Name(name)} to keep");
     }
 
     /// <summary>Runs a net that has one input on <paramref name="input"/> (its values row-major, as many as <see cref="Inputs"/> says).</summary>
@@ -197,7 +197,7 @@ public sealed class CaffeModel : IDisposable
     {
         var state = State();
         if (state.Inputs.Count != 1)
-            throw new CaffeNetException($"net '{Name}' has {state.Inputs.Count} inputs ({string.Join(", ", state.Inputs)}); give them by name");
+            throw new CaffeNetException($"net {Excerpt.Name(Name)} has {state.Inputs.Count} inputs ({Excerpt.List(state.Inputs.Select(i => i.ToString()))}); give them by name");
         var context = state.Rent();
         try
         {
@@ -252,14 +252,14 @@ public sealed class CaffeModel : IDisposable
     {
         using var result = Run(input);
         if (result.Outputs.Count != 1)
-            throw new CaffeNetException($"net '{Name}' has {result.Outputs.Count} outputs; name the buffers for them");
+            throw new CaffeNetException($"net {Excerpt.Name(Name)} has {result.Outputs.Count} outputs; name the buffers for them");
         CopyOut(result.Output, output);
     }
 
     static void CopyOut(ModelOutput value, Span<float> buffer)
     {
         if (buffer.Length != value.Count)
-            throw new ArgumentException($"the buffer for '{value.Name}' holds {buffer.Length} floats; {value.Shape} needs {value.Count}");
+            throw new ArgumentException($"the buffer for {Excerpt.Name(value.Name)} holds {buffer.Length} floats; {value.Shape} needs {value.Count}");
         value.Span.CopyTo(buffer);
     }
 
@@ -276,14 +276,14 @@ public sealed class CaffeModel : IDisposable
                     at = j;
             if (at < 0)
                 throw new CaffeNetException(
-                    $"net '{state.Net.Graph.Name}' has no input '{inputs[i].Name}' (its inputs: {string.Join(", ", state.Inputs.Select(v => v.Name))})");
+                    $"net {Excerpt.Name(state.Net.Graph.Name)} has no input {Excerpt.Name(inputs[i].Name)} (its inputs: {Excerpt.List(state.Inputs.Select(v => v.Name))})");
             if (order[at] >= 0)
-                throw new CaffeNetException($"input '{inputs[i].Name}' is given twice");
+                throw new CaffeNetException($"input {Excerpt.Name(inputs[i].Name)} is given twice");
             order[at] = i;
         }
         for (int j = 0; j < order.Length; j++)
             if (order[j] < 0)
-                throw new CaffeNetException($"net '{state.Net.Graph.Name}': no value given for input '{state.Inputs[j]}'");
+                throw new CaffeNetException($"net {Excerpt.Name(state.Net.Graph.Name)}: no value given for input {Excerpt.Name(state.Inputs[j].Name)}");
         return order;
     }
 

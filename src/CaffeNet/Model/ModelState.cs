@@ -42,7 +42,7 @@ sealed class ModelState
         if (_free.TryTake(out var context))
             return context;
         if (Interlocked.Increment(ref _created) > 1)
-            _budget.Check(Net.Memory.ArenaBytes, $"net '{Net.Graph.Name}': another run at once");
+            _budget.Check(Net.Memory.ArenaBytes, $"net {Excerpt.Name(Net.Graph.Name)}: another run at once");
         return Net.CreateContext();
     }
 

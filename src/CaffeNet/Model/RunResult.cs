@@ -36,7 +36,7 @@ public sealed class RunResult : IDisposable
     /// <summary>A net output or a kept blob (<see cref="CaffeModelOptions.KeepBlobs"/>) by name.</summary>
     /// <exception cref="KeyNotFoundException">The name is neither; the message lists what is there.</exception>
     public ModelOutput this[string name] => _byName.TryGetValue(name, out var output) ? output
-        : throw new KeyNotFoundException($"no output or kept blob '{name}' (there are: {string.Join(", ", _byName.Keys)}); " +
+        : throw new KeyNotFoundException($"no output or kept blob {Excerpt.Name(name)} (there are: {Excerpt.List(_byName.Keys)}); " +
             "keep an intermediate blob with CaffeModelOptions.KeepBlobs");
 
     /// <summary>The first net output: the result of a net with one output.</summary>

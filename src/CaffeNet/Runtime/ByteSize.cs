@@ -49,15 +49,15 @@ internal static class ByteSize
             "G" or "GIB" => 30,
             "T" or "TIB" => 40,
             "KB" or "MB" or "GB" or "TB" => throw new CaffeNetException(
-                $"size '{text}': write {unit[0]} or {unit[0]}iB (powers of 1024); {unit} means powers of 1000 to some tools"),
+                $"size {Excerpt.Name(text)}: write {unit[0]} or {unit[0]}iB (powers of 1024); {unit} means powers of 1000 to some tools"),
             _ => throw Malformed(text),
         };
         decimal bytes = decimal.Floor(value * (1L << shift));
         if (bytes < 1 || bytes > long.MaxValue)
-            throw new CaffeNetException($"size '{text}' is out of range (1 byte to {Format(long.MaxValue)})");
+            throw new CaffeNetException($"size {Excerpt.Name(text)} is out of range (1 byte to {Format(long.MaxValue)})");
         return (long)bytes;
     }
 
     static CaffeNetException Malformed(string text) =>
-        new($"size '{text}' is not a size such as 4096, 512K, 512M, 2G or 1.5GiB (units are powers of 1024)");
+        new($"size {Excerpt.Name(text)} is not a size such as 4096, 512K, 512M, 2G or 1.5GiB (units are powers of 1024)");
 }

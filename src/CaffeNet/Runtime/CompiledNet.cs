@@ -41,10 +41,10 @@ sealed class CompiledNet
         Memory = MemoryPlan.For(graph, Plan);
         var needs = ExecutorMemory.For(graph, Plan, Memory, options.Threads);
         var estimate = needs.Estimate + new MemoryEstimate { Outputs = MemoryEstimate.TensorBytes(keep.Select(v => v.Shape)) };
-        options.Budget.Check(estimate, $"net '{graph.Name}'");
+        options.Budget.Check(estimate, $"net {Excerpt.Name(graph.Name)}");
         if (!Memory.FitsOneArray)
             throw new CaffeNetException(
-                $"net '{graph.Name}': its activations need {ByteSize.Format(Memory.ArenaBytes)} at once, more than one .NET array can hold (8 GiB)");
+                $"net {Excerpt.Name(graph.Name)}: its activations need {ByteSize.Format(Memory.ArenaBytes)} at once, more than one .NET array can hold (8 GiB)");
         if (needs.LargestFloats > Array.MaxLength)
             throw new CaffeNetException(
                 $"{needs.LargestOwner}: needs an array of {ByteSize.Format(needs.LargestFloats * sizeof(float))}, more than one .NET array can hold (8 GiB)");
@@ -99,7 +99,7 @@ sealed class CompiledNet
         }
         catch (CaffeNetException e) when (!e.Message.StartsWith("layer '", StringComparison.Ordinal))
         {
-            throw new CaffeNetException($"layer '{node.Name}' (type {node.Type}): {e.Message}", e);
+            throw new CaffeNetException($"{Excerpt.Layer(node.Name, node.Type)}: {e.Message}", e);
         }
     }
 

@@ -62,7 +62,15 @@ internal sealed class Executor : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1);
         Require.Runnable(graph);
         var plan = options.Fuse ? GraphOptimizer.Plan(graph) : FusionPlan.None;
+        // A layer the runtime cannot run has no shapes to size; say so rather than fail on them.
+        RequireSupported(graph, plan);
         return ExecutorMemory.For(graph, plan, MemoryPlan.For(graph, plan), options.Threads).Estimate;
+    }
+
+    static void RequireSupported(NetGraph graph, FusionPlan plan)
+    {
+        foreach (var node in graph.Nodes.Where(n => !plan.Skips(n) && plan.FusionAt(n) is null))
+            LayerFactory.RequireSupported(graph, node);
     }
 
     /// <summary>An executor whose missing weights are filled from <paramref name="seed"/>.</summary>
@@ -90,14 +98,14 @@ internal sealed class Executor : IDisposable
         {
             if (!Graph.Inputs.Any(v => v.Name == name))
                 throw new CaffeNetException(
-                    $"net '{Graph.Name}' has no input '{name}' (its inputs: {string.Join(", ", Graph.Inputs.Select(v => v.Name))})");
+                    $"net {Excerpt.Name(Graph.Name)} has no input {Excerpt.Name(name)} (its inputs: {Excerpt.List(Graph.Inputs.Select(v => Excerpt.Plain(v.Name)))})");
         }
         var ordered = new Tensor[Graph.Inputs.Count];
         for (int i = 0; i < ordered.Length; i++)
         {
             var input = Graph.Inputs[i];
             if (!inputs.TryGetValue(input.Name, out ordered[i]))
-                throw new CaffeNetException($"net '{Graph.Name}': no value given for input '{input.Name}' ({input.Shape})");
+                throw new CaffeNetException($"net {Excerpt.Name(Graph.Name)}: no value given for input {Excerpt.Name(input.Name)} ({input.Shape})");
         }
         CopyInputs(ordered);
         Run(observer);
@@ -113,14 +121,14 @@ internal sealed class Executor : IDisposable
     {
         if (inputs.Length != Graph.Inputs.Count || outputs.Length != Graph.Outputs.Count)
             throw new CaffeNetException(
-                $"net '{Graph.Name}' takes {Graph.Inputs.Count} inputs and gives {Graph.Outputs.Count} outputs, not {inputs.Length} and {outputs.Length}");
+                $"net {Excerpt.Name(Graph.Name)} takes {Graph.Inputs.Count} inputs and gives {Graph.Outputs.Count} outputs, not {inputs.Length} and {outputs.Length}");
         CopyInputs(inputs);
         Run(null);
         for (int i = 0; i < outputs.Length; i++)
         {
             var value = _context.ValueOf(Graph.Outputs[i]);
             if (outputs[i].Shape != value.Shape)
-                throw new CaffeNetException($"output '{Graph.Outputs[i].Name}' has shape {value.Shape}, not {outputs[i].Shape}");
+                throw new CaffeNetException($"output {Excerpt.Name(Graph.Outputs[i].Name)} has shape {value.Shape}, not {outputs[i].Shape}");
             value.Span.CopyTo(outputs[i].Span);
         }
     }
@@ -135,7 +143,7 @@ internal sealed class Executor : IDisposable
             var input = Graph.Inputs[i];
             var slot = _context.ValueOf(input);
             if (inputs[i].Shape != slot.Shape)
-                throw new CaffeNetException($"input '{input.Name}' has shape {inputs[i].Shape}, the net expects {slot.Shape}");
+                throw new CaffeNetException($"input {Excerpt.Name(input.Name)} has shape {inputs[i].Shape}, the net expects {slot.Shape}");
             _context.SetInput(i, inputs[i].Span);
         }
     }

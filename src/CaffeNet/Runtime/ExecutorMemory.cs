@@ -43,7 +43,7 @@ sealed class ExecutorMemory
             // The scratch's longest buffer only grows: when it grows here, this node asked for it.
             long longest = Math.Max(copy.Longest, scratch.LargestFloats);
             if (longest > largest)
-                (largest, owner) = (longest, $"layer '{node.Name}' (type {node.Type})");
+                (largest, owner) = (longest, Excerpt.Layer(node.Name, node.Type));
         }
         var estimate = new MemoryEstimate
         {

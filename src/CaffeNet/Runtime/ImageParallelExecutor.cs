@@ -32,13 +32,13 @@ internal sealed class ImageParallelExecutor : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 2);
         if (!CanSplit(batchGraph))
-            throw new ArgumentException($"net '{batchGraph.Name}' mixes images or has inputs without a batch axis", nameof(batchGraph));
+            throw new ArgumentException($"net {Excerpt.Name(batchGraph.Name)} mixes images or has inputs without a batch axis", nameof(batchGraph));
         _batch = batchGraph.Inputs[0].Shape.Dims[0];
         bool sameNet = imageGraph.Inputs.Count == batchGraph.Inputs.Count && imageGraph.Outputs.Count == batchGraph.Outputs.Count &&
             imageGraph.Inputs.Concat(imageGraph.Outputs).Zip(batchGraph.Inputs.Concat(batchGraph.Outputs))
                 .All(p => p.First.Name == p.Second.Name && p.First.Shape.Equals(OneImage(p.Second.Shape)));
         if (!sameNet)
-            throw new ArgumentException($"'{imageGraph.Name}' is not '{batchGraph.Name}' for one image", nameof(imageGraph));
+            throw new ArgumentException($"{Excerpt.Name(imageGraph.Name)} is not {Excerpt.Name(batchGraph.Name)} for one image", nameof(imageGraph));
         int lanes = Math.Min(threads, _batch);
         var laneOptions = ExecutorOptions.Fast(1) with { Budget = budget ?? MemoryBudget.Available };
         var lane = Executor.EstimateMemory(imageGraph, laneOptions) + new MemoryEstimate
@@ -46,7 +46,7 @@ internal sealed class ImageParallelExecutor : IDisposable
             Inputs = MemoryEstimate.TensorBytes(imageGraph.Inputs.Select(v => v.Shape)),
             Outputs = MemoryEstimate.TensorBytes(imageGraph.Outputs.Select(v => v.Shape)),
         };
-        laneOptions.Budget.Check(lanes * lane.Total, $"net '{batchGraph.Name}' on {lanes} threads, an image each,", $"{lanes} x ({lane})");
+        laneOptions.Budget.Check(lanes * lane.Total, $"net {Excerpt.Name(batchGraph.Name)} on {lanes} threads, an image each,", $"{lanes} x ({lane})");
         _pool = new WorkerPool(lanes);
         _lanes = [.. Enumerable.Range(0, _pool.ThreadCount).Select(_ => new Lane(
             new Executor(imageGraph, imageWeights, laneOptions),
@@ -129,7 +129,7 @@ internal sealed class ImageParallelExecutor : IDisposable
         for (int i = 0; i < tensors.Length; i++)
         {
             if (tensors[i].Shape != LayerFactory.ToTensorShape(values[i].Shape))
-                throw new CaffeNetException($"{what} '{values[i].Name}' has shape {tensors[i].Shape}, the net's is {values[i].Shape}");
+                throw new CaffeNetException($"{what} {Excerpt.Name(values[i].Name)} has shape {tensors[i].Shape}, the net's is {values[i].Shape}");
         }
     }
 

@@ -53,7 +53,7 @@ public sealed class LayerRegistry : ShapeRules
         var definition = new CustomDefinition(create);
         if (definition.Field is { } field && LayerFields.FirstOrDefault(f => f != field && (f.Name == field.Name || f.Number == field.Number)) is { } other)
             throw new ArgumentException(
-                $"layer type '{definition.Type}': its field {field.Name} = {field.Number} clashes with {other.Name} = {other.Number}", nameof(create));
+                $"layer type {Excerpt.Name(definition.Type)}: its field {field.Name} = {field.Number} clashes with {other.Name} = {other.Number}", nameof(create));
         Add(definition);
         return this;
     }
@@ -75,6 +75,6 @@ public sealed class LayerRegistry : ShapeRules
             throw new InvalidOperationException("LayerRegistry.Default cannot be added to; add to a new LayerRegistry()");
         foreach (var name in type.Aliases.Prepend(type.Type))
             if (!_types.TryAdd(name, type))
-                throw new ArgumentException($"layer type '{name}' is already registered", nameof(type));
+                throw new ArgumentException($"layer type {Excerpt.Name(name)} is already registered", nameof(type));
     }
 }

@@ -59,31 +59,33 @@ internal sealed class MemoryPlan
             .ToDictionary(v => v.Name, v => fusions.StorageOf(v).Name, StringComparer.Ordinal);
         var blobs = Lifetimes(graph, fusions, storage);
         var placed = new List<(Blob Blob, long Offset)>();
+        var index = new OverlapIndex<(Blob Blob, long Offset)>(-1, graph.Nodes.Count);
+        var overlapping = new List<(Blob Blob, long Offset)>();
         foreach (var blob in blobs.OrderByDescending(b => b.Floats).ThenBy(b => b.First).ThenBy(b => b.Name, StringComparer.Ordinal))
         {
+            overlapping.Clear();
+            index.Overlapping(blob.First, blob.Last, overlapping);
+            // Blobs placed at the same offset may come in any order: the result is the same.
+            overlapping.Sort((x, y) => x.Offset.CompareTo(y.Offset));
             long offset = 0;
-            foreach (var (other, at) in placed.Where(p => p.Blob.Overlaps(blob)).OrderBy(p => p.Offset))
+            foreach (var (other, at) in overlapping)
             {
                 if (at >= offset + blob.Floats)
                     break;
                 offset = Math.Max(offset, at + RoundUp(other.Floats));
             }
             placed.Add((blob, offset));
+            index.Add(blob.First, blob.Last, (blob, offset));
         }
         long arena = placed.Count == 0 ? 0 : placed.Max(p => p.Offset + p.Blob.Floats);
-        long peak = 0;
-        for (int step = -1; step <= graph.Nodes.Count; step++)
-            peak = Math.Max(peak, blobs.Where(b => b.First <= step && step <= b.Last).Sum(b => b.Floats));
+        long peak = LiveBytes.Peak(blobs.Select(b => (b.First, b.Last, b.Floats)), -1, graph.Nodes.Count);
         return new MemoryPlan(placed.ToDictionary(p => p.Blob.Name, p => p.Offset, StringComparer.Ordinal), storage, arena, peak);
     }
 
     static long RoundUp(long floats) => (floats + Alignment - 1) / Alignment * Alignment;
 
     /// <summary>One storage per blob name, live over steps [First, Last] (−1 is before the first node).</summary>
-    sealed record Blob(string Name, long Floats, int First, int Last)
-    {
-        public bool Overlaps(Blob other) => First <= other.Last && other.First <= Last;
-    }
+    sealed record Blob(string Name, long Floats, int First, int Last);
 
     static List<Blob> Lifetimes(NetGraph graph, FusionPlan fusions, Dictionary<string, string> storage)
     {

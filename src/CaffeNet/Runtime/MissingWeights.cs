@@ -34,7 +34,7 @@ internal sealed class MissingWeights
             "msra" or "xavier" => new FillerParameter { Type = defaultWeightFiller },
             "gaussian" => new FillerParameter { Type = "gaussian", Std = 0.01f },
             _ => throw new ArgumentException(
-                $"default weight filler '{defaultWeightFiller}' is not one of {string.Join(", ", DefaultFillerTypes)}", nameof(defaultWeightFiller)),
+                $"default weight filler {Excerpt.Name(defaultWeightFiller)} is not one of {string.Join(", ", DefaultFillerTypes)}", nameof(defaultWeightFiller)),
         });
 
     /// <summary>The filler seed; null when missing blobs are refused.</summary>

@@ -23,8 +23,7 @@ public sealed class MissingWeightsException : CaffeNetException
 
     static string Describe(IReadOnlyList<Node> missing, int learnable)
     {
-        var names = string.Join(", ", missing.Take(Named).Select(n => $"'{n.Name}' ({n.Type})"));
-        var more = missing.Count > Named ? $" and {missing.Count - Named} more" : "";
-        return $"no weights for {missing.Count} of the net's {learnable} learnable layers: {names}{more}";
+        var names = Excerpt.List(missing.Select(n => $"{Excerpt.Name(n.Name)} ({Excerpt.Plain(n.Type)})"), Named);
+        return $"no weights for {missing.Count} of the net's {learnable} learnable layers: {names}";
     }
 }

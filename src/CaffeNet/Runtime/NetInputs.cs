@@ -17,7 +17,7 @@ internal static class NetInputs
     {
         var made = graph.Inputs.Where(v => skip is null || !skip.Contains(v.Name)).ToList();
         (budget ?? MemoryBudget.Available).Check(
-            new MemoryEstimate { Inputs = MemoryEstimate.TensorBytes(made.Select(v => v.Shape)) }, $"net '{graph.Name}'");
+            new MemoryEstimate { Inputs = MemoryEstimate.TensorBytes(made.Select(v => v.Shape)) }, $"net {Excerpt.Name(graph.Name)}");
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var input in made)
         {
@@ -44,14 +44,14 @@ internal static class NetInputs
         {
             var input = graph.Inputs.FirstOrDefault(v => v.Name == name)
                 ?? throw new CaffeNetException(
-                    $"net '{graph.Name}' has no input '{name}' (its inputs: {string.Join(", ", graph.Inputs.Select(v => v.Name))})");
+                    $"net {Excerpt.Name(graph.Name)} has no input {Excerpt.Name(name)} (its inputs: {Excerpt.List(graph.Inputs.Select(v => Excerpt.Plain(v.Name)))})");
             int[] want = [.. input.Shape.Dims];
             var have = tensor.Shape.Dims;
             if (have.SequenceEqual(want))
                 continue;
             if (have.Length != want.Length)
                 throw new CaffeNetException(
-                    $"input '{name}' has shape {tensor.Shape}, the net expects {input.Shape}: {have.Length} dimensions where the net has {want.Length}");
+                    $"input {Excerpt.Name(name)} has shape {tensor.Shape}, the net expects {input.Shape}: {have.Length} dimensions where the net has {want.Length}");
             overrides[name] = new Shape(have.ToArray());
         }
         return overrides;

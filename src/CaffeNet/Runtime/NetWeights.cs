@@ -42,7 +42,7 @@ internal sealed class NetWeights
             if (untrained.Count > 0)
                 throw new MissingWeightsException(untrained, graph.Nodes.Count(n => n.ParamShapes.Count > 0));
         }
-        (budget ?? MemoryBudget.Available).Check(MemoryEstimate.ForWeights(graph), $"net '{graph.Name}'");
+        (budget ?? MemoryBudget.Available).Check(MemoryEstimate.ForWeights(graph), $"net {Excerpt.Name(graph.Name)}");
         ulong seed = missing.Seed.GetValueOrDefault();
         var blobs = new Dictionary<Node, Tensor[]>();
         var filled = new List<Node>();
@@ -72,7 +72,7 @@ internal sealed class NetWeights
         {
             if (!byName.TryGetValue(node.Name, out var tensors) || tensors.Length != node.ParamShapes.Count ||
                 tensors.Zip(node.ParamShapes).Any(p => p.First.Shape != new TensorShape([.. p.Second.Dims])))
-                throw new ArgumentException($"layer '{node.Name}' has no blobs of its shapes among these weights", nameof(graph));
+                throw new ArgumentException($"layer {Excerpt.Name(node.Name)} has no blobs of its shapes among these weights", nameof(graph));
             blobs[node] = tensors;
         }
         var filled = Filled.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
@@ -108,7 +108,7 @@ internal sealed class NetWeights
         int count = blob.Data.Count > 0 ? blob.Data.Count : blob.DoubleData.Count;
         if (count != shape.Count)
             throw new CaffeNetException(
-                $"layer '{node.Name}' (type {node.Type}): weight blob {index} holds {count} values, its shape {shape} needs {shape.Count}");
+                $"{Excerpt.Layer(node.Name, node.Type)}: weight blob {index} holds {count} values, its shape {shape} needs {shape.Count}");
         var tensor = new Tensor(shape);
         var span = tensor.Span;
         for (int i = 0; i < count; i++)
@@ -129,7 +129,7 @@ internal sealed class NetWeights
             }
             catch (CaffeNetException e)
             {
-                throw new CaffeNetException($"layer '{node.Name}' (type {node.Type}): blob {i}: {e.Message}", e);
+                throw new CaffeNetException($"{Excerpt.Layer(node.Name, node.Type)}: blob {i}: {e.Message}", e);
             }
         }
         return result;

@@ -31,8 +31,8 @@ static class Require
         if (!graph.HasUnknownDims) return;
         var input = graph.Inputs.FirstOrDefault(v => v.Shape.IsKnown && !v.Shape.IsComplete);
         throw new CaffeNetException(input is null
-            ? $"net '{graph.Name}': some blob shapes are unknown, so it cannot run; give the input shapes with --input NAME=N,C,H,W"
-            : $"net '{graph.Name}': the shape of input '{input.Name}' is {input.Shape}, not fully known, so it cannot run; give it with --input {input.Name}=N,C,H,W");
+            ? $"net {Excerpt.Name(graph.Name)}: some blob shapes are unknown, so it cannot run; give the input shapes with --input NAME=N,C,H,W"
+            : $"net {Excerpt.Name(graph.Name)}: the shape of input {Excerpt.Name(input.Name)} is {input.Shape}, not fully known, so it cannot run; give it with --input {Excerpt.Plain(input.Name)}=N,C,H,W");
     }
 
     /// <summary>A model-level condition: its message is for the user.</summary>

@@ -63,7 +63,7 @@ sealed class RunContext
         var input = Net.Graph.Inputs[index];
         var slot = _values[input.Id];
         if (values.Length != slot.Count)
-            throw new CaffeNetException($"input '{input.Name}' takes {slot.Count} values ({slot.Shape}), got {values.Length}");
+            throw new CaffeNetException($"input {Excerpt.Name(input.Name)} takes {slot.Count} values ({slot.Shape}), got {values.Length}");
         values.CopyTo(slot.Span);
     }
 
@@ -81,7 +81,7 @@ sealed class RunContext
             catch (CaffeNetException e) when (!e.Message.StartsWith("layer '", StringComparison.Ordinal))
             {
                 var node = steps[i].Node;
-                throw new CaffeNetException($"layer '{node.Name}' (type {node.Type}): {e.Message}", e);
+                throw new CaffeNetException($"{Excerpt.Layer(node.Name, node.Type)}: {e.Message}", e);
             }
             if (observer is not null)
                 observer(steps[i].Node, _layers[i] is IVariableOutput v ? [_outputs[i][0].Leading(v.Produced)] : _outputs[i]);

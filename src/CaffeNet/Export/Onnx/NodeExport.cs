@@ -32,11 +32,11 @@ internal sealed class NodeExport(Node node, IReadOnlyList<Tensor> blobs, IReadOn
     public IReadOnlyList<int> OutputDims => Node.Outputs[0].Shape.Dims;
 
     public T Attributes<T>() where T : LayerAttributes =>
-        Node.Attributes as T ?? throw new InvalidOperationException($"layer '{Node.Name}' has no {typeof(T).Name}");
+        Node.Attributes as T ?? throw new InvalidOperationException($"layer {Excerpt.Name(Node.Name)} has no {typeof(T).Name}");
 
     /// <summary>The error for a layer, or a setting of it, that ONNX cannot express.</summary>
     public CaffeNetException Error(string message) =>
-        new($"layer '{Node.Name}' (type {Node.Type}): cannot be exported to ONNX: {message}");
+        new($"{Excerpt.Layer(Node.Name, Node.Type)}: cannot be exported to ONNX: {message}");
 
     /// <summary>Adds a node writing <paramref name="output"/>.</summary>
     public void Op(string op, IEnumerable<string> inputs, string output, params IEnumerable<AttributeProto> attributes) =>

@@ -33,7 +33,7 @@ internal static class OnnxExporter
         long weightBytes = graph.Nodes.Sum(n => weights.For(n).Sum(t => (long)t.Count)) * sizeof(float);
         if (weightBytes > MaxModelBytes)
             throw new CaffeNetException(
-                $"net '{graph.Name}': its weights take {weightBytes} bytes, more than the 2 GiB one ONNX file holds without external data, which export does not write");
+                $"net {Excerpt.Name(graph.Name)}: its weights take {weightBytes} bytes, more than the 2 GiB one ONNX file holds without external data, which export does not write");
 
         var writer = new GraphWriter();
         var names = ValueNames(graph, writer);
@@ -62,7 +62,7 @@ internal static class OnnxExporter
 
     static ILayerExport MappingFor(Node node) =>
         LayerExports.For(node.Type) ?? throw new CaffeNetException(
-            $"layer '{node.Name}' (type {node.Type}): cannot be exported to ONNX: the type has no ONNX mapping " +
+            $"{Excerpt.Layer(node.Name, node.Type)}: cannot be exported to ONNX: the type has no ONNX mapping " +
             $"(types that export: {string.Join(", ", LayerExports.Types.Order(StringComparer.Ordinal))})");
 
     /// <summary>

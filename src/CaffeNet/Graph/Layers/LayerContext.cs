@@ -16,7 +16,7 @@ internal sealed class LayerContext(LayerParameter layer, IReadOnlyList<Shape> in
     public int TopCount => Layer.Top.Count;
 
     /// <summary>An error that names this layer and its type.</summary>
-    public CaffeNetException Error(string message) => new($"layer '{Layer.Name}' (type {Layer.Type}): {message}");
+    public CaffeNetException Error(string message) => new($"{Excerpt.Layer(Layer.Name, Layer.Type)}: {message}");
 
     public void Bottoms(int min, int max)
     {
@@ -39,7 +39,7 @@ internal sealed class LayerContext(LayerParameter layer, IReadOnlyList<Shape> in
     {
         for (int i = 0; i < Math.Min(Layer.Top.Count, Layer.Bottom.Count); i++)
             if (Layer.Top[i] == Layer.Bottom[i])
-                throw Error($"cannot work in place (top '{Layer.Top[i]}' is also its bottom)");
+                throw Error($"cannot work in place (top {Excerpt.Name(Layer.Top[i])} is also its bottom)");
     }
 
     /// <summary>Caffe's CanonicalAxisIndex with the error named after the field.</summary>

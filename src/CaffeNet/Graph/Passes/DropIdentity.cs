@@ -18,9 +18,10 @@ internal static class DropIdentity
         if (node.Type == "Dropout" && node.IsInPlace(0))
             return true;
         var source = node.Inputs[0];
-        bool sourceIsLast = !graph.Values.Any(v => v.Name == source.Name && v.Version > source.Version);
+        bool sourceIsLast = graph.LatestVersion(source.Name) == source;
+        // A blob's versions count up from 0, so a top that is version 0 and the latest is its blob's only version.
         return sourceIsLast && node.Outputs.All(top =>
-            top.Name != source.Name && !graph.Values.Any(v => v.Name == top.Name && v != top) && top.Shape.Equals(source.Shape));
+            top.Name != source.Name && top.Version == 0 && graph.LatestVersion(top.Name) == top && top.Shape.Equals(source.Shape));
     }
     /// <summary>
     /// The Dropouts a net definition can lose: in-place ones, and out-of-place ones whose input
@@ -29,7 +30,7 @@ internal static class DropIdentity
     /// </summary>
     public static IEnumerable<Node> Removable(NetGraph graph) =>
         graph.Nodes.Where(n => IsDropout(n) && (n.IsInPlace(0) ||
-            n.Inputs[0].Consumers.Count == 1 && !graph.Outputs.Any(o => o.Name == n.Outputs[0].Name)));
+            n.Inputs[0].Consumers.Count == 1 && !graph.IsOutputBlob(n.Outputs[0].Name)));
 
     static bool IsDropout(Node n) => n.Type == "Dropout" && n.Inputs.Count == 1 && n.Outputs.Count == 1;
 }

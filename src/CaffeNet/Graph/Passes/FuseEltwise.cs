@@ -13,7 +13,7 @@ internal static class FuseEltwise
     public static ConvFusion Apply(NetGraph graph, ConvFusion fusion)
     {
         var result = fusion.Result;
-        if (fusion.Activation is not null || result.Consumers.Count != 1 || graph.Outputs.Contains(result))
+        if (fusion.Activation is not null || result.Consumers.Count != 1 || graph.IsOutput(result))
             return fusion;
         var sum = result.Consumers[0];
         if (!sum.IsKnown || sum.Attributes is not EltwiseAttributes e || !IsPlainSum(e) || sum.Inputs.Count != 2 || sum.Outputs.Count != 1)

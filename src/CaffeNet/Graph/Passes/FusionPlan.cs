@@ -32,7 +32,7 @@ internal sealed class FusionPlan
     /// The value whose storage <paramref name="value"/> shares: itself, or for a top of a skipped
     /// identity layer (out-of-place Dropout, Split), its bottom's.
     /// </summary>
-    public Value StorageOf(Value value) => _aliases.TryGetValue(value, out var source) ? StorageOf(source) : value;
+    public Value StorageOf(Value value) => _aliases.GetValueOrDefault(value, value);
 
     /// <summary>True when the node does not run on its own.</summary>
     public bool Skips(Node node) => _skipped.Contains(node);
@@ -47,5 +47,7 @@ internal sealed class FusionPlan
 
     internal void Skip(Node node) => _skipped.Add(node);
 
-    internal void Alias(Value value, Value source) => _aliases[value] = source;
+    // Resolved when added (sources come before the tops that alias them), so a chain of 100k
+    // skipped layers costs one lookup per value, not a walk down the chain (or a deep recursion).
+    internal void Alias(Value value, Value source) => _aliases[value] = StorageOf(source);
 }

@@ -10,7 +10,7 @@ static class InPlace
     /// </summary>
     public static Node? SoleRewriter(NetGraph graph, Value value, params string[] types)
     {
-        if (value.Consumers.Count != 1 || graph.Outputs.Contains(value))
+        if (value.Consumers.Count != 1 || graph.IsOutput(value))
             return null;
         var next = value.Consumers[0];
         return next.IsKnown && types.Contains(next.Type) && next.Inputs.Count == 1 && next.Outputs.Count == 1 && next.IsInPlace(0)

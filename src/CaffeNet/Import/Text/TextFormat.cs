@@ -48,6 +48,6 @@ internal static class TextFormat
     // UTF-8 only, as protoc reads it (no guessing UTF-16 from a byte order mark); bytes that are
     // not UTF-8 become U+FFFD, harmless in comments and refused outside strings.
     static string ReadText(string path) =>
-        Encoding.UTF8.GetString(InputFile.ReadAllBytes(path, (MaxFileBytes, length => string.Create(CultureInfo.InvariantCulture,
-            $"{path}: is {length} bytes ({length / (double)(1L << 30):0.00} GiB); prototxt is read only up to {MaxFileBytes} bytes (1 GB)"))));
+        InputFile.ReadAllText(path, (MaxFileBytes, length => string.Create(CultureInfo.InvariantCulture,
+            $"{Excerpt.Path(path)}: is {length} bytes ({length / (double)(1L << 30):0.00} GiB); prototxt is read only up to {MaxFileBytes} bytes (1 GB)")));
 }

@@ -33,7 +33,7 @@ internal static class V0LayerConverter
         foreach (var setting in V0Settings.All)
         {
             if (setting.IsSet(v0) && !setting.TryMove(v0, upgraded))
-                context.Warn(where, $"V0 field '{setting.Name}' does not apply to type {Excerpt.Quote(v0.Type, '\'')}; dropped, as Caffe does");
+                context.Warn(where, $"V0 field {Excerpt.Name(setting.Name)} does not apply to type {Excerpt.Quote(v0.Type, '\'')}; dropped, as Caffe does");
         }
         return upgraded;
     }

@@ -43,7 +43,7 @@ internal static class Filler
                 BilinearFiller.Fill(shape, data);
                 break;
             default:
-                throw new CaffeNetException($"unknown filler type '{p.Type}' (expected one of {string.Join(", ", Types)})");
+                throw new CaffeNetException($"unknown filler type {Excerpt.Name(p.Type)} (expected one of {string.Join(", ", Types)})");
         }
     }
 

@@ -37,7 +37,7 @@ sealed class ConcatDefinition : LayerDefinition
             var s = c.Inputs[i];
             bool fits = s.Rank == first.Rank && Enumerable.Range(0, s.Rank).All(j => j == axis || s.Dim(j) is not { } a || dims[j] is not { } b || a == b);
             if (!fits)
-                throw c.Error($"bottom {i} ({c.Layer.Bottom[i]}: {s}) does not match bottom 0 ({first}) on the axes other than the concat axis {axis}");
+                throw c.Error($"bottom {i} ({Excerpt.Plain(c.Layer.Bottom[i])}: {s}) does not match bottom 0 ({first}) on the axes other than the concat axis {axis}");
             for (int j = 0; j < s.Rank; j++)
                 dims[j] ??= s.Dim(j);
             total += s.Dim(axis);

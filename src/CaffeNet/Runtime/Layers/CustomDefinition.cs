@@ -52,7 +52,7 @@ sealed class CustomDefinition : LayerDefinition
     {
         var layer = _create();
         if (layer.Type != Type)
-            throw new InvalidOperationException($"the factory registered for type '{Type}' made a layer of type '{layer.Type}'");
+            throw new InvalidOperationException($"the factory registered for type {Excerpt.Name(Type)} made a layer of type {Excerpt.Name(layer.Type)}");
         try
         {
             layer.Setup(parameter);

@@ -21,7 +21,7 @@ sealed class DummyDataDefinition : SourceDefinition
             if (p.Shape.Count > 0) throw c.Error("give shape or num/channels/height/width, not both");
             foreach (var (name, list) in new[] { ("num", p.Num), ("channels", p.Channels), ("height", p.Height), ("width", p.Width) })
                 if (list.Count != 1 && list.Count != n)
-                    throw c.Error($"give '{name}' once or once per top ({n}); got {list.Count}");
+                    throw c.Error($"give {Excerpt.Name(name)} once or once per top ({n}); got {list.Count}");
             return Enumerable.Range(0, n)
                 .Select(i => (Shape?)c.Output(Pick(p.Num, i), Pick(p.Channels, i), Pick(p.Height, i), Pick(p.Width, i)))
                 .ToList();

@@ -27,7 +27,7 @@ sealed class EltwiseDefinition : LayerDefinition
         for (int i = 1; i < c.Inputs.Count; i++)
         {
             if (!c.Inputs[i].Matches(output))
-                throw c.Error($"bottoms must have equal shapes: '{c.Layer.Bottom[0]}' is {c.Input}, '{c.Layer.Bottom[i]}' is {c.Inputs[i]}");
+                throw c.Error($"bottoms must have equal shapes: {Excerpt.Name(c.Layer.Bottom[0])} is {c.Input}, {Excerpt.Name(c.Layer.Bottom[i])} is {c.Inputs[i]}");
             output = output.Merge(c.Inputs[i]);
         }
         var coefficients = p.Coeff.Count > 0 ? p.Coeff.ToList() : Enumerable.Repeat(1f, c.Inputs.Count).ToList();

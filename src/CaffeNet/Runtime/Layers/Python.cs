@@ -19,5 +19,5 @@ sealed class PythonDefinition : SourceDefinition
 
     /// <summary>"module.layer" from python_param, for messages.</summary>
     public static string Describe(Proto.LayerParameter layer) =>
-        layer.PythonParam is { } p ? $"{p.Module}.{p.Layer}" : "(no python_param)";
+        layer.PythonParam is { } p ? Excerpt.Plain($"{p.Module}.{p.Layer}") : "(no python_param)";
 }

@@ -58,7 +58,7 @@ internal static class NpyFile
         if (read != expected)
             throw DataSizeError(name, header, dataStart, expected, read);
         if (length is null && stream.ReadByte() >= 0)
-            throw CaffeFormatException.AtByte(name, dataStart + expected, $"more data follows the {expected} bytes that shape {shape} of '{header.Descr}' needs");
+            throw CaffeFormatException.AtByte(name, dataStart + expected, $"more data follows the {expected} bytes that shape {shape} of {Excerpt.Name(header.Descr)} needs");
         return new Tensor(new TensorShape(header.Shape), data);
     }
 
@@ -113,7 +113,7 @@ internal static class NpyFile
 
     static CaffeFormatException DataSizeError(string name, NpyHeader header, long dataStart, long expected, long available) =>
         CaffeFormatException.AtByte(name, dataStart,
-            $"shape {Tuple(header.Shape)} of '{header.Descr}' needs {expected} bytes of data, the file has {available}");
+            $"shape {Tuple(header.Shape)} of {Excerpt.Name(header.Descr)} needs {expected} bytes of data, the file has {available}");
 
     /// <summary>A shape as Python writes the tuple: (2, 3), (5,), ().</summary>
     static string Tuple(int[] shape) => shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape)})";

@@ -23,7 +23,7 @@ sealed class NpyHeader
         foreach (var key in new[] { "descr", "fortran_order", "shape" })
         {
             if (!fields.ContainsKey(key))
-                throw CaffeFormatException.AtByte(file, offset, $"header has no '{key}' (expected keys 'descr', 'fortran_order', 'shape')");
+                throw CaffeFormatException.AtByte(file, offset, $"header has no {Excerpt.Name(key)} (expected keys 'descr', 'fortran_order', 'shape')");
         }
         if (fields["descr"].Value is not string descr)
             throw parser.Error(fields["descr"].At, "'descr' must be a string such as '<f4'");
@@ -38,7 +38,7 @@ sealed class NpyHeader
             ">f4" => (4, true),
             "<f8" or "=f8" => (8, false),
             ">f8" => (8, true),
-            _ => throw parser.Error(fields["descr"].At, $"dtype '{descr}' is not supported (expected float32 '<f4' or float64 '<f8')"),
+            _ => throw parser.Error(fields["descr"].At, $"dtype {Excerpt.Name(descr)} is not supported (expected float32 '<f4' or float64 '<f8')"),
         };
         if (fortran && dims.Count(d => d != 1) > 1)
             throw parser.Error(fields["fortran_order"].At, "Fortran-order arrays are not supported (save the array in C order)");
@@ -87,9 +87,9 @@ sealed class NpyHeader
                 int valueAt = _pos;
                 var value = ParseValue();
                 if (!fields.TryAdd(key, new Field(value, valueAt)))
-                    throw Error(keyAt, $"header repeats the key '{key}'");
+                    throw Error(keyAt, $"header repeats the key {Excerpt.Name(key)}");
                 if (key is not ("descr" or "fortran_order" or "shape"))
-                    throw Error(keyAt, $"unexpected header key '{key}' (expected 'descr', 'fortran_order', 'shape')");
+                    throw Error(keyAt, $"unexpected header key {Excerpt.Name(key)} (expected 'descr', 'fortran_order', 'shape')");
                 SkipSpace();
                 if (Peek() == ',')
                     _pos++;
