@@ -131,6 +131,19 @@ public class CaffeModelTensorTests
     }
 
     [Fact]
+    public void ArraysStillBindToTheSpanOverloads()
+    {
+        // float[] converts to both ReadOnlySpan<float> and ReadOnlyTensorSpan<float>; the span
+        // conversion is the better one, so array callers are not made ambiguous by the tensor overloads.
+        using var model = ApiModels.FromText(Relu);
+        var y = new float[5];
+        model.Run(new float[] { 1, -5, 3, -5, 2 }, y);
+        Assert.Equal([1f, 0, 3, 0, 2], y);
+        using var result = model.Run(new float[] { -1, 1, -1, 1, -1 });
+        Assert.Equal([0f, 1, 0, 1, 0], result.Output.ToArray());
+    }
+
+    [Fact]
     public void TheInPlaceViewEndsWithTheRunButTheTensorCopyDoesNot()
     {
         using var model = ApiModels.FromText(Relu);
