@@ -4,7 +4,9 @@ namespace CaffeNet;
 
 // Run on System.Numerics.Tensors' types (not [Experimental] since 10.0, which this package
 // references). A tensor's lengths must be exactly the input's shape: reading a 3x224x224 tensor
-// as 1x3x224x224 would hide a batch mistake, so no dimension is added or dropped.
+// as 1x3x224x224 would hide a batch mistake, so no dimension is added or dropped. Inputs are copied
+// into the run's arena rather than bound in place: the copy costs about 0.1% of a MobileNetV2
+// forward, and Caffe lets a layer work in place on its input, which must not write into the caller's memory.
 public sealed partial class CaffeModel
 {
     /// <summary>
