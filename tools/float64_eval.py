@@ -4,8 +4,8 @@ nets: ours vs float64 <= max(the 1e-4 rule, OpenCV vs float64) on every layer).
 
 It evaluates the layers `caffenet run --dump-all` lists in its index.json, in that order, from the
 V2 prototxt's definitions (upgrade V0/V1 nets first with `caffenet convert --upgrade`) and the
-caffemodel's blobs, and returns each layer's outputs. A layer type it does not know raises
-Float64Error naming the layer; callers report it and stop comparing there.
+caffemodel's blobs, and returns each layer's outputs. A layer type it does not know is skipped,
+with the layers that depend on it; the first such layer is reported (a Float64Error naming it).
 """
 import math
 
@@ -21,33 +21,43 @@ class Float64Error(Exception):
 def evaluate(model, weights, inputs, index):
     """({(layer, top index): float64 array} for the entries of index (caffenet's dump order), and
     None or the Float64Error that stopped the evaluation: layers before it keep their values)."""
+    result, skipped = {}, []
     try:
-        result = {}
-        run(model, weights, inputs, index, result)
-        return result, None
+        run(model, weights, inputs, index, result, skipped)
     except Float64Error as e:
         return result, e
+    return result, skipped[0] if skipped else None
 
 
-def run(model, weights, inputs, index, result):
+def run(model, weights, inputs, index, result, skipped):
     net = caffeproto.read_net(model)
-    layers = {l.name: l for l in net.layer}
+    layers = {}
+    for l in net.layer:
+        layers.setdefault(l.name, []).append(l)
     blobs = {name: [b.astype(np.float64) for b in bs] for name, bs in caffeproto.read_weights(weights).items()}
     values = {name: v.astype(np.float64) for name, v in inputs.items()}
     done = set()
     for entry in index:
+        # "layer" is unique (a repeated name numbered as OpenCV does); "name" and "instance" find
+        # the definition (crosscheck-opencv.py's number()).
         name = entry["layer"]
         if name in done:
             continue
         done.add(name)
-        layer = layers.get(name)
-        if layer is None:
+        defs = layers.get(entry.get("name", name), [])
+        if len(defs) <= entry.get("instance", 0):
             raise Float64Error("layer %s is not in %s" % (name, model))
+        layer = defs[entry.get("instance", 0)]
         rule = RULES.get(layer.type)
-        if rule is None:
-            raise Float64Error("layer %s: type %s has no float64 rule" % (name, layer.type))
+        if rule is None or any(b not in values for b in layer.bottom):
+            # Unknown here: so are its tops, and what depends on them; the rest goes on.
+            if rule is None:
+                skipped.append(Float64Error("layer %s: type %s has no float64 rule" % (name, layer.type)))
+            for top in layer.top:
+                values.pop(top, None)
+            continue
         bottoms = [values[b] for b in layer.bottom]
-        outputs = rule(layer, bottoms, blobs.get(name, []))
+        outputs = rule(layer, bottoms, blobs.get(layer.name, []))
         for i, (top, value) in enumerate(zip(layer.top, outputs)):
             values[top] = value
             result[(name, i)] = value
