@@ -137,7 +137,8 @@ class Survey:
         weights = sorted(f for f in os.listdir(folder) if f.endswith(".caffemodel"))
         weights = os.path.join(folder, weights[0]) if weights else None
         settings = json.dumps({k: v for k, v in conf.items() if k != "note"}, sort_keys=True)
-        run_key = sha(self.run_tools, file_sha(path), file_sha(weights) if weights else "", settings)
+        labels = "label files" if re.search(r'"label"', open(path).read()) else ""
+        run_key = sha(self.run_tools, file_sha(path), file_sha(weights) if weights else "", settings, labels)
         check_key = sha(run_key, self.check_tools)
         cached = os.path.join(self.cache, check_key + ".json")
         if not self.args.no_cache and os.path.exists(cached):
@@ -213,6 +214,8 @@ class Survey:
             raise Step(msg)
         info = json.loads(p.stdout)
         row["dump"] = "ok (%d layers)" % len(info["layers"])
+        # Losses and accuracies, which OpenCV does not run, are judged against float64.
+        row["losses"] = any(l["type"].endswith("Loss") or l["type"] == "Accuracy" for l in info["layers"])
         inputs = {}
         for i in info["inputs"]:
             shape = shapes.get(i["name"], i["shape"])
@@ -227,22 +230,26 @@ class Survey:
         # calibrated on one image sees no variance, and would amplify any other input 300-fold.
         files, calib, label_args = {}, {}, []
         for n, s in inputs.items():
+            f = os.path.join(work, "%s-%%d.npy" % re.sub(r"[^A-Za-z0-9]", "_", n))
             if n in LABELS:
-                label_args += ["--input", "%s=%s" % (n, ",".join(map(str, s)))]
+                # Class numbers below the class count of the layer reading them (2 if none does).
+                classes = class_count(info, n)
+                np.save(f % 7, np.random.RandomState(9).randint(0, classes, s).astype(np.float32))
+                files[n] = f % 7
+                label_args += ["--input", "%s=%s" % (n, f % 7)]
                 continue
             for seed, into, batch in ((7, files, s[0]), (8, calib, conf.get("calibration_batch", s[0]))):
-                f = os.path.join(work, "%s-%d.npy" % (re.sub(r"[^A-Za-z0-9]", "_", n), seed))
-                np.save(f, np.random.RandomState(seed).uniform(0, 1, [batch] + list(s[1:])).astype(np.float32))
-                into[n] = f
+                np.save(f % seed, np.random.RandomState(seed).uniform(0, 1, [batch] + list(s[1:])).astype(np.float32))
+                into[n] = f % seed
         row["files"] = files
-        in_args = [a for n, f in files.items() for a in ("--input", "%s=%s" % (n, f))] + label_args
-        if label_args:
-            in_args += ["--random-input", "--seed", "3"]
+        in_args = [a for n, f in files.items() for a in ("--input", "%s=%s" % (n, f))]
 
         # weights
         if weights is None:
             w = os.path.join(work, "init.caffemodel")
-            cal = [a for n, f in calib.items() for a in ("--input", "%s=%s" % (n, f))] + label_args
+            cal = [a for n, f in calib.items() for a in ("--input", "%s=%s" % (n, f))]
+            if "calibration_batch" not in conf:
+                cal += label_args
             p = self.caffenet("init", path, "-o", w, "--seed", "1", "--calibrate", "--filler", "msra", *common, *cal, log=log)
             if p.returncode != 0:
                 row["run"] = "FAIL (init): " + first_error(p.stderr)
@@ -276,7 +283,7 @@ class Survey:
 
     def check(self, path, conf, row, log):
         """crosscheck-opencv.py on the runs' outputs; against float64 alone if OpenCV cannot build the net."""
-        judge = conf.get("judge", "")
+        judge = conf.get("judge", "") or ("float64" if row.get("losses") else "")
         ref, fused = os.path.join(row["work"], "ref"), os.path.join(row["work"], "fused")
         result = self.crosscheck(row["model"], row["w"], row["files"], ref, fused, judge, row["state"], log)
         if result.get("opencv_error") and judge != "float64-only":
@@ -321,6 +328,18 @@ class Survey:
             if "compared" not in r and "judged" not in r:
                 r["failures"] = r.get("failures") or [first_error(out)]
         return r
+
+
+def class_count(info, label):
+    """The classes of the first loss or accuracy layer reading blob `label`: the channels of its
+    first bottom (from `caffenet dump --json`); 2 when no such layer reads it."""
+    shapes = {}
+    for layer in info["layers"]:
+        for top, shape in zip(layer["tops"], layer["shapes"]):
+            shapes[top] = shape
+        if label in layer["bottoms"][1:] and layer["bottoms"][0] in shapes and len(shapes[layer["bottoms"][0]]) > 1:
+            return int(shapes[layer["bottoms"][0]][1])
+    return 2
 
 
 def without_layers(path, types, into):

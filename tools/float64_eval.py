@@ -150,7 +150,9 @@ def pooling(layer, bottoms, blobs):
         kh, kw = (p.kernel_h, p.kernel_w) if p.HasField("kernel_h") else (p.kernel_size, p.kernel_size)
         ph, pw = (p.pad_h, p.pad_w) if p.HasField("pad_h") else (p.pad, p.pad)
         sh, sw = (p.stride_h, p.stride_w) if p.HasField("stride_h") else (p.stride, p.stride)
-    rounding = math.floor if getattr(p, "round_mode", 0) == 1 else math.ceil
+    # round_mode FLOOR, or the forks' older ceil_mode: false (DenseNet's ports)
+    floor = getattr(p, "round_mode", 0) == 1 or p.HasField("ceil_mode") and not p.ceil_mode
+    rounding = math.floor if floor else math.ceil
     oh = int(rounding((h + 2 * ph - kh) / sh)) + 1
     ow = int(rounding((w + 2 * pw - kw) / sw)) + 1
     if ph or pw:
@@ -268,6 +270,76 @@ def softmax(layer, bottoms, blobs):
     axis = layer.softmax_param.axis % x.ndim
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return [e / e.sum(axis=axis, keepdims=True)]
+
+
+def normalizer(layer, mode_default, outer, inner, valid):
+    """Caffe's loss normaliser: `normalization`, else the legacy `normalize` (VALID or BATCH_SIZE),
+    else the layer's default; never below 1."""
+    p = layer.loss_param
+    modes = p.DESCRIPTOR.fields_by_name["normalization"].enum_type.values_by_name
+    if p.HasField("normalization"):
+        mode = p.normalization
+    elif p.HasField("normalize"):
+        mode = modes["VALID" if p.normalize else "BATCH_SIZE"].number
+    else:
+        mode = modes[mode_default].number
+    name = p.DESCRIPTOR.fields_by_name["normalization"].enum_type.values_by_number[mode].name
+    n = {"FULL": outer * inner, "VALID": valid, "BATCH_SIZE": outer, "NONE": 1}[name]
+    return max(1.0, float(n))
+
+
+def class_positions(layer, x, labels):
+    """(scores as outer x classes x inner, integer labels as outer x inner, kept mask) for the
+    loss and accuracy layers' axis (softmax_param's or accuracy_param's, default 1)."""
+    axis = (layer.accuracy_param.axis if layer.type == "Accuracy" else layer.softmax_param.axis) % x.ndim
+    outer = int(np.prod(x.shape[:axis]))
+    inner = int(np.prod(x.shape[axis + 1:]))
+    scores = x.reshape(outer, x.shape[axis], inner)
+    labels = labels.reshape(outer, inner).astype(np.int64)
+    p = layer.accuracy_param if layer.type == "Accuracy" else layer.loss_param
+    keep = labels != p.ignore_label if p.HasField("ignore_label") else np.ones_like(labels, dtype=bool)
+    return scores, labels, keep
+
+
+def softmax_with_loss(layer, bottoms, blobs):
+    x = bottoms[0]
+    scores, labels, keep = class_positions(layer, x, bottoms[1])
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    prob = e / e.sum(axis=1, keepdims=True)
+    outer, _, inner = scores.shape
+    picked = np.take_along_axis(prob, np.where(keep, labels, 0)[:, None, :], axis=1)[:, 0, :]
+    loss = -np.sum(np.log(np.maximum(picked, np.finfo(np.float32).tiny)) * keep)
+    loss /= normalizer(layer, "VALID", outer, inner, int(keep.sum()))
+    return [np.array(loss), prob.reshape(x.shape)]
+
+
+def accuracy(layer, bottoms, blobs):
+    x = bottoms[0]
+    scores, labels, keep = class_positions(layer, x, bottoms[1])
+    top_k = layer.accuracy_param.top_k
+    true = np.take_along_axis(scores, np.where(keep, labels, 0)[:, None, :], axis=1)
+    # Caffe counts the classes scoring at least the true one, the true one included.
+    right = (np.sum(scores >= true, axis=1) - 1 < top_k) & keep
+    count = int(keep.sum())
+    classes = scores.shape[1]
+    per_class = np.array([right[labels == c].sum() / max(1, (keep & (labels == c)).sum()) for c in range(classes)])
+    return [np.array(right.sum() / count if count else 0.0), per_class]
+
+
+def euclidean_loss(layer, bottoms, blobs):
+    d = bottoms[0] - bottoms[1]
+    return [np.array(np.sum(d * d) / bottoms[0].shape[0] / 2)]
+
+
+def sigmoid_cross_entropy_loss(layer, bottoms, blobs):
+    x, t = bottoms[0], bottoms[1].reshape(bottoms[0].shape)
+    p = layer.loss_param
+    keep = t.astype(np.int64) != p.ignore_label if p.HasField("ignore_label") else np.ones(x.shape, dtype=bool)
+    positive = (x >= 0).astype(np.float64)
+    terms = x * (t - positive) - np.log1p(np.exp(x - 2 * x * positive))
+    # Caffe's default normaliser here is the batch (it is VALID for SoftmaxWithLoss).
+    return [np.array(-np.sum(terms * keep) / normalizer(layer, "BATCH_SIZE", x.shape[0], x.size // x.shape[0],
+                                                        int(keep.sum())))]
 
 
 def lrn(layer, bottoms, blobs):
@@ -472,4 +544,9 @@ RULES = {
     "Upsample": upsample,
     "BN": bn,
     "Interp": interp,
+    "SoftmaxWithLoss": softmax_with_loss,
+    "Accuracy": accuracy,
+    "EuclideanLoss": euclidean_loss,
+    "SigmoidCrossEntropyLoss": sigmoid_cross_entropy_loss,
+    "Silence": lambda l, b, w: [],
 }
