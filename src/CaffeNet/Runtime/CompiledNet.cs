@@ -90,7 +90,7 @@ sealed class CompiledNet
     ILayer Bind(Node node, ConvFusion? fusion, WorkerPool? pool)
     {
         if (fusion is null)
-            return LayerFactory.For(node, Weights.For(node));
+            return LayerFactory.For(node, Weights.For(node), pool);
         try
         {
             return node.Type == "InnerProduct"
