@@ -114,7 +114,7 @@ sealed class CompiledNet
         {
             return ChannelLayout.ReadsBlocked(node) && Layout.IsBlocked(node.Inputs[0])
                 ? new BlockedGlobalAverageLayer(node, Layout.Block)
-                : LayerFactory.For(node, Weights.For(node));
+                : LayerFactory.For(node, Weights.For(node), pool);
         }
         try
         {

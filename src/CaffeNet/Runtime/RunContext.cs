@@ -68,6 +68,9 @@ sealed class RunContext
         values.CopyTo(slot.Span);
     }
 
+    /// <summary>The memory of input <paramref name="index"/> of the graph (in <see cref="NetGraph.Inputs"/> order), for a caller that fills it itself.</summary>
+    public Span<float> InputSpan(int index) => _values[Net.Graph.Inputs[index].Id].Span;
+
     /// <summary>Runs every step; with an observer, each step's outputs are reported as it ends.</summary>
     public void Run(LayerObserver? observer = null)
     {
