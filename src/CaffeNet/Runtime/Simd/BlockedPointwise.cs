@@ -195,18 +195,14 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
             block += t.InStride;
         }
         nint at = (nint)pixel * b;
-        Six(t, at, which, a00, a01, a02, a03, a04, a05);
-        Six(t, at, which + 1, a10, a11, a12, a13, a14, a15);
-        Six(t, at, which + 2, a20, a21, a22, a23, a24, a25);
-        Six(t, at, which + 3, a30, a31, a32, a33, a34, a35);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Six(in BlockedPointwise.Tile t, nint at, int which, TVec s0, TVec s1, TVec s2, TVec s3, TVec s4, TVec s5)
-    {
-        int b = TLanes.Count;
-        Store(t, s0, at, which); Store(t, s1, at + b, which); Store(t, s2, at + 2 * b, which);
-        Store(t, s3, at + 3 * b, which); Store(t, s4, at + 4 * b, which); Store(t, s5, at + 5 * b, which);
+        Store(t, a00, at, which); Store(t, a01, at + b, which); Store(t, a02, at + 2 * b, which);
+        Store(t, a03, at + 3 * b, which); Store(t, a04, at + 4 * b, which); Store(t, a05, at + 5 * b, which);
+        Store(t, a10, at, which + 1); Store(t, a11, at + b, which + 1); Store(t, a12, at + 2 * b, which + 1);
+        Store(t, a13, at + 3 * b, which + 1); Store(t, a14, at + 4 * b, which + 1); Store(t, a15, at + 5 * b, which + 1);
+        Store(t, a20, at, which + 2); Store(t, a21, at + b, which + 2); Store(t, a22, at + 2 * b, which + 2);
+        Store(t, a23, at + 3 * b, which + 2); Store(t, a24, at + 4 * b, which + 2); Store(t, a25, at + 5 * b, which + 2);
+        Store(t, a30, at, which + 3); Store(t, a31, at + b, which + 3); Store(t, a32, at + 2 * b, which + 3);
+        Store(t, a33, at + 3 * b, which + 3); Store(t, a34, at + 4 * b, which + 3); Store(t, a35, at + 5 * b, which + 3);
     }
 
     static void TwoBySix(in BlockedPointwise.Tile t, int pixel, int which)
@@ -250,8 +246,10 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
             block += t.InStride;
         }
         nint at = (nint)pixel * b;
-        Six(t, at, which, a00, a01, a02, a03, a04, a05);
-        Six(t, at, which + 1, a10, a11, a12, a13, a14, a15);
+        Store(t, a00, at, which); Store(t, a01, at + b, which); Store(t, a02, at + 2 * b, which);
+        Store(t, a03, at + 3 * b, which); Store(t, a04, at + 4 * b, which); Store(t, a05, at + 5 * b, which);
+        Store(t, a10, at, which + 1); Store(t, a11, at + b, which + 1); Store(t, a12, at + 2 * b, which + 1);
+        Store(t, a13, at + 3 * b, which + 1); Store(t, a14, at + 4 * b, which + 1); Store(t, a15, at + 5 * b, which + 1);
     }
 
     static void OneBySix(in BlockedPointwise.Tile t, int pixel, int which)
