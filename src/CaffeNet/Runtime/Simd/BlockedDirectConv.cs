@@ -192,33 +192,52 @@ static unsafe class BlockedDirectConv<TLanes, TVec> where TLanes : struct, IFloa
         Store(r, a13, at + 3 * b, 1); Store(r, a14, at + 4 * b, 1); Store(r, a15, at + 5 * b, 1);
     }
 
-    /// <summary>One output whose window may cross the left or right border, for each block.</summary>
+    /// <summary>
+    /// One output whose window may cross the left or right border, both blocks at once; even and odd
+    /// rows of taps into separate sums, so four FMA chains run side by side rather than one long one.
+    /// </summary>
     static void Edge(in BlockedDirectConv.Rows r, int iy0, int ky0, int ky1, int oy, int ox)
     {
         int b = TLanes.Count;
         var w = r.Window;
         int kw = w.KernelW, taps = w.KernelH * kw, ix0 = ox * w.StrideW - w.PadW;
-        nint at = ((nint)oy * r.OutWidth + ox) * b;
-        for (int which = 0; which < (r.Two ? 2 : 1); which++)
+        nint second = r.Two ? r.WeightStride : 0;
+        var a0 = TLanes.Load(r.Bias);
+        var a1 = r.Two ? TLanes.Load(r.Bias + b) : a0;
+        var zero = TLanes.Splat(0);
+        var e0 = zero;
+        var e1 = zero;
+        for (int c = 0; c < r.Channels; c++)
         {
-            var acc = TLanes.Load(r.Bias + which * b);
-            float* weights = r.Weights + which * r.WeightStride;
-            for (int c = 0; c < r.Channels; c++)
+            float* plane = r.Input + (nint)c * r.Height * r.Width;
+            for (int ky = ky0; ky < ky1; ky++)
             {
-                float* plane = r.Input + (nint)c * r.Height * r.Width;
-                for (int ky = ky0; ky < ky1; ky++)
+                float* row = plane + (nint)(iy0 + ky * w.DilationH) * r.Width;
+                float* wp = r.Weights + ((nint)c * taps + ky * kw) * b;
+                bool odd = ((ky - ky0) & 1) != 0;
+                for (int kx = 0; kx < kw; kx++, wp += b)
                 {
-                    float* row = plane + (nint)(iy0 + ky * w.DilationH) * r.Width;
-                    for (int kx = 0; kx < kw; kx++)
+                    int ix = ix0 + kx * w.DilationW;
+                    if ((uint)ix >= (uint)r.Width)
+                        continue;
+                    var x = TLanes.Splat(row[ix]);
+                    if (odd)
                     {
-                        int ix = ix0 + kx * w.DilationW;
-                        if ((uint)ix < (uint)r.Width)
-                            acc = TLanes.MultiplyAdd(TLanes.Load(weights + ((nint)c * taps + ky * kw + kx) * b), TLanes.Splat(row[ix]), acc);
+                        e0 = TLanes.MultiplyAdd(TLanes.Load(wp), x, e0);
+                        e1 = TLanes.MultiplyAdd(TLanes.Load(wp + second), x, e1);
+                    }
+                    else
+                    {
+                        a0 = TLanes.MultiplyAdd(TLanes.Load(wp), x, a0);
+                        a1 = TLanes.MultiplyAdd(TLanes.Load(wp + second), x, a1);
                     }
                 }
             }
-            Store(r, acc, at, which);
         }
+        nint at = ((nint)oy * r.OutWidth + ox) * b;
+        Store(r, TLanes.Add(a0, e0), at, 0);
+        if (r.Two)
+            Store(r, TLanes.Add(a1, e1), at, 1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
