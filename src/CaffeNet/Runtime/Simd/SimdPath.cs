@@ -22,10 +22,17 @@ internal static class SimdPaths
 
     static SimdPath Detect()
     {
-        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Fma.IsSupported)
+        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Fma.IsSupported && !Avx512Refused())
             return SimdPath.Vector512;
         if (Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported)
             return SimdPath.Vector256;
         return SimdPath.Scalar;
     }
+
+    /// <summary>
+    /// DOTNET_EnableAVX512F=0, the switch earlier .NET versions honoured (and this project's scripts
+    /// and issues use) to get the AVX2 path: .NET 10 keeps AVX-512 on under it (its switch is now
+    /// DOTNET_EnableAVX512=0), so the kernels honour it themselves and take the 256-bit path.
+    /// </summary>
+    static bool Avx512Refused() => Environment.GetEnvironmentVariable("DOTNET_EnableAVX512F") is "0";
 }
