@@ -115,7 +115,7 @@ class Survey:
         os.makedirs(os.path.join(self.cache, "runs"), exist_ok=True)
         core = os.path.join(os.path.dirname(self.dll), "CaffeNet.Core.dll")
         self.run_tools = sha(file_sha(self.dll), file_sha(core))
-        scripts = ["crosscheck-opencv.py", "float64_eval.py", "caffeproto.py"]
+        scripts = ["crosscheck-opencv.py", "float64_eval.py", "caffeproto.py", "crosscheck-yolo.py"]
         self.check_tools = sha(*(file_sha(os.path.join(TOOLS, s)) for s in scripts))
 
     def caffenet(self, *argv, log=None):
@@ -290,8 +290,34 @@ class Survey:
             reason = result["opencv_error"]
             result = self.crosscheck(row["model"], row["w"], row["files"], ref, fused, "float64-only", row["state"], log)
             result["cannot"] = reason
+        types = {e["type"] for e in json.load(open(os.path.join(ref, "index.json")))["layers"]}
+        if types & {"YoloDetectionOutput", "Yolov3DetectionOutput"}:
+            result.update(self.yolo(row["model"], ref, fused, log))
+            result["ok"] = result["ok"] and result["yolo_ok"]
         row["result"] = {k: v for k, v in result.items() if k != "opencv_error"}
         row["ok"] = result["ok"]
+
+    def yolo(self, model, ref, fused, log):
+        """The YOLO fork's detection outputs, which OpenCV lacks: the reference path's against
+        tools/crosscheck-yolo.py's numpy decoding of its bottoms, the fused path's rows against the
+        reference path's (sorted; boxes and scores to 1e-4)."""
+        cmd = ["/usr/bin/python3", os.path.join(TOOLS, "crosscheck-yolo.py"), "--model", model, "--ours", ref]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT)
+        log.append("$ %s  (exit %d)\n%s%s" % (" ".join(cmd[1:]), p.returncode, p.stdout, p.stderr[-3000:]))
+        rows = [int(m) for m in re.findall(r"rows ours (\d+)", p.stdout)]
+        ok = p.returncode == 0 and bool(rows)
+        index = json.load(open(os.path.join(ref, "index.json")))["layers"]
+        fused_ok = True
+        for e in index:
+            if e["type"] in ("YoloDetectionOutput", "Yolov3DetectionOutput"):
+                f = os.path.join(fused, re.sub(r"[^A-Za-z0-9._-]", "_", e["top"]) + ".npy")
+                a = np.load(os.path.join(ref, e["file"])).reshape(-1, 7)
+                b = np.load(f).reshape(-1, 7) if os.path.exists(f) else None
+                order = lambda r: r[np.lexsort((r[:, 3], r[:, 4], r[:, 1], -r[:, 2], r[:, 0]))]
+                same = b is not None and a.shape == b.shape and (a.size == 0 or np.max(np.abs(order(a) - order(b))) <= 1e-4)
+                log.append("fused %s: %s" % (e["top"], "same rows as the reference path" if same else "DIFFERENT rows"))
+                fused_ok = fused_ok and same
+        return {"yolo_ok": ok and fused_ok, "yolo_rows": rows, "yolo_fused": fused_ok}
 
     def crosscheck(self, model, weights, files, ref, fused, judge, state, log):
         cmd = ["/usr/bin/python3", os.path.join(TOOLS, "crosscheck-opencv.py"), "--model", model, "--weights", weights,
@@ -370,6 +396,10 @@ def describe(r):
         text = "%s: %d layers, worst %.2g%s" % ("match" if r["ok"] else "FAIL %d" % r["failed"], r["compared"], r["worst"], fused)
     if not r["ok"] and r.get("failures"):
         text += " (" + "; ".join(r["failures"][:2]) + ")"
+    if "yolo_ok" in r:
+        text += "; YOLO output vs numpy decoding: %s (%s rows), fused rows %s" % (
+            "ok" if r["yolo_ok"] else "FAIL", "+".join(map(str, r["yolo_rows"])) or "no",
+            "same" if r["yolo_fused"] else "DIFFER")
     if r.get("float64_stopped"):
         text += "; float64 skips " + r["float64_stopped"]
     return text
