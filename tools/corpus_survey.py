@@ -152,8 +152,10 @@ class Survey:
             if row.get("ready"):
                 try:
                     self.check(path, conf, row, log)
-                except subprocess.TimeoutExpired as e:
+                except subprocess.TimeoutExpired:
                     row["error"] = "cross-check timed out after %d s" % TIMEOUT
+                except Exception as e:  # a bug of the survey itself: reported in the row, the rest goes on
+                    row["error"] = "survey error: %r" % e
             row["seconds"] = round(time.time() - started)
             row["log"] = os.path.join(self.cache, check_key + ".log")
             with open(row["log"], "w") as f:
@@ -335,13 +337,14 @@ class Survey:
         if m and "compared" not in out:
             r["opencv_error"] = re.sub(r"OpenCV\([\d.]+\) \S+: error: \([^)]*\) ", "", m.group(1))[:200]
             return r
-        m = re.search(r"compared (\d+) layers, (\d+) failed, worst error/scale (\S+);", out)
+        num = r"([-+0-9.e]+|inf|nan)"
+        m = re.search(r"compared (\d+) layers, (\d+) failed, worst error/scale %s;" % num, out)
         if m:
             r.update(compared=int(m.group(1)), failed=int(m.group(2)), worst=float(m.group(3)))
-        m = re.search(r"against float64: (\d+) layers judged, worst error/scale ours (\S+), OpenCV (\S+)", out)
+        m = re.search(r"against float64: (\d+) layers judged, worst error/scale ours %s, OpenCV %s" % (num, num), out)
         if m:
             r.update(judged=int(m.group(1)), ours64=float(m.group(2)), opencv64=float(m.group(3)))
-        m = re.search(r"against float64 only: (\d+) of (\d+) outputs judged, (\d+) failed, worst error/scale (\S+)", out)
+        m = re.search(r"against float64 only: (\d+) of (\d+) outputs judged, (\d+) failed, worst error/scale %s" % num, out)
         if m:
             r.update(judged=int(m.group(1)), of=int(m.group(2)), failed=int(m.group(3)), ours64=float(m.group(4)))
         m = re.search(r"fused path: (\d+) net output", out)
