@@ -25,12 +25,12 @@ dotnet build tools/OrtBench -c Release -v q -nologo >&2
 
 WEIGHTS=${2:-$WORK/calibrated.caffemodel}
 if [[ $# -lt 2 ]]; then
-    $CAFFENET init "$MODEL" --calibrate -o "$WEIGHTS" >&2
+    $CAFFENET init "$MODEL" --calibrate --filler msra -o "$WEIGHTS" >&2
 fi
 $PY tools/caffe2onnx.py "$MODEL" "$WEIGHTS" -o "$WORK/model.onnx" --batch 1 >&2
 tools/OrtBench/bin/Release/net10.0/ortbench "$WORK/model.onnx" --threads "$THREADS" \
     --iterations "$ITERATIONS" --warmup 10 --profile "$WORK/ort.json" >/dev/null
-$CAFFENET bench "$MODEL" --weights "$WEIGHTS" --threads "$THREADS" --iterations "$ITERATIONS" \
+$CAFFENET bench "$MODEL" --weights "$WEIGHTS" --batch 1 --threads "$THREADS" --iterations "$ITERATIONS" \
     --per-layer --json >"$WORK/ours.json"
 echo "$(lscpu | sed -n 's/^Model name: *//p'), $THREADS thread(s), batch 1"
 $PY tools/profile-compare.py "$MODEL" "$WORK/ours.json" "$WORK/ort.json"

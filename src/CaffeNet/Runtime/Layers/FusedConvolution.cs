@@ -12,10 +12,13 @@ namespace CaffeNet.Runtime.Layers;
 /// (group = channels = outputs) on <see cref="DepthwiseConv"/>; group 1 with few input channels (a
 /// first layer) on <see cref="DirectConv"/>; other group 1 as im2col + SGEMM by strips of output rows
 /// (<see cref="Im2ColConv"/>); any other grouping on the reference kernel, then the clamp.
+/// Where the channel layout gives it a blocked tensor (<see cref="BlockedIo"/>), a depthwise or 1x1
+/// convolution runs on the blocked kernels (<see cref="BlockedDepthwise"/>, <see cref="BlockedPointwise"/>)
+/// with the epilogue fused there too, reordering on its side whichever of its tensors is NCHW.
 /// </summary>
 sealed class FusedConvolutionLayer : ILayer
 {
-    enum Path { Pointwise, PointwiseOnePixel, Depthwise, Direct, Im2Col, Reference }
+    enum Path { Pointwise, PointwiseOnePixel, Depthwise, Direct, Im2Col, Reference, BlockedDepthwise, BlockedPointwise }
 
     readonly Path _path;
     readonly ConvolutionParams _p;
@@ -26,8 +29,10 @@ sealed class FusedConvolutionLayer : ILayer
     readonly DirectConv? _direct;
     readonly int _batch, _channels, _height, _width, _outHeight, _outWidth;
     readonly WorkerPool? _pool;
+    readonly BlockedIo _io;
+    readonly float[]? _blockedWeights, _blockedBias;
 
-    public FusedConvolutionLayer(ConvFusion fusion, NetWeights weights, WorkerPool? pool)
+    public FusedConvolutionLayer(ConvFusion fusion, NetWeights weights, WorkerPool? pool, BlockedIo io = default)
     {
         var node = fusion.Anchor;
         var a = LayerFactory.Attributes<ConvolutionAttributes>(node);
@@ -43,9 +48,22 @@ sealed class FusedConvolutionLayer : ILayer
         _path = PathFor(a, _channels, _height, _width);
         if (_path == Path.Direct)
             _direct = new DirectConv(_weights, _bias, a.NumOutput, _channels, Window(_p));
+        _io = io;
+        if (io.Any)
+        {
+            if (!ChannelLayout.WritesBlocked(fusion))
+                throw new InvalidOperationException($"{node} has no blocked kernel");
+            _path = IsDepthwise(a, _channels) ? Path.BlockedDepthwise : Path.BlockedPointwise;
+            _blockedWeights = _path == Path.BlockedDepthwise
+                ? BlockedDepthwise.PackWeights(_weights, _channels, a.KernelH * a.KernelW, io.Block)
+                : BlockedPointwise.PackWeights(_weights, a.NumOutput, _channels, io.Block);
+            _blockedBias = BlockedDepthwise.PackChannels(_bias, a.NumOutput, io.Block);
+        }
         if (_path is Path.Pointwise or Path.Im2Col)
             _packed = PackedMatrix.Pack(_weights, a.NumOutput, k, k);
     }
+
+    static bool IsDepthwise(ConvolutionAttributes a, int channels) => a.Group == channels && a.NumOutput == channels;
 
     static Path PathFor(ConvolutionAttributes a, int channels, int height, int width)
     {
@@ -63,8 +81,10 @@ sealed class FusedConvolutionLayer : ILayer
     /// and bias, and their packed or rearranged copy) and the longest of those arrays; the scratch
     /// its kernels ask for goes to <paramref name="scratch"/>.
     /// </summary>
-    internal static (long Floats, long Longest) Kept(ConvFusion fusion, ScratchEstimate scratch)
+    internal static (long Floats, long Longest) Kept(ConvFusion fusion, BlockedIo io, ScratchEstimate scratch)
     {
+        if (io.Any)
+            return KeptBlocked(fusion, io, scratch);
         var node = fusion.Anchor;
         var a = LayerFactory.Attributes<ConvolutionAttributes>(node);
         var p = ConvolutionLayer.Params(a);
@@ -97,6 +117,27 @@ sealed class FusedConvolutionLayer : ILayer
         return (folded + a.NumOutput + copy, Math.Max(folded, copy));
     }
 
+    /// <summary><see cref="Kept"/> for the blocked kernels: their packed weights and bias, and the reorder buffers.</summary>
+    static (long Floats, long Longest) KeptBlocked(ConvFusion fusion, BlockedIo io, ScratchEstimate scratch)
+    {
+        var node = fusion.Anchor;
+        var a = LayerFactory.Attributes<ConvolutionAttributes>(node);
+        var input = node.Inputs[0].Shape;
+        var output = node.Outputs[0].Shape;
+        long folded = node.ParamShapes[0].Count;
+        long packed = IsDepthwise(a, input[1])
+            ? (long)ChannelLayout.RoundUp(input[1], io.Block) * a.KernelH * a.KernelW
+            : (long)ChannelLayout.RoundUp(a.NumOutput, io.Block) * input[1];
+        if (!io.Input)
+            scratch.PerThread(ScratchKind.ReorderInput, ChannelLayout.BlockedFloats(input, io.Block));
+        if (fusion.Residual is not null && !io.Residual)
+            scratch.PerThread(ScratchKind.ReorderResidual, ChannelLayout.BlockedFloats(output, io.Block));
+        if (!io.Output)
+            scratch.PerThread(ScratchKind.ReorderOutput, ChannelLayout.BlockedFloats(output, io.Block));
+        long bias = ChannelLayout.RoundUp(a.NumOutput, io.Block);
+        return (folded + a.NumOutput + packed + bias, Math.Max(folded, packed));
+    }
+
     static ConvWindow Window(in ConvolutionParams p) =>
         new(p.KernelH, p.KernelW, p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW);
 
@@ -120,6 +161,9 @@ sealed class FusedConvolutionLayer : ILayer
         int inImage = _channels * _height * _width, outPlane = _outHeight * _outWidth, outImage = _p.NumOutput * outPlane;
         switch (_path)
         {
+            case Path.BlockedDepthwise or Path.BlockedPointwise:
+                ForwardBlocked(src, residual, dst);
+                return;
             case Path.Pointwise:
                 Sgemm.Multiply(_packed!, src, _height * _width, dst, outPlane, outPlane, _bias, residual, residual.IsEmpty ? 0 : outPlane,
                     _activation, pool: _pool, batch: new GemmBatch(_batch, inImage, outImage));
@@ -150,6 +194,42 @@ sealed class FusedConvolutionLayer : ILayer
         }
         if (!residual.IsEmpty)
             AddThenClamp(dst, residual, _activation);
+    }
+
+    /// <summary>
+    /// The blocked kernels, with the epilogue (shortcut and clamp) fused; an NCHW input or shortcut is
+    /// reordered into scratch first, an NCHW output written to scratch and reordered after.
+    /// </summary>
+    unsafe void ForwardBlocked(ReadOnlySpan<float> src, ReadOnlySpan<float> residual, Span<float> dst)
+    {
+        int block = _io.Block, outPlane = _outHeight * _outWidth;
+        int outFloats = checked(_batch * ChannelLayout.RoundUp(_p.NumOutput, block) * outPlane);
+        if (!_io.Input)
+        {
+            int floats = checked(_batch * ChannelLayout.RoundUp(_channels, block) * _height * _width);
+            var blocked = new Span<float>(Scratch.ReorderInput(floats), floats);
+            BlockedReorder.ToBlocked(src, blocked, _batch, _channels, _height * _width, block);
+            src = blocked;
+        }
+        if (!residual.IsEmpty && !_io.Residual)
+        {
+            var blocked = new Span<float>(Scratch.ReorderResidual(outFloats), outFloats);
+            BlockedReorder.ToBlocked(residual, blocked, _batch, _p.NumOutput, outPlane, block);
+            residual = blocked;
+        }
+        var output = _io.Output ? dst : new Span<float>(Scratch.ReorderOutput(outFloats), outFloats);
+        if (_path == Path.BlockedDepthwise)
+        {
+            BlockedDepthwise.Forward(block, src, output, residual, _batch, _channels, _height, _width, _blockedWeights, _blockedBias,
+                Window(_p), _activation, _pool);
+        }
+        else
+        {
+            BlockedPointwise.Forward(block, src, output, residual, _batch, _channels, _p.NumOutput, outPlane, _blockedWeights,
+                _blockedBias, _activation, _pool);
+        }
+        if (!_io.Output)
+            BlockedReorder.ToNchw(output, dst, _batch, _p.NumOutput, outPlane, block);
     }
 
     static void AddThenClamp(Span<float> dst, ReadOnlySpan<float> residual, Activation activation)

@@ -1,5 +1,6 @@
 using CaffeNet.Graph;
 using CaffeNet.Proto;
+using CaffeNet.Runtime.Simd;
 
 namespace CaffeNet.Runtime.Layers;
 
@@ -13,6 +14,9 @@ abstract class LayerDefinition : LayerType, ILayerShape
     /// <see cref="Infer"/> gave) and to its learnable blobs, in blob order.
     /// </summary>
     public abstract ILayer Create(Node node, IReadOnlyList<Tensor> blobs);
+
+    /// <summary>The same, for a layer whose kernels can use the executor's worker threads (default: it ignores them).</summary>
+    public virtual ILayer Create(Node node, IReadOnlyList<Tensor> blobs, WorkerPool? pool) => Create(node, blobs);
 
     /// <summary>
     /// The filler Caffe's layer uses for learnable blob <paramref name="blob"/> when the model has

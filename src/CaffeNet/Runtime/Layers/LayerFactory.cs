@@ -1,5 +1,6 @@
 using CaffeNet.Graph;
 using CaffeNet.Import.Text;
+using CaffeNet.Runtime.Simd;
 
 namespace CaffeNet.Runtime.Layers;
 
@@ -25,13 +26,13 @@ static class LayerFactory
     }
 
     /// <summary>The runnable layer; a CaffeNetException naming the layer when it cannot be built.</summary>
-    public static ILayer For(Node node, IReadOnlyList<Tensor> blobs)
+    public static ILayer For(Node node, IReadOnlyList<Tensor> blobs, WorkerPool? pool = null)
     {
         var definition = node.Rule as LayerDefinition
             ?? throw new InvalidOperationException($"layer {Excerpt.Name(node.Name)} has no definition; check RequireSupported first");
         try
         {
-            return definition.Create(node, blobs);
+            return pool is null ? definition.Create(node, blobs) : definition.Create(node, blobs, pool);
         }
         catch (CaffeNetException e) when (!e.Message.StartsWith("layer '", StringComparison.Ordinal))
         {

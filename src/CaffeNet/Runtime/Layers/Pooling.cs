@@ -18,6 +18,8 @@ sealed class PoolingDefinition : LayerDefinition
 
     public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new PoolingLayer(node);
 
+    public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs, WorkerPool? pool) => new PoolingLayer(node, pool);
+
     public override LayerShapes Infer(LayerContext c)
     {
         c.Bottoms(1);
@@ -96,36 +98,38 @@ sealed class PoolingDefinition : LayerDefinition
         value <= int.MaxValue ? (int)value : throw c.Error($"pooling size {value} is too large");
 }
 
-/// <summary>MAX or AVE pooling; a MAX layer's optional second top receives the argmax mask.</summary>
-sealed class PoolingLayer(Node node) : ILayer
+/// <summary>
+/// MAX or AVE pooling; a MAX layer's optional second top receives the argmax mask (on the reference
+/// kernel). Without it, the separable vector kernels, on the worker pool's threads when given one.
+/// </summary>
+sealed class PoolingLayer(Node node, WorkerPool? pool = null) : ILayer
 {
     readonly PoolingParams _p = Params(LayerFactory.Attributes<PoolingAttributes>(node));
 
     public void Forward(ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs)
     {
         var input = inputs[0];
-        if (IsPlaneMean(input.Shape) && outputs.Length == 1)
+        if (outputs.Length > 1 || input.Rank != 4)
         {
-            var output = outputs[0].Shape;
-            // Checked without building the shape: this runs on every forward.
-            if (output.Rank != 4 || output[0] != input.Shape[0] || output[1] != input.Shape[1] || output[2] != 1 || output[3] != 1)
-                throw new ArgumentException($"Pooling output has shape {output}, expected {Kernels.Pooling.OutputShape(input.Shape, _p)}");
-            int planeSize = input.Shape[2] * input.Shape[3];
-            PlaneMean.Forward(input.Span, outputs[0].Span, input.Count / planeSize, planeSize);
+            Kernels.Pooling.Forward(input, _p, outputs[0], outputs.Length > 1 ? outputs[1] : default);
             return;
         }
-        if (_p.Method == PoolingMethod.Max && outputs.Length == 1 && input.Rank == 4)
+        var (outH, outW) = Kernels.Pooling.OutputSize(input.Shape, _p);
+        var output = outputs[0].Shape;
+        // Checked without building the shape: this runs on every forward.
+        if (output.Rank != 4 || output[0] != input.Shape[0] || output[1] != input.Shape[1] || output[2] != outH || output[3] != outW)
+            throw new ArgumentException($"Pooling output has shape {output}, expected {Kernels.Pooling.OutputShape(input.Shape, _p)}");
+        int planes = input.Shape[0] * input.Shape[1], height = input.Shape[2], width = input.Shape[3];
+        if (IsPlaneMean(input.Shape))
         {
-            var (outH, outW) = Kernels.Pooling.OutputSize(input.Shape, _p);
-            var output = outputs[0].Shape;
-            if (output.Rank != 4 || output[0] != input.Shape[0] || output[1] != input.Shape[1] || output[2] != outH || output[3] != outW)
-                throw new ArgumentException($"Pooling output has shape {output}, expected {Kernels.Pooling.OutputShape(input.Shape, _p)}");
-            var window = _p.Global ? _p with { KernelH = input.Shape[2], KernelW = input.Shape[3] } : _p;
-            MaxPool.Forward(input.Span, outputs[0].Span, input.Shape[0] * input.Shape[1], input.Shape[2], input.Shape[3],
-                outH, outW, window);
+            PlaneMean.Forward(input.Span, outputs[0].Span, planes, height * width, pool);
             return;
         }
-        Kernels.Pooling.Forward(input, _p, outputs[0], outputs.Length > 1 ? outputs[1] : default);
+        var window = _p.Global ? _p with { KernelH = height, KernelW = width } : _p;
+        if (_p.Method == PoolingMethod.Max)
+            SeparablePool.Forward<MaxReduce>(input.Span, outputs[0].Span, planes, height, width, outH, outW, window, average: false, pool);
+        else
+            SeparablePool.Forward<SumReduce>(input.Span, outputs[0].Span, planes, height, width, outH, outW, window, average: true, pool);
     }
 
     /// <summary>AVE over each whole plane with no padding: the vectorised plane mean, equal to the reference to rounding.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace CaffeNet.Runtime.Simd;
 
 /// <summary>
@@ -5,8 +7,8 @@ namespace CaffeNet.Runtime.Simd;
 /// directly. With only channels x kh x kw taps per output, im2col + GEMM spends more time writing and
 /// re-reading the columns than multiplying; here each strip of output rows copies the input rows it
 /// needs into zero-bordered slots (split into even and odd columns at stride 2, so a tap's inputs are
-/// contiguous), and <see cref="DirectConvKernel256"/> accumulates 4 output channels x up to 24
-/// columns in registers over all taps. Weights are arranged in blocks of 4 output channels once, at
+/// contiguous), and <see cref="DirectConvKernel{TLanes, TVec}"/> accumulates 4 output channels x up to 3
+/// vectors of columns (48 with AVX-512) in registers over all taps. Weights are arranged in blocks of 4 output channels once, at
 /// construction. Strips are spread over a pool's threads; every output is computed the same way
 /// whatever the split, so results do not depend on the thread count.
 /// </summary>
@@ -16,8 +18,10 @@ internal sealed unsafe class DirectConv
     public const int MaxChannels = 4;
     const int MaxKernel = 7;
     const int StripRows = 8;
-    const int Block = DirectConvKernel256.Channels;
-    const int V = DirectConvKernel256.V;
+    /// <summary>Output channels a kernel tile computes; the weights are arranged in blocks of this many.</summary>
+    internal const int Block = 4;
+    /// <summary>The widest vector (AVX-512's 16 lanes): slots are sized for it on either path.</summary>
+    const int V = 16;
 
     readonly SimdPath _path;
     readonly int _outputs, _channels, _taps;
@@ -51,8 +55,7 @@ internal sealed unsafe class DirectConv
             throw new ArgumentException($"weights of {outputs}x{channels}x{window.KernelH}x{window.KernelW} need more than {weights.Length} floats", nameof(weights));
         if (!bias.IsEmpty && bias.Length < outputs)
             throw new ArgumentException($"bias needs {outputs} values, got {bias.Length}", nameof(bias));
-        // Vector512 machines run the 256-bit kernel: 8 columns a vector already fill the output rows.
-        _path = path == SimdPath.Scalar ? SimdPath.Scalar : SimdPath.Vector256;
+        _path = path;
         (_outputs, _channels, _window) = (outputs, channels, window);
         int blocks = (outputs + Block - 1) / Block;
         _weights = new float[blocks * _taps * Block];
@@ -164,7 +167,6 @@ internal sealed unsafe class DirectConv
         {
             var wd = Window;
             int q0 = y0 * wd.StrideH, rows = (y1 - 1) * wd.StrideH + wd.KernelH - q0;
-            int vectorWidth = RoundUp(OutWidth, V);
             var (half, slotWidth) = Slot(Width, OutWidth, wd);
             int slotFloats = Channels * rows * slotWidth;
             float* slots = Scratch.InputRows(SlotsFloats(slotFloats, OutWidth));
@@ -185,9 +187,11 @@ internal sealed unsafe class DirectConv
             float** taps = stackalloc float*[Taps];
             float** outs = stackalloc float*[Block];
             float** tailOuts = stackalloc float*[Block];
+            // A row narrower than a vector goes here first, each channel a vector's width apart.
+            int lanes = Path == SimdPath.Vector512 ? 16 : 8;
             float* tail = stackalloc float[Block * V];
             for (int j = 0; j < Block; j++)
-                tailOuts[j] = tail + j * V;
+                tailOuts[j] = tail + j * lanes;
             int plane = OutHeight * OutWidth;
             for (int oy = y0; oy < y1; oy++)
             {
@@ -208,26 +212,10 @@ internal sealed unsafe class DirectConv
                         outs[j] = o0 + j < Outputs ? output + (nint)(o0 + j) * plane + (nint)oy * OutWidth : dummy;
                     float* w = Weights + (nint)o0 * Taps;
                     float* bias = Bias + o0;
-                    int x = 0;
-                    for (; x + 3 * V <= OutWidth; x += 3 * V)
-                        DirectConvKernel256.Tile<DirectConvKernel256.Three>(taps, Taps, x, w, bias, Lo, Hi, outs, x);
-                    if (x + 2 * V <= OutWidth)
-                    {
-                        DirectConvKernel256.Tile<DirectConvKernel256.Two>(taps, Taps, x, w, bias, Lo, Hi, outs, x);
-                        x += 2 * V;
-                    }
-                    else if (x + V <= OutWidth)
-                    {
-                        DirectConvKernel256.Tile<DirectConvKernel256.One>(taps, Taps, x, w, bias, Lo, Hi, outs, x);
-                        x += V;
-                    }
-                    if (x < OutWidth)
-                    {
-                        // A partial vector: into a tile, then the valid columns out.
-                        DirectConvKernel256.Tile<DirectConvKernel256.One>(taps, Taps, x, w, bias, Lo, Hi, tailOuts, 0);
-                        for (int j = 0; j < Block; j++)
-                            new ReadOnlySpan<float>(tail + j * V, OutWidth - x).CopyTo(new Span<float>(outs[j] + x, OutWidth - x));
-                    }
+                    if (Path == SimdPath.Vector512)
+                        DirectConvKernel<Lanes512, Vector512<float>>.Row(taps, Taps, w, bias, Lo, Hi, outs, tailOuts, tail, OutWidth);
+                    else
+                        DirectConvKernel<Lanes256, Vector256<float>>.Row(taps, Taps, w, bias, Lo, Hi, outs, tailOuts, tail, OutWidth);
                 }
             }
         }

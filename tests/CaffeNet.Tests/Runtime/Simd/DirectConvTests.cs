@@ -56,8 +56,24 @@ public class DirectConvTests
     }
 
     [Theory]
+    [InlineData(TestedPath.Vector256)]
+    [InlineData(TestedPath.Vector512)]
+    public void Rows_around_the_vector_widths_match_the_definition(TestedPath tested)
+    {
+        var path = (SimdPath)tested;
+        // Output widths below, at and just past one, two and three vectors of 8 and 16 lanes: a ragged
+        // end is a vector overlapping the one before (or, narrower than a vector, a copied tile).
+        foreach (int ow in new[] { 5, 8, 9, 15, 16, 17, 24, 31, 33, 47, 48, 49, 57, 113 })
+        {
+            Run(path, 1, 3, 6, 5, ow, ConvWindow.Square(3, 1, 1), true, Activation.Relu, null);
+            Run(path, 1, 3, 5, 9, 2 * ow + 5, ConvWindow.Square(7, 2, 3), true, Activation.None, null);
+        }
+    }
+
+    [Theory]
     [InlineData(TestedPath.Scalar)]
     [InlineData(TestedPath.Vector256)]
+    [InlineData(TestedPath.Vector512)]
     public void Other_windows_match_the_definition(TestedPath tested)
     {
         var path = (SimdPath)tested;
@@ -89,6 +105,7 @@ public class DirectConvTests
     [Theory]
     [InlineData(TestedPath.Scalar)]
     [InlineData(TestedPath.Vector256)]
+    [InlineData(TestedPath.Vector512)]
     public void Agrees_with_the_reference_kernel(TestedPath tested)
     {
         var path = (SimdPath)tested;
@@ -113,6 +130,7 @@ public class DirectConvTests
     [InlineData(TestedPath.Scalar, 2)]
     [InlineData(TestedPath.Vector256, 1)]
     [InlineData(TestedPath.Vector256, 2)]
+    [InlineData(TestedPath.Vector512, 2)]
     public void Threads_give_bitwise_the_single_threaded_result(TestedPath tested, int stride)
     {
         var path = (SimdPath)tested;

@@ -44,6 +44,20 @@ public class PlaneMeanTests
     }
 
     [Fact]
+    public void ThreadedEqualsSerial()
+    {
+        // ResNet-50's last pooling: 2048 planes of 7x7, enough for the pool's threads.
+        var input = Reference.Random(2048 * 49, 5);
+        var serial = new float[2048];
+        var threaded = new float[2048];
+        PlaneMean.Forward(input, serial, 2048, 49);
+        using var pool = new WorkerPool(2);
+        PlaneMean.Forward(input, threaded, 2048, 49, pool);
+        Assert.Equal(serial, threaded);
+        Assert.Equal(input.AsSpan(49, 49).ToArray().Sum() / 49, serial[1], 1e-5f);
+    }
+
+    [Fact]
     public void ShortBuffersAreRefused()
     {
         Assert.Throws<ArgumentException>(() => PlaneMean.Forward(new float[7], new float[2], 2, 4));
