@@ -38,7 +38,7 @@ sealed class CompiledNet
         var running = graph.Nodes.Where(n => !Plan.Skips(n)).ToArray();
         foreach (var node in running.Where(n => Plan.FusionAt(n) is null))
             LayerFactory.RequireSupported(graph, node);
-        Layout = options.Fuse ? ChannelLayout.For(graph, Plan, options.Block, keep.ToHashSet()) : ChannelLayout.None;
+        Layout = options.Fuse ? ChannelLayout.For(graph, Plan, options.Block) : ChannelLayout.None;
         Memory = MemoryPlan.For(graph, Plan, Layout);
         var needs = ExecutorMemory.For(graph, Plan, Layout, Memory, options.Threads);
         var estimate = needs.Estimate + new MemoryEstimate { Outputs = MemoryEstimate.TensorBytes(keep.Select(v => v.Shape)) };

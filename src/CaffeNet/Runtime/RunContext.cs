@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CaffeNet.Graph;
 using CaffeNet.Runtime.Layers;
+using CaffeNet.Runtime.Simd;
 
 namespace CaffeNet.Runtime;
 
@@ -109,8 +110,18 @@ sealed class RunContext
         var kept = Net.Kept;
         for (int k = 0; k < kept.Count; k++)
         {
-            if (kept[k].After == step)
-                _values[kept[k].Value.Id].Span.CopyTo(_kept[k].Span);
+            if (kept[k].After != step)
+                continue;
+            var value = kept[k].Value;
+            if (Net.Layout.IsBlocked(value))
+            {
+                var d = value.Shape.Dims;
+                BlockedReorder.ToNchw(_values[value.Id].Span, _kept[k].Span, d[0], d[1], d[2] * d[3], Net.Layout.Block);
+            }
+            else
+            {
+                _values[value.Id].Span.CopyTo(_kept[k].Span);
+            }
         }
     }
 }

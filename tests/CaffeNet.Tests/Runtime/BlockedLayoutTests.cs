@@ -79,23 +79,21 @@ public class BlockedLayoutTests
     }
 
     [Fact]
-    public void ValuesReadByNchwLayersOutputsAndKeptBlobsStayNchw()
+    public void ValuesReadByNchwLayersAndTheNetsEndsStayNchw()
     {
         var (graph, _, _) = Calibrated(TestPaths.InTestData("mobilenetv2", "deploy.prototxt"), 1);
         var plan = GraphOptimizer.Plan(graph);
-        var kept = graph.Values.Where(v => v.Name == "conv_3_1_dw").MaxBy(v => v.Version)!;
-        var layout = ChannelLayout.For(graph, plan, 16, new HashSet<Value> { kept });
-        Assert.False(layout.IsBlocked(kept));
+        var layout = ChannelLayout.For(graph, plan, 16);
         Assert.All(graph.Inputs.Concat(graph.Outputs), v => Assert.False(layout.IsBlocked(v)));
-        // conv_1_1 (3x3 on the image) has no blocked kernel; the 1x1 after it writes blocked.
-        Assert.False(layout.IsBlocked(Last(graph, "conv_1_1")));
+        // conv_1_1 (3x3 on the 3-channel image) reads NCHW and writes blocked, so the run starts there.
+        Assert.True(layout.IsBlocked(Last(graph, "conv_1_1")));
         Assert.True(layout.IsBlocked(Last(graph, "conv_2_1_pw")));
         // conv9 feeds the global pooling, which reads blocked; the pooling writes NCHW for conv10.
         Assert.True(layout.IsBlocked(Last(graph, "conv9")));
         Assert.False(layout.IsBlocked(Last(graph, "pool9")));
         // A blocked value of 1x24x56x56 takes 32 channels in blocks of 16.
         var linear = Last(graph, "conv_3_1_linear");
-        Assert.Equal(1L * 32 * 56 * 56, ChannelLayout.For(graph, plan, 16).Floats(linear));
+        Assert.Equal(1L * 32 * 56 * 56, layout.Floats(linear));
         Assert.Same(ChannelLayout.None, ChannelLayout.For(graph, plan, 0));
     }
 
@@ -106,8 +104,8 @@ public class BlockedLayoutTests
     [InlineData(16)]
     public void AnOddChannelResidualBlockWithGlobalPoolingMatchesTheReference(int block)
     {
-        // 5 -> 1x1 (13) -> BN -> ReLU6 -> depthwise 3x3 stride 1 -> 1x1 (5) + shortcut -> global average.
-        var expand = Nets.Layer("expand", "Convolution", "data", "e");
+        // 3 -> 3x3 (5) -> 1x1 (13) -> BN -> ReLU6 -> depthwise 3x3 stride 1 -> 1x1 (5) + shortcut -> global average.
+        var expand = Nets.Layer("expand", "Convolution", "x", "e");
         expand.ConvolutionParam = new ConvolutionParameter { NumOutput = 13, KernelSize = { 1 } };
         var dw = Nets.Layer("dw", "Convolution", "e", "d");
         dw.ConvolutionParam = new ConvolutionParameter { NumOutput = 13, Group = 13, KernelSize = { 3 }, Pad = { 1 } };
@@ -117,8 +115,8 @@ public class BlockedLayoutTests
         var pool = Nets.Layer("pool", "Pooling", "s", "g");
         pool.PoolingParam = new PoolingParameter { Pool = PoolingParameter.Types.PoolMethod.Ave, GlobalPooling = true };
         var first = Nets.Layer("first", "Convolution", "data", "x");
-        first.ConvolutionParam = new ConvolutionParameter { NumOutput = 5, KernelSize = { 1 } };
-        var graph = Nets.Build(Nets.Input("data", 2, 5, 6, 7), first, expand, Nets.Layer("bn", "BatchNorm", "e", "e"),
+        first.ConvolutionParam = new ConvolutionParameter { NumOutput = 5, KernelSize = { 3 }, Pad = { 1 } };
+        var graph = Nets.Build(Nets.Input("data", 2, 3, 6, 7), first, expand, Nets.Layer("bn", "BatchNorm", "e", "e"),
             Nets.Layer("relu6", "ReLU6", "e", "e"), dw, project, sum, pool);
         var weights = NetWeights.Resolve(graph, MissingWeights.Fill(5));
         var inputs = NetInputs.Random(graph, 6);
@@ -127,7 +125,38 @@ public class BlockedLayoutTests
         var want = reference.Forward(inputs)["g"].ToArray();
         using var fused = new Executor(graph, weights, ExecutorOptions.Fast(2) with { Block = block });
         Assert.Equal(["first", "expand", "dw", "project", "pool"], fused.RunningNodes.Select(n => n.Name));
-        Assert.Equal(4, fused.Compiled.Layout.Blocked.Count); // x (read only by the sum), e, d and s
+        Assert.Equal(4, fused.Compiled.Layout.Blocked.Count); // x (by the direct kernel), e, d and s
         Near(want, fused.Forward(inputs)["g"].ToArray(), "g");
+    }
+
+    [Theory]
+    [InlineData("resnet50-kaiminghe-deploy")]
+    [InlineData("squeezenet-forresti-v1.1")]
+    public void NetsWhoseRunsWouldStartWithAReorderStayNchw(string net)
+    {
+        // Their first convolution feeds a max pooling, and every 1x1 reads a KxK convolution's or
+        // pooling's NCHW output: blocking any of them would only add reorders.
+        var dir = TestPaths.InCorpus(net);
+        var prototxt = Directory.GetFiles(dir, "*.prototxt").OrderBy(f => f.Contains("deploy") ? 0 : 1).First();
+        var graph = GraphBuilder.Build(ModelLoader.Load(prototxt, null), LayerRegistry.Default, new GraphOptions());
+        Assert.Same(ChannelLayout.None, ChannelLayout.For(graph, GraphOptimizer.Plan(graph), 16));
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void AKeptBlockedBlobIsCopiedOutInNchw(int block)
+    {
+        var (graph, weights, inputs) = Calibrated(TestPaths.InTestData("mobilenetv2", "deploy.prototxt"), 1);
+        var kept = Last(graph, "conv_3_1_dw");
+        float[]? want = null;
+        using (var reference = new Executor(graph, weights))
+            reference.Forward(inputs, (node, outs) => { if (node.Name == "relu_3_1_dw") want = outs[0].ToArray(); });
+        var net = new CompiledNet(graph, weights, ExecutorOptions.Fast(1) with { Block = block }, () => null, [kept]);
+        Assert.True(net.Layout.IsBlocked(kept));
+        var context = net.CreateContext();
+        context.SetInput(0, inputs["data"].Span);
+        context.Run();
+        Near(want!, context.Kept(0).ToArray(), "conv_3_1_dw");
     }
 }

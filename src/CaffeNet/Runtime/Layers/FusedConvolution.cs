@@ -18,7 +18,7 @@ namespace CaffeNet.Runtime.Layers;
 /// </summary>
 sealed class FusedConvolutionLayer : ILayer
 {
-    enum Path { Pointwise, PointwiseOnePixel, Depthwise, Direct, Im2Col, Reference, BlockedDepthwise, BlockedPointwise }
+    enum Path { Pointwise, PointwiseOnePixel, Depthwise, Direct, Im2Col, Reference, BlockedDepthwise, BlockedPointwise, BlockedDirect }
 
     readonly Path _path;
     readonly ConvolutionParams _p;
@@ -51,19 +51,25 @@ sealed class FusedConvolutionLayer : ILayer
         _io = io;
         if (io.Any)
         {
-            if (!ChannelLayout.WritesBlocked(fusion))
-                throw new InvalidOperationException($"{node} has no blocked kernel");
-            _path = IsDepthwise(a, _channels) ? Path.BlockedDepthwise : Path.BlockedPointwise;
-            _blockedWeights = _path == Path.BlockedDepthwise
-                ? BlockedDepthwise.PackWeights(_weights, _channels, a.KernelH * a.KernelW, io.Block)
-                : BlockedPointwise.PackWeights(_weights, a.NumOutput, _channels, io.Block);
+            _path = ChannelLayout.KernelOf(fusion) switch
+            {
+                BlockedKernel.Depthwise => Path.BlockedDepthwise,
+                BlockedKernel.Pointwise => Path.BlockedPointwise,
+                BlockedKernel.Direct => Path.BlockedDirect,
+                _ => throw new InvalidOperationException($"{node} has no blocked kernel"),
+            };
+            _blockedWeights = _path switch
+            {
+                Path.BlockedDepthwise => BlockedDepthwise.PackWeights(_weights, _channels, a.KernelH * a.KernelW, io.Block),
+                Path.BlockedPointwise => BlockedPointwise.PackWeights(_weights, a.NumOutput, _channels, io.Block),
+                _ => BlockedDirectConv.PackWeights(_weights, a.NumOutput, _channels, a.KernelH * a.KernelW, io.Block),
+            };
             _blockedBias = BlockedDepthwise.PackChannels(_bias, a.NumOutput, io.Block);
         }
         if (_path is Path.Pointwise or Path.Im2Col)
             _packed = PackedMatrix.Pack(_weights, a.NumOutput, k, k);
     }
 
-    static bool IsDepthwise(ConvolutionAttributes a, int channels) => a.Group == channels && a.NumOutput == channels;
 
     static Path PathFor(ConvolutionAttributes a, int channels, int height, int width)
     {
@@ -125,11 +131,13 @@ sealed class FusedConvolutionLayer : ILayer
         var input = node.Inputs[0].Shape;
         var output = node.Outputs[0].Shape;
         long folded = node.ParamShapes[0].Count;
-        long packed = IsDepthwise(a, input[1])
+        var kernel = ChannelLayout.KernelOf(fusion);
+        long packed = kernel == BlockedKernel.Depthwise
             ? (long)ChannelLayout.RoundUp(input[1], io.Block) * a.KernelH * a.KernelW
-            : (long)ChannelLayout.RoundUp(a.NumOutput, io.Block) * input[1];
-        if (!io.Input)
-            scratch.PerThread(ScratchKind.ReorderInput, ChannelLayout.BlockedFloats(input, io.Block));
+            : (long)ChannelLayout.RoundUp(a.NumOutput, io.Block) * input[1] * a.KernelH * a.KernelW;
+        // The direct kernel reads NCHW, the others blocked: the other layout is reordered into scratch.
+        if (io.Input == (kernel == BlockedKernel.Direct))
+            scratch.PerThread(ScratchKind.ReorderInput, kernel == BlockedKernel.Direct ? input.Count : ChannelLayout.BlockedFloats(input, io.Block));
         if (fusion.Residual is not null && !io.Residual)
             scratch.PerThread(ScratchKind.ReorderResidual, ChannelLayout.BlockedFloats(output, io.Block));
         if (!io.Output)
@@ -161,7 +169,7 @@ sealed class FusedConvolutionLayer : ILayer
         int inImage = _channels * _height * _width, outPlane = _outHeight * _outWidth, outImage = _p.NumOutput * outPlane;
         switch (_path)
         {
-            case Path.BlockedDepthwise or Path.BlockedPointwise:
+            case Path.BlockedDepthwise or Path.BlockedPointwise or Path.BlockedDirect:
                 ForwardBlocked(src, residual, dst);
                 return;
             case Path.Pointwise:
@@ -204,7 +212,15 @@ sealed class FusedConvolutionLayer : ILayer
     {
         int block = _io.Block, outPlane = _outHeight * _outWidth;
         int outFloats = checked(_batch * ChannelLayout.RoundUp(_p.NumOutput, block) * outPlane);
-        if (!_io.Input)
+        if (_path == Path.BlockedDirect && _io.Input)
+        {
+            // The direct kernel reads NCHW (the layout never gives it a blocked input; a caller might).
+            int floats = _batch * _channels * _height * _width;
+            var nchw = new Span<float>(Scratch.ReorderInput(floats), floats);
+            BlockedReorder.ToNchw(src, nchw, _batch, _channels, _height * _width, block);
+            src = nchw;
+        }
+        else if (_path != Path.BlockedDirect && !_io.Input)
         {
             int floats = checked(_batch * ChannelLayout.RoundUp(_channels, block) * _height * _width);
             var blocked = new Span<float>(Scratch.ReorderInput(floats), floats);
@@ -223,10 +239,15 @@ sealed class FusedConvolutionLayer : ILayer
             BlockedDepthwise.Forward(block, src, output, residual, _batch, _channels, _height, _width, _blockedWeights, _blockedBias,
                 Window(_p), _activation, _pool);
         }
-        else
+        else if (_path == Path.BlockedPointwise)
         {
             BlockedPointwise.Forward(block, src, output, residual, _batch, _channels, _p.NumOutput, outPlane, _blockedWeights,
                 _blockedBias, _activation, _pool);
+        }
+        else
+        {
+            BlockedDirectConv.Forward(block, src, output, residual, _batch, _channels, _height, _width, _p.NumOutput, _blockedWeights,
+                _blockedBias, Window(_p), _activation, _pool);
         }
         if (!_io.Output)
             BlockedReorder.ToNchw(output, dst, _batch, _p.NumOutput, outPlane, block);

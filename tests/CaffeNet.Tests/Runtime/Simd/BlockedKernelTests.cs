@@ -3,7 +3,8 @@ using CaffeNet.Runtime.Simd;
 namespace CaffeNet.Tests.Runtime.Simd;
 
 /// <summary>
-/// The channel-blocked kernels on 256-bit (block 8) and 512-bit (block 16) lanes against the
+/// The channel-blocked kernels on 256-bit (block 8) and 512-bit (block 16) lanes (emulated where the
+/// CPU lacks AVX-512) against the
 /// definition in double, on NCHW data reordered in and out: odd channel counts (padding lanes),
 /// strides, padding, dilation, 1x1 to 13x9 planes, with and without the fused shortcut and clamp.
 /// </summary>
@@ -193,6 +194,85 @@ public class BlockedKernelTests
                     if (shortcut != null)
                         terms.Add(shortcut[at]);
                     Check(terms, activation, got[at], $"block {block} {inputs}->{outputs} plane {plane} {activation} [{n},{o},{p}]");
+                }
+            }
+        }
+    }
+
+    public static TheoryData<int, int, int> BlocksChannelsOutputs()
+    {
+        var data = new TheoryData<int, int, int>();
+        foreach (int block in new[] { 8, 16 })
+        {
+            foreach (var (channels, outputs) in new[] { (1, 5), (3, 16), (3, 33), (4, 8) })
+                data.Add(block, channels, outputs);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BlocksChannelsOutputs))]
+    public void Direct_from_nchw_matches_the_definition(int block, int channels, int outputs)
+    {
+        int variant = 0;
+        foreach (var window in new[] { ConvWindow.Square(3, 2, 1), ConvWindow.Square(7, 2, 3), new(3, 3, 1, 1, 0, 0, 2, 2), ConvWindow.Square(3, 1, 1) })
+        {
+            foreach (var (h, w) in new[] { (7, 7), (9, 13), (14, 20), (5, 3) })
+            {
+                if (window.OutputHeight(h) < 1 || window.OutputWidth(w) < 1)
+                    continue;
+                variant++;
+                var activation = (variant % 3) switch { 0 => Activation.None, 1 => Activation.Relu, _ => Activation.Clamp(-0.5f, 0.5f) };
+                RunDirect(block, 1 + variant % 2, channels, outputs, h, w, window, activation, residual: variant % 4 == 3, threads: variant % 5 == 1 ? 2 : 1);
+            }
+        }
+    }
+
+    static void RunDirect(int block, int batch, int channels, int outputs, int h, int w, ConvWindow window, Activation activation, bool residual, int threads)
+    {
+        int oh = window.OutputHeight(h), ow = window.OutputWidth(w), taps = window.KernelH * window.KernelW;
+        var input = Reference.Random(batch * channels * h * w, 31);
+        var weights = Reference.Random(outputs * channels * taps, 32);
+        var bias = Reference.Random(outputs, 33);
+        var shortcut = residual ? Reference.Random(batch * outputs * oh * ow, 34) : null;
+        int outBlocked = batch * Padded(outputs, block) * oh * ow;
+        var output = Enumerable.Repeat(Guard, outBlocked + 64).ToArray();
+        using var pool = threads > 1 ? new WorkerPool(threads) : null;
+        BlockedDirectConv.Forward(block, input, output.AsSpan(0, outBlocked),
+            shortcut is null ? default : Blocked(shortcut, batch, outputs, oh * ow, block), batch, channels, h, w, outputs,
+            BlockedDirectConv.PackWeights(weights, outputs, channels, taps, block), BlockedDepthwise.PackChannels(bias, outputs, block),
+            window, activation, pool);
+        Assert.All(output[outBlocked..], g => Assert.Equal(Guard, g));
+        Assert.All(output[..outBlocked], v => Assert.True(float.IsFinite(v)));
+        var got = new float[batch * outputs * oh * ow];
+        BlockedReorder.ToNchw(output, got, batch, outputs, oh * ow, block);
+        for (int n = 0; n < batch; n++)
+        {
+            for (int o = 0; o < outputs; o++)
+            {
+                for (int oy = 0; oy < oh; oy++)
+                {
+                    for (int ox = 0; ox < ow; ox++)
+                    {
+                        var terms = new List<double> { bias[o] };
+                        for (int c = 0; c < channels; c++)
+                        {
+                            for (int ky = 0; ky < window.KernelH; ky++)
+                            {
+                                for (int kx = 0; kx < window.KernelW; kx++)
+                                {
+                                    int iy = oy * window.StrideH - window.PadH + ky * window.DilationH;
+                                    int ix = ox * window.StrideW - window.PadW + kx * window.DilationW;
+                                    if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                                        terms.Add((double)weights[(o * channels + c) * taps + ky * window.KernelW + kx] * input[((n * channels + c) * h + iy) * w + ix]);
+                                }
+                            }
+                        }
+                        int at = ((n * outputs + o) * oh + oy) * ow + ox;
+                        if (shortcut != null)
+                            terms.Add(shortcut[at]);
+                        Check(terms, activation, got[at], $"block {block} {channels}->{outputs} {h}x{w} {window} {activation} [{n},{o},{oy},{ox}]");
+                    }
                 }
             }
         }
