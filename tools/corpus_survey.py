@@ -115,7 +115,7 @@ class Survey:
         os.makedirs(os.path.join(self.cache, "runs"), exist_ok=True)
         core = os.path.join(os.path.dirname(self.dll), "CaffeNet.Core.dll")
         self.run_tools = sha(file_sha(self.dll), file_sha(core))
-        scripts = ["crosscheck-opencv.py", "float64_eval.py", "caffeproto.py"]
+        scripts = ["crosscheck-opencv.py", "float64_eval.py", "caffeproto.py", "crosscheck-yolo.py"]
         self.check_tools = sha(*(file_sha(os.path.join(TOOLS, s)) for s in scripts))
 
     def caffenet(self, *argv, log=None):
@@ -152,8 +152,10 @@ class Survey:
             if row.get("ready"):
                 try:
                     self.check(path, conf, row, log)
-                except subprocess.TimeoutExpired as e:
+                except subprocess.TimeoutExpired:
                     row["error"] = "cross-check timed out after %d s" % TIMEOUT
+                except Exception as e:  # a bug of the survey itself: reported in the row, the rest goes on
+                    row["error"] = "survey error: %r" % e
             row["seconds"] = round(time.time() - started)
             row["log"] = os.path.join(self.cache, check_key + ".log")
             with open(row["log"], "w") as f:
@@ -290,8 +292,34 @@ class Survey:
             reason = result["opencv_error"]
             result = self.crosscheck(row["model"], row["w"], row["files"], ref, fused, "float64-only", row["state"], log)
             result["cannot"] = reason
+        types = {e["type"] for e in json.load(open(os.path.join(ref, "index.json")))["layers"]}
+        if types & {"YoloDetectionOutput", "Yolov3DetectionOutput"}:
+            result.update(self.yolo(row["model"], ref, fused, log))
+            result["ok"] = result["ok"] and result["yolo_ok"]
         row["result"] = {k: v for k, v in result.items() if k != "opencv_error"}
         row["ok"] = result["ok"]
+
+    def yolo(self, model, ref, fused, log):
+        """The YOLO fork's detection outputs, which OpenCV lacks: the reference path's against
+        tools/crosscheck-yolo.py's numpy decoding of its bottoms, the fused path's rows against the
+        reference path's (sorted; boxes and scores to 1e-4)."""
+        cmd = ["/usr/bin/python3", os.path.join(TOOLS, "crosscheck-yolo.py"), "--model", model, "--ours", ref]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT)
+        log.append("$ %s  (exit %d)\n%s%s" % (" ".join(cmd[1:]), p.returncode, p.stdout, p.stderr[-3000:]))
+        rows = [int(m) for m in re.findall(r"rows ours (\d+)", p.stdout)]
+        ok = p.returncode == 0 and bool(rows)
+        index = json.load(open(os.path.join(ref, "index.json")))["layers"]
+        fused_ok = True
+        for e in index:
+            if e["type"] in ("YoloDetectionOutput", "Yolov3DetectionOutput"):
+                f = os.path.join(fused, re.sub(r"[^A-Za-z0-9._-]", "_", e["top"]) + ".npy")
+                a = np.load(os.path.join(ref, e["file"])).reshape(-1, 7)
+                b = np.load(f).reshape(-1, 7) if os.path.exists(f) else None
+                order = lambda r: r[np.lexsort((r[:, 3], r[:, 4], r[:, 1], -r[:, 2], r[:, 0]))]
+                same = b is not None and a.shape == b.shape and (a.size == 0 or np.max(np.abs(order(a) - order(b))) <= 1e-4)
+                log.append("fused %s: %s" % (e["top"], "same rows as the reference path" if same else "DIFFERENT rows"))
+                fused_ok = fused_ok and same
+        return {"yolo_ok": ok and fused_ok, "yolo_rows": rows, "yolo_fused": fused_ok}
 
     def crosscheck(self, model, weights, files, ref, fused, judge, state, log):
         cmd = ["/usr/bin/python3", os.path.join(TOOLS, "crosscheck-opencv.py"), "--model", model, "--weights", weights,
@@ -309,13 +337,14 @@ class Survey:
         if m and "compared" not in out:
             r["opencv_error"] = re.sub(r"OpenCV\([\d.]+\) \S+: error: \([^)]*\) ", "", m.group(1))[:200]
             return r
-        m = re.search(r"compared (\d+) layers, (\d+) failed, worst error/scale (\S+);", out)
+        num = r"([-+0-9.e]+|inf|nan)"
+        m = re.search(r"compared (\d+) layers, (\d+) failed, worst error/scale %s;" % num, out)
         if m:
             r.update(compared=int(m.group(1)), failed=int(m.group(2)), worst=float(m.group(3)))
-        m = re.search(r"against float64: (\d+) layers judged, worst error/scale ours (\S+), OpenCV (\S+)", out)
+        m = re.search(r"against float64: (\d+) layers judged, worst error/scale ours %s, OpenCV %s" % (num, num), out)
         if m:
             r.update(judged=int(m.group(1)), ours64=float(m.group(2)), opencv64=float(m.group(3)))
-        m = re.search(r"against float64 only: (\d+) of (\d+) outputs judged, (\d+) failed, worst error/scale (\S+)", out)
+        m = re.search(r"against float64 only: (\d+) of (\d+) outputs judged, (\d+) failed, worst error/scale %s" % num, out)
         if m:
             r.update(judged=int(m.group(1)), of=int(m.group(2)), failed=int(m.group(3)), ours64=float(m.group(4)))
         m = re.search(r"fused path: (\d+) net output", out)
@@ -370,6 +399,10 @@ def describe(r):
         text = "%s: %d layers, worst %.2g%s" % ("match" if r["ok"] else "FAIL %d" % r["failed"], r["compared"], r["worst"], fused)
     if not r["ok"] and r.get("failures"):
         text += " (" + "; ".join(r["failures"][:2]) + ")"
+    if "yolo_ok" in r:
+        text += "; YOLO output vs numpy decoding: %s (%s rows), fused rows %s" % (
+            "ok" if r["yolo_ok"] else "FAIL", "+".join(map(str, r["yolo_rows"])) or "no",
+            "same" if r["yolo_fused"] else "DIFFER")
     if r.get("float64_stopped"):
         text += "; float64 skips " + r["float64_stopped"]
     return text

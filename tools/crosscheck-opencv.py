@@ -15,7 +15,10 @@ OpenCV builds neither; layers after a removed loss are not compared. A layer pas
 max|ours - theirs| <= tol * max(1, max|theirs|). A layer whose OpenCV output holds inf or NaN (pure
 filler weights overflow float32 deep in MobileNetV2) is counted as overflowed and not compared.
 DetectionOutput's rows are sorted (image, label, score descending, box) in both, and OpenCV's zero
-rows (it pads to keep_top_k per image) left out.
+rows (it pads to keep_top_k per image) left out. --phase and --stage select layers as for caffenet
+(OpenCV itself keeps every layer whatever its include rules). A repeated layer name is paired with
+OpenCV's renamed layer (NAME_1, NAME_2, ...). With --float64, layers OpenCV does not run (losses,
+accuracies) are held to the rule against float64 alone, on both paths.
 Exit status 1 when any layer fails.
 """
 import argparse

@@ -109,11 +109,18 @@ internal sealed class NetWeights
         if (count != shape.Count)
             throw new CaffeNetException(
                 $"{Excerpt.Layer(node.Name, node.Type)}: weight blob {index} holds {count} values, its shape {shape} needs {shape.Count}");
-        var tensor = new Tensor(shape);
-        var span = tensor.Span;
-        for (int i = 0; i < count; i++)
-            span[i] = blob.Data.Count > 0 ? blob.Data[i] : (float)blob.DoubleData[i];
-        return tensor;
+        // One bulk copy: the per-element indexer was a tenth of `caffenet run`'s start-up on MobileNetV2.
+        var values = GC.AllocateUninitializedArray<float>(count);
+        if (blob.Data.Count > 0)
+        {
+            blob.Data.CopyTo(values, 0);
+        }
+        else
+        {
+            for (int i = 0; i < count; i++)
+                values[i] = (float)blob.DoubleData[i];
+        }
+        return new Tensor(shape, values);
     }
 
     static Tensor[] Fill(Node node, TensorShape[] shapes, ulong seed, FillerParameter? defaultWeights)

@@ -31,7 +31,7 @@ internal static class ImageDecoder
         var bytes = Read(path);
         if (!HasImageSignature(bytes))
             throw new CaffeNetException($"{path}: not a JPEG, PNG, BMP or WebP image");
-        using var data = SKData.CreateCopy(bytes);
+        using var data = Data(bytes);
         using var codec = SKCodec.Create(data)
             ?? throw new CaffeNetException($"{path}: the image cannot be decoded (its header is damaged or the format unsupported)");
         bool swap = codec.EncodedOrigin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
@@ -43,6 +43,26 @@ internal static class ImageDecoder
         return Decode(Read(path), path, budget);
     }
 
+    /// <summary>
+    /// The bytes as SkiaSharp's data: the first SkiaSharp call, which loads its native library. A
+    /// program published without it (a Native AOT binary copied alone) gets one line, not a crash.
+    /// </summary>
+    static SKData Data(byte[] bytes)
+    {
+        try
+        {
+            return SKData.CreateCopy(bytes);
+        }
+        catch (Exception e) when (e is DllNotFoundException || e.InnerException is DllNotFoundException)
+        {
+            throw new CaffeNetException(
+                $"images are decoded by SkiaSharp, whose native library ({NativeLibraryName}) was not found beside the program or on the library path");
+        }
+    }
+
+    static string NativeLibraryName =>
+        OperatingSystem.IsWindows() ? "libSkiaSharp.dll" : OperatingSystem.IsMacOS() ? "libSkiaSharp.dylib" : "libSkiaSharp.so";
+
     /// <summary>A regular file's bytes (a FIFO or device is refused before it is opened), at most 1 GiB.</summary>
     static byte[] Read(string path) =>
         InputFile.ReadAllBytes(path, (MaxFileBytes, length => $"{path}: image file of {length} bytes; at most {MaxFileBytes} are read"));
@@ -52,7 +72,7 @@ internal static class ImageDecoder
     {
         if (!HasImageSignature(bytes))
             throw new CaffeNetException($"{name}: not a JPEG, PNG, BMP or WebP image");
-        using var data = SKData.CreateCopy(bytes);
+        using var data = Data(bytes);
         using var codec = SKCodec.Create(data)
             ?? throw new CaffeNetException($"{name}: the image cannot be decoded (its header is damaged or the format unsupported)");
         int width = codec.Info.Width, height = codec.Info.Height;
