@@ -60,6 +60,9 @@ FLOAT64=1 check "ResNet-50, calibrated msra weights, against float64" $resnet "$
 npy "$work/small.npy" 7 1 3 8 8
 caffenet init testdata/multitop/slice.prototxt -o "$work/multitop.caffemodel" --seed 3
 check "Slice with three tops, filler weights" testdata/multitop/slice.prototxt "$work/multitop.caffemodel" "$work/small.npy"
+# Two layers of one name, each with two tops, as MobileNetV2-SSDLite has: paired with OpenCV's renamed ones.
+caffenet init testdata/multitop/repeated-names.prototxt -o "$work/repeated.caffemodel" --seed 3
+check "Repeated layer names, filler weights" testdata/multitop/repeated-names.prototxt "$work/repeated.caffemodel" "$work/small.npy"
 
 # SSD detection nets: DetectionOutput's rows against OpenCV's, same rows after sorting (about a minute).
 if ! /usr/bin/python3 tools/crosscheck-ssd.py "$dll"; then

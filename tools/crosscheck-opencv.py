@@ -15,7 +15,10 @@ OpenCV builds neither; layers after a removed loss are not compared. A layer pas
 max|ours - theirs| <= tol * max(1, max|theirs|). A layer whose OpenCV output holds inf or NaN (pure
 filler weights overflow float32 deep in MobileNetV2) is counted as overflowed and not compared.
 DetectionOutput's rows are sorted (image, label, score descending, box) in both, and OpenCV's zero
-rows (it pads to keep_top_k per image) left out.
+rows (it pads to keep_top_k per image) left out. --phase and --stage select layers as for caffenet
+(OpenCV itself keeps every layer whatever its include rules). A repeated layer name is paired with
+OpenCV's renamed layer (NAME_1, NAME_2, ...). With --float64, layers OpenCV does not run (losses,
+accuracies) are held to the rule against float64 alone, on both paths.
 Exit status 1 when any layer fails.
 """
 import argparse
@@ -102,25 +105,46 @@ def field(block, name):
     return m.group(1) if m else None
 
 
-def opencv_ready(model, inputs):
-    """Write a copy of the prototxt OpenCV can build; return its path and the layers removed."""
+def in_state(block, phase, stages):
+    """Caffe's NetStateRule test (level 0): a layer with include rules is kept when one of them is
+    met, else it is kept unless an exclude rule is met. OpenCV keeps every layer whatever its rules."""
+    def met(rule):
+        p = field(rule, "phase")
+        if p is not None and p != phase:
+            return False
+        if any(s not in stages for s in re.findall(r'\bstage\s*:\s*"([^"]*)"', rule)):
+            return False
+        if any(s in stages for s in re.findall(r'\bnot_stage\s*:\s*"([^"]*)"', rule)):
+            return False
+        lo, hi = field(rule, "min_level"), field(rule, "max_level")
+        return (lo is None or int(lo) <= 0) and (hi is None or int(hi) >= 0)
+    includes = re.findall(r"\binclude\s*\{([^}]*)\}", block)
+    if includes:
+        return any(met(r) for r in includes)
+    return not any(met(r) for r in re.findall(r"\bexclude\s*\{([^}]*)\}", block))
+
+
+def opencv_ready(model, inputs, phase="TEST", stages=()):
+    """Write a copy of the prototxt OpenCV can build (the layers of the net state phase, stages);
+    return its path and the layers removed."""
     text = open(model).read()
     prefix, blocks = split_layers(text)
+    blocks = [b for b in blocks if in_state(b, phase, stages)]
+    # Inputs only removed layers read (a label) are left out: OpenCV would refuse a 1-D label.
+    used = {x for b in blocks if field(b, "type") not in SKIPPED_LAYERS for x in re.findall(r'\bbottom\s*:\s*"([^"]+)"', b)}
     kept, removed = [], []
     for b in blocks:
         ltype = field(b, "type")
-        if field(b, "phase") == "TRAIN":
-            continue
         # A Python layer without bottoms is a data layer (FCN's VOC reader).
         if ltype in DATA_LAYERS or ltype == "Python" and not re.search(r'\bbottom\s*:', b):
             tops = re.findall(r'\btop\s*:\s*"([^"]+)"', b)
             shapes = ""
             for t in tops:
-                if t not in inputs:
+                if t not in inputs or t not in used:
                     continue
                 dims = " ".join("dim: %d" % d for d in inputs[t].shape)
                 shapes += "    shape { %s }\n" % dims
-            tops = [t for t in tops if t in inputs]
+            tops = [t for t in tops if t in inputs and t in used]
             kept.append('layer {\n  name: "%s"\n  type: "Input"\n%s  input_param {\n%s  }\n}\n' % (
                 field(b, "name"), "".join('  top: "%s"\n' % t for t in tops), shapes))
             continue
@@ -134,20 +158,66 @@ def opencv_ready(model, inputs):
     return path, removed
 
 
-def fused_outputs(model, directory, names):
-    """Index entries for the .npy files of `caffenet run --output`: each blob's last writer in OpenCV's net."""
+def net_layers(model, phase, stages):
+    """(name as OpenCV names it, name, tops) of each layer in the net state, in order. OpenCV
+    renames the k-th repeat of a layer name NAME_k (MobileNetV2-SSDLite has ten layers "slice")."""
     _, blocks = split_layers(open(model).read())
-    writer = {}
+    seen, result = {}, []
     for b in blocks:
-        if field(b, "name") in names:
-            for i, top in enumerate(re.findall(r'\btop\s*:\s*"([^"]+)"', b)):
-                writer[top] = (field(b, "name"), i)
+        if not in_state(b, phase, stages):
+            continue
+        name = field(b, "name")
+        if field(b, "type") in SKIPPED_LAYERS:
+            # Not given to OpenCV, so not counted in its numbering of repeated names.
+            result.append((name, name, re.findall(r'\btop\s*:\s*"([^"]+)"', b), field(b, "type")))
+            continue
+        k = seen.get(name, 0)
+        seen[name] = k + 1
+        result.append((name if k == 0 else "%s_%d" % (name, k), name, re.findall(r'\btop\s*:\s*"([^"]+)"', b),
+                       field(b, "type")))
+    return result
+
+
+def number(index, layers):
+    """Give each entry of caffenet's index.json its top's index in its layer and, for a repeated
+    layer name, OpenCV's name for it (the original kept as "name", which repeat as "instance")."""
+    queue, seen = {}, {}
+    for cv_name, name, tops, _ in layers:
+        k = seen.get(name, 0)
+        seen[name] = k + 1
+        queue.setdefault(name, []).append((cv_name, k, tops, set()))
+    for e in index:
+        e["name"] = e["layer"]
+        instances = queue.get(e["layer"], [])
+        # caffenet lists a layer's tops one after another, layers in order: a top not in this
+        # instance, or seen in it already, belongs to the next one.
+        while len(instances) > 1 and (e.get("top") not in instances[0][2] or e.get("top") in instances[0][3]):
+            instances.pop(0)
+        if not instances:
+            e.setdefault("top_index", 0)
+            continue
+        cv_name, k, tops, used = instances[0]
+        used.add(e.get("top"))
+        e["layer"], e["instance"] = cv_name, k
+        e.setdefault("top_index", tops.index(e["top"]) if e.get("top") in tops else 0)
+    return index
+
+
+def fused_outputs(model, directory, names, layers):
+    """Index entries for the .npy files of `caffenet run --output`: each blob's last writer in OpenCV's net."""
+    writer = {}
+    for cv_name, name, tops, ltype in layers:
+        if cv_name in names:
+            for i, top in enumerate(tops):
+                # caffenet writes a blob to a file name with characters outside [A-Za-z0-9._-] as _
+                writer[re.sub(r"[^A-Za-z0-9._-]", "_", top)] = (cv_name, name, i, ltype)
     entries = []
     for file in sorted(os.listdir(directory)):
         blob = file[:-len(".npy")]
         if file.endswith(".npy") and blob in writer:
-            layer, top = writer[blob]
-            entries.append({"layer": layer, "top_index": top, "type": "fused output",
+            layer, name, top, ltype = writer[blob]
+            # "fused": compared as its layer type is (DetectionOutput's rows sorted), labelled apart.
+            entries.append({"layer": layer, "name": name, "top_index": top, "type": ltype, "fused": True,
                             "file": os.path.join(os.path.abspath(directory), file)})
     print("fused path: %d net output(s) to compare (%s)" % (len(entries), ", ".join(e["layer"] for e in entries) or
                                                           "the outputs are losses or accuracies, which OpenCV does not run"))
@@ -163,18 +233,22 @@ def read_inputs(specs):
     return inputs
 
 
-def load_net(model, weights, inputs):
+def load_net(model, weights, inputs, phase="TEST", stages=()):
     """The net in OpenCV DNN, unfused so that every layer's output exists, with its inputs set;
     and the layers opencv_ready removed."""
-    proto, removed = opencv_ready(model, inputs)
+    proto, removed = opencv_ready(model, inputs, phase, stages)
     try:
+        given = set(re.findall(r'\btop\s*:\s*"([^"]+)"', "".join(
+            b for b in split_layers(open(proto).read())[1] if field(b, "type") == "Input")))
+        given |= set(re.findall(r'^\s*input\s*:\s*"([^"]+)"', open(proto).read(), re.M))
         net = cv2.dnn.readNetFromCaffe(proto, weights)
     finally:
         os.unlink(proto)
     net.enableFusion(False)
     net.setPreferableBackend(cv2.dnn.DNN_BACKEND_OPENCV)
     for name, value in inputs.items():
-        net.setInput(value, name)
+        if name in given:
+            net.setInput(value, name)
     return net, removed
 
 
@@ -213,7 +287,7 @@ def float64_truth(args, index):
     inputs = {name: np.load(path) for name, path in (s.split("=", 1) for s in args.input)}
     truth, stopped = float64_eval.evaluate(args.model, args.weights, inputs, index)
     if stopped is not None:
-        print("float64: %s; later layers are held to the OpenCV rule" % stopped)
+        print("float64: %s; it and the layers that depend on it are held to the OpenCV rule" % stopped)
     return truth
 
 
@@ -225,6 +299,8 @@ def main():
     ap.add_argument("--ours", required=True)
     ap.add_argument("--outputs", help="net outputs written by `caffenet run --output DIR` (fused path)")
     ap.add_argument("--tol", type=float, default=1e-4)
+    ap.add_argument("--phase", default="test", choices=["test", "train"], help="the net state's phase, as given to caffenet run")
+    ap.add_argument("--stage", action="append", default=[], help="a stage of the net state (repeatable), as given to caffenet run")
     ap.add_argument("--verbose", action="store_true", help="print every layer, not only failures")
     ap.add_argument("--float64", action="store_true",
                     help="judge both engines against a float64 evaluation (tools/float64_eval.py): a layer passes when "
@@ -236,12 +312,20 @@ def main():
     if args.float64_only:
         return against_float64_only(args)
 
-    net, removed = load_net(args.model, args.weights, read_inputs(args.input))
+    net, removed = load_net(args.model, args.weights, read_inputs(args.input), args.phase.upper(), args.stage)
 
-    index = json.load(open(os.path.join(args.ours, "index.json")))["layers"]
+    layers = net_layers(args.model, args.phase.upper(), args.stage)
+    index = number(json.load(open(os.path.join(args.ours, "index.json")))["layers"], layers)
     names = set(net.getLayerNames())
+    ours = {e["layer"] for e in index}
+    for e in index:
+        # OpenCV names a layer after its top when another layer's top has the layer's name
+        # (SSDLite's "Conv" writes "Conv/pad"; a Slice after it writes "Conv").
+        if e["layer"] not in names and e.get("top") in names and e["top"] not in ours:
+            e["layer"] = e["top"]
     if args.outputs:
-        index += fused_outputs(args.model, args.outputs, names)
+        # With --float64, outputs OpenCV does not run (losses) are compared with float64 too.
+        index += fused_outputs(args.model, args.outputs, names | ({e["layer"] for e in index} if args.float64 else set()), layers)
     compared = [e for e in index if e["layer"] in names]
     theirs = opencv_outputs(net, compared)
     truth = float64_truth(args, index) if args.float64 else None
@@ -249,7 +333,8 @@ def main():
     failures, worst, overflowed = 0, 0.0, []
     worst_cv, judged = 0.0, 0
     for entry, ref in zip(compared, theirs):
-        label = entry["layer"] + (" top %d" % entry["top_index"] if entry["top_index"] else "")
+        label = entry["layer"] + (" top %d" % entry["top_index"] if entry["top_index"] else "") + \
+            (" (fused path)" if entry.get("fused") else "")
         ours = np.load(os.path.join(args.ours, entry["file"]))
         if entry["type"] == "DetectionOutput":
             # OpenCV pads its rows with zeros up to keep_top_k per image; caffenet gives the rows found.
@@ -295,20 +380,45 @@ def main():
         if args.verbose or not ok:
             print("%s %-40s %-12s max|diff| %.3g  bound %.3g" % ("ok  " if ok else "FAIL", label,
                                                                   entry["type"], err, bound))
-    skipped = [e["layer"] for e in index if e["layer"] not in names]
+    # Layers OpenCV does not run (losses, accuracies) are held to float64 alone where it reaches them.
+    alone, skipped = 0, []
+    for entry in index:
+        if entry["layer"] in names:
+            continue
+        exact = truth.get((entry["layer"], entry["top_index"])) if truth is not None else None
+        if exact is None:
+            skipped.append(entry["layer"])
+            continue
+        label = entry["layer"] + (" top %d" % entry["top_index"] if entry["top_index"] else "") + \
+            (" (fused path)" if entry.get("fused") else "")
+        ours = np.load(os.path.join(args.ours, entry["file"]))
+        if ours.size != exact.size:
+            print("FAIL %-40s shape ours %s float64 %s" % (label, ours.shape, exact.shape))
+            failures += 1
+            continue
+        err, scale = error_and_scale(ours.astype(np.float64), exact.reshape(ours.shape))
+        worst = max(worst, err / scale)
+        alone += 1
+        ok = err <= args.tol * scale
+        failures += 0 if ok else 1
+        if args.verbose or not ok:
+            print("%s %-40s %-12s not in OpenCV; vs float64 %.3g (scale %.3g)" % (
+                "ok  " if ok else "FAIL", label, entry["type"], err / scale, scale))
     if truth is not None:
-        print("against float64: %d layers judged, worst error/scale ours %.3g, OpenCV %.3g" % (judged, worst, worst_cv))
+        print("against float64: %d layers judged, worst error/scale ours %.3g, OpenCV %.3g; %d more OpenCV does not run"
+              % (judged, worst, worst_cv, alone))
     print("compared %d layers, %d failed, worst error/scale %.3g; overflowed in OpenCV (not compared): %d%s; "
           "not in OpenCV's net: %d (%s); removed: %s"
-          % (len(compared) - len(overflowed), failures, worst, len(overflowed),
+          % (len(compared) - len(overflowed) + alone, failures, worst, len(overflowed),
              " from " + overflowed[0] if overflowed else "", len(skipped), ", ".join(skipped[:8]), ", ".join(removed)))
     return 1 if failures or len(compared) == len(overflowed) else 0
 
 
 def against_float64_only(args):
-    index = json.load(open(os.path.join(args.ours, "index.json")))["layers"]
+    layers = net_layers(args.model, args.phase.upper(), args.stage)
+    index = number(json.load(open(os.path.join(args.ours, "index.json")))["layers"], layers)
     if args.outputs:
-        index += fused_outputs(args.model, args.outputs, {e["layer"] for e in index})
+        index += fused_outputs(args.model, args.outputs, {e["layer"] for e in index}, layers)
     truth = float64_truth(args, index)
     failures, worst, judged, seen = 0, 0.0, 0, {}
     for entry in index:
@@ -319,7 +429,8 @@ def against_float64_only(args):
         if exact is None:
             continue
         ours = np.load(os.path.join(args.ours, entry["file"]))
-        label = entry["layer"] + (" top %d" % entry["top_index"] if entry["top_index"] else "")
+        label = entry["layer"] + (" top %d" % entry["top_index"] if entry["top_index"] else "") + \
+            (" (fused path)" if entry.get("fused") else "")
         if ours.size != exact.size:
             print("FAIL %-40s shape ours %s float64 %s" % (label, ours.shape, exact.shape))
             failures += 1

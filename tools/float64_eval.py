@@ -4,8 +4,8 @@ nets: ours vs float64 <= max(the 1e-4 rule, OpenCV vs float64) on every layer).
 
 It evaluates the layers `caffenet run --dump-all` lists in its index.json, in that order, from the
 V2 prototxt's definitions (upgrade V0/V1 nets first with `caffenet convert --upgrade`) and the
-caffemodel's blobs, and returns each layer's outputs. A layer type it does not know raises
-Float64Error naming the layer; callers report it and stop comparing there.
+caffemodel's blobs, and returns each layer's outputs. A layer type it does not know is skipped,
+with the layers that depend on it; the first such layer is reported (a Float64Error naming it).
 """
 import math
 
@@ -21,33 +21,43 @@ class Float64Error(Exception):
 def evaluate(model, weights, inputs, index):
     """({(layer, top index): float64 array} for the entries of index (caffenet's dump order), and
     None or the Float64Error that stopped the evaluation: layers before it keep their values)."""
+    result, skipped = {}, []
     try:
-        result = {}
-        run(model, weights, inputs, index, result)
-        return result, None
+        run(model, weights, inputs, index, result, skipped)
     except Float64Error as e:
         return result, e
+    return result, skipped[0] if skipped else None
 
 
-def run(model, weights, inputs, index, result):
+def run(model, weights, inputs, index, result, skipped):
     net = caffeproto.read_net(model)
-    layers = {l.name: l for l in net.layer}
+    layers = {}
+    for l in net.layer:
+        layers.setdefault(l.name, []).append(l)
     blobs = {name: [b.astype(np.float64) for b in bs] for name, bs in caffeproto.read_weights(weights).items()}
     values = {name: v.astype(np.float64) for name, v in inputs.items()}
     done = set()
     for entry in index:
+        # "layer" is unique (a repeated name numbered as OpenCV does); "name" and "instance" find
+        # the definition (crosscheck-opencv.py's number()).
         name = entry["layer"]
         if name in done:
             continue
         done.add(name)
-        layer = layers.get(name)
-        if layer is None:
+        defs = layers.get(entry.get("name", name), [])
+        if len(defs) <= entry.get("instance", 0):
             raise Float64Error("layer %s is not in %s" % (name, model))
+        layer = defs[entry.get("instance", 0)]
         rule = RULES.get(layer.type)
-        if rule is None:
-            raise Float64Error("layer %s: type %s has no float64 rule" % (name, layer.type))
+        if rule is None or any(b not in values for b in layer.bottom):
+            # Unknown here: so are its tops, and what depends on them; the rest goes on.
+            if rule is None:
+                skipped.append(Float64Error("layer %s: type %s has no float64 rule" % (name, layer.type)))
+            for top in layer.top:
+                values.pop(top, None)
+            continue
         bottoms = [values[b] for b in layer.bottom]
-        outputs = rule(layer, bottoms, blobs.get(name, []))
+        outputs = rule(layer, bottoms, blobs.get(layer.name, []))
         for i, (top, value) in enumerate(zip(layer.top, outputs)):
             values[top] = value
             result[(name, i)] = value
@@ -140,7 +150,9 @@ def pooling(layer, bottoms, blobs):
         kh, kw = (p.kernel_h, p.kernel_w) if p.HasField("kernel_h") else (p.kernel_size, p.kernel_size)
         ph, pw = (p.pad_h, p.pad_w) if p.HasField("pad_h") else (p.pad, p.pad)
         sh, sw = (p.stride_h, p.stride_w) if p.HasField("stride_h") else (p.stride, p.stride)
-    rounding = math.floor if getattr(p, "round_mode", 0) == 1 else math.ceil
+    # round_mode FLOOR, or the forks' older ceil_mode: false (DenseNet's ports)
+    floor = getattr(p, "round_mode", 0) == 1 or p.HasField("ceil_mode") and not p.ceil_mode
+    rounding = math.floor if floor else math.ceil
     oh = int(rounding((h + 2 * ph - kh) / sh)) + 1
     ow = int(rounding((w + 2 * pw - kw) / sw)) + 1
     if ph or pw:
@@ -258,6 +270,76 @@ def softmax(layer, bottoms, blobs):
     axis = layer.softmax_param.axis % x.ndim
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return [e / e.sum(axis=axis, keepdims=True)]
+
+
+def normalizer(layer, mode_default, outer, inner, valid):
+    """Caffe's loss normaliser: `normalization`, else the legacy `normalize` (VALID or BATCH_SIZE),
+    else the layer's default; never below 1."""
+    p = layer.loss_param
+    modes = p.DESCRIPTOR.fields_by_name["normalization"].enum_type.values_by_name
+    if p.HasField("normalization"):
+        mode = p.normalization
+    elif p.HasField("normalize"):
+        mode = modes["VALID" if p.normalize else "BATCH_SIZE"].number
+    else:
+        mode = modes[mode_default].number
+    name = p.DESCRIPTOR.fields_by_name["normalization"].enum_type.values_by_number[mode].name
+    n = {"FULL": outer * inner, "VALID": valid, "BATCH_SIZE": outer, "NONE": 1}[name]
+    return max(1.0, float(n))
+
+
+def class_positions(layer, x, labels):
+    """(scores as outer x classes x inner, integer labels as outer x inner, kept mask) for the
+    loss and accuracy layers' axis (softmax_param's or accuracy_param's, default 1)."""
+    axis = (layer.accuracy_param.axis if layer.type == "Accuracy" else layer.softmax_param.axis) % x.ndim
+    outer = int(np.prod(x.shape[:axis]))
+    inner = int(np.prod(x.shape[axis + 1:]))
+    scores = x.reshape(outer, x.shape[axis], inner)
+    labels = labels.reshape(outer, inner).astype(np.int64)
+    p = layer.accuracy_param if layer.type == "Accuracy" else layer.loss_param
+    keep = labels != p.ignore_label if p.HasField("ignore_label") else np.ones_like(labels, dtype=bool)
+    return scores, labels, keep
+
+
+def softmax_with_loss(layer, bottoms, blobs):
+    x = bottoms[0]
+    scores, labels, keep = class_positions(layer, x, bottoms[1])
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    prob = e / e.sum(axis=1, keepdims=True)
+    outer, _, inner = scores.shape
+    picked = np.take_along_axis(prob, np.where(keep, labels, 0)[:, None, :], axis=1)[:, 0, :]
+    loss = -np.sum(np.log(np.maximum(picked, np.finfo(np.float32).tiny)) * keep)
+    loss /= normalizer(layer, "VALID", outer, inner, int(keep.sum()))
+    return [np.array(loss), prob.reshape(x.shape)]
+
+
+def accuracy(layer, bottoms, blobs):
+    x = bottoms[0]
+    scores, labels, keep = class_positions(layer, x, bottoms[1])
+    top_k = layer.accuracy_param.top_k
+    true = np.take_along_axis(scores, np.where(keep, labels, 0)[:, None, :], axis=1)
+    # Caffe counts the classes scoring at least the true one, the true one included.
+    right = (np.sum(scores >= true, axis=1) - 1 < top_k) & keep
+    count = int(keep.sum())
+    classes = scores.shape[1]
+    per_class = np.array([right[labels == c].sum() / max(1, (keep & (labels == c)).sum()) for c in range(classes)])
+    return [np.array(right.sum() / count if count else 0.0), per_class]
+
+
+def euclidean_loss(layer, bottoms, blobs):
+    d = bottoms[0] - bottoms[1]
+    return [np.array(np.sum(d * d) / bottoms[0].shape[0] / 2)]
+
+
+def sigmoid_cross_entropy_loss(layer, bottoms, blobs):
+    x, t = bottoms[0], bottoms[1].reshape(bottoms[0].shape)
+    p = layer.loss_param
+    keep = t.astype(np.int64) != p.ignore_label if p.HasField("ignore_label") else np.ones(x.shape, dtype=bool)
+    positive = (x >= 0).astype(np.float64)
+    terms = x * (t - positive) - np.log1p(np.exp(x - 2 * x * positive))
+    # Caffe's default normaliser here is the batch (it is VALID for SoftmaxWithLoss).
+    return [np.array(-np.sum(terms * keep) / normalizer(layer, "BATCH_SIZE", x.shape[0], x.size // x.shape[0],
+                                                        int(keep.sum())))]
 
 
 def lrn(layer, bottoms, blobs):
@@ -462,4 +544,9 @@ RULES = {
     "Upsample": upsample,
     "BN": bn,
     "Interp": interp,
+    "SoftmaxWithLoss": softmax_with_loss,
+    "Accuracy": accuracy,
+    "EuclideanLoss": euclidean_loss,
+    "SigmoidCrossEntropyLoss": sigmoid_cross_entropy_loss,
+    "Silence": lambda l, b, w: [],
 }

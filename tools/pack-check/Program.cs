@@ -9,6 +9,11 @@ var preprocessing = new ImagePreprocessing { MeanValues = [103.94f, 116.78f, 123
 var input = ImageInput.Load(args[2], 3, 224, 224, preprocessing);
 using var result = model.Run(input.Span);
 
+// The package brings System.Numerics.Tensors along: an output reads as a tensor span of its shape.
+var loss = result["loss"].AsReadOnlyTensorSpan();
+if (loss.Rank != 4 || loss.FlattenedLength != 1000)
+    throw new InvalidOperationException($"loss as a tensor span has {loss.Rank} axes and {loss.FlattenedLength} values");
+
 var labels = ClassLabels.Load(args[3]);
 foreach (var c in result["loss"].TopK(5))
     Console.WriteLine($"{c.Score:0.0000}  {c.Index,4}  {labels[c.Index]}");

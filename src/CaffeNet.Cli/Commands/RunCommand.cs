@@ -43,7 +43,8 @@ public sealed class RunCommand : CliCommand
     };
     readonly Option<Proto.Phase?> phase = SharedOptions.Phase();
     readonly Option<string[]> stages = SharedOptions.Stages();
-    readonly Option<bool> json = SharedOptions.Json("Print one JSON object (outputs with shape, min, max, mean, top 5; forward ms) instead of text");
+    readonly Option<bool> json = SharedOptions.Json("Print one JSON object (outputs with shape, min, max, mean, top 5, named with --labels; " +
+        "forward ms) instead of text; for a folder of images, one object per image on a line of its own (JSON Lines)");
     readonly Option<MemoryBudget> maxMemory = SharedOptions.MaxMemory();
     readonly Option<bool> lenient = SharedOptions.Lenient();
     readonly ImageOptions images = new();
@@ -84,8 +85,8 @@ public sealed class RunCommand : CliCommand
         var imageSettings = images.Read(result);
         var labels = LabelReport.Load(imageSettings.Labels);
         var image = ImageRun.Prepare(result.GetRequiredValue(inputs), imageSettings, modelFile, graphOptions, import, budget, out var specs);
-        if (image is { IsStream: true } && ((outputDir ?? dumpDir) is not null || result.GetValue(json)))
-            throw new CaffeNetException("--output, --dump-all and --json take one forward pass; a folder of images runs many");
+        if (image is { IsStream: true } && (outputDir ?? dumpDir) is not null)
+            throw new CaffeNetException("--output and --dump-all take one forward pass; a folder of images runs many");
         var setup = NetSetup.Load(modelFile, weightsFile, graphOptions, specs, result.GetValue(randomInput) ? fillerSeed : null,
             import, budget, image?.Given);
         setup.RequireEveryInput();
@@ -100,7 +101,7 @@ public sealed class RunCommand : CliCommand
         var netWeights = source.Resolve(setup.Graph, Warnings(stderr), budget);
         using var executor = new Executor(setup.Graph, netWeights, mode);
         if (image is { IsStream: true })
-            return image.Stream(setup, executor, labels, budget, stdout);
+            return image.Stream(setup, executor, labels, result.GetValue(json), budget, stdout);
         image?.SaveInput();
 
         var dump = dumpDir is null ? null : new LayerDump();
@@ -126,12 +127,15 @@ public sealed class RunCommand : CliCommand
         outputFolder?.Commit();
         dumpFolder?.Commit();
 
+        var summaries = outputs.Select(o => OutputSummary.Of(o.Key, o.Value, setup.Graph.Outputs.First(v => v.Name == o.Key).Producer?.Type)).ToList();
         var report = new RunReport(modelFile, threadCount, source.Note(setup.Graph, netWeights, calibrated: false),
-            [.. outputs.Select(o => OutputSummary.Of(o.Key, o.Value, setup.Graph.Outputs.First(v => v.Name == o.Key).Producer?.Type))], elapsed, executor.Memory.ArenaFloats * 4L);
+            summaries, elapsed, executor.Memory.ArenaFloats * 4L);
         labels?.Named(outputs);
-        // With --json, standard output holds the one JSON object and nothing else.
+        // With --json, standard output holds the one JSON object and nothing else; --labels names its top-5 classes.
         if (result.GetValue(json))
         {
+            if (labels is not null)
+                report = report with { Outputs = [.. summaries.Select(s => labels.Label(s, outputs[s.Name]))] };
             report.WriteJson(stdout);
             return App.Ok;
         }

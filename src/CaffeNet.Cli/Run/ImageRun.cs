@@ -54,8 +54,8 @@ internal sealed class ImageRun
     /// <summary>A folder runs as a stream of batches (<see cref="Stream"/>), not one forward pass.</summary>
     public bool IsStream => _source.IsFolder;
 
-    public int Stream(NetSetup setup, Executor executor, LabelReport? labels, MemoryBudget budget, TextWriter stdout) =>
-        new ImageStream(_source, _target, _tensor.Shape[0], labels).Run(setup, _tensor, executor, budget, stdout);
+    public int Stream(NetSetup setup, Executor executor, LabelReport? labels, bool json, MemoryBudget budget, TextWriter stdout) =>
+        new ImageStream(_source, _target, _tensor.Shape[0], labels, json).Run(setup, _tensor, executor, budget, stdout);
 
     /// <summary>--save-input: the preprocessed tensor as float32 .npy.</summary>
     public void SaveInput()

@@ -12,13 +12,29 @@ internal sealed class LabelReport(ClassLabels labels, string file)
     /// <summary>The outputs that have one value per class name for each sample; an error when there are none.</summary>
     public List<string> Named(IReadOnlyDictionary<string, Tensor> outputs)
     {
-        var named = outputs.Where(o => o.Value.Rank > 0 && o.Value.Shape[0] > 0 && o.Value.Count / o.Value.Shape[0] == labels.Count)
-            .Select(o => o.Key).ToList();
+        var named = outputs.Where(o => Fits(o.Value)).Select(o => o.Key).ToList();
         if (named.Count == 0)
             throw new CaffeNetException($"--labels {file}: {labels.Count} class names, but no output has {labels.Count} values per sample (" +
                 string.Join(", ", outputs.Select(o => $"{o.Key} {o.Value.Shape}")) + ")");
         return named;
     }
+
+    /// <summary>
+    /// <paramref name="summary"/> of <paramref name="value"/> with each sample's top 5 by name when the
+    /// output has one value per name (whether or not they are probabilities); else as it was.
+    /// </summary>
+    public OutputSummary Label(OutputSummary summary, in Tensor value)
+    {
+        if (!Fits(value))
+            return summary;
+        int classes = value.Count / value.Shape[0];
+        var top = new (int Class, float Score)[value.Shape[0]][];
+        for (int n = 0; n < top.Length; n++)
+            top[n] = ClassLabels.Top(value.Span.Slice(n * classes, classes), 5);
+        return summary with { Top5 = top, Labels = labels };
+    }
+
+    bool Fits(in Tensor value) => value.Rank > 0 && value.Shape[0] > 0 && value.Count / value.Shape[0] == labels.Count;
 
     /// <summary>
     /// For each named output and each of the first <paramref name="samples"/> samples: a heading

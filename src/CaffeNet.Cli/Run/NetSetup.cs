@@ -35,6 +35,10 @@ internal sealed record NetSetup(NetGraph Graph, IReadOnlyDictionary<string, Tens
         foreach (var layer in net.Layer.Where(l => l.Type == "Python" && l.Bottom.Count == 0))
             foreach (var top in layer.Top.Where(t => given.ContainsKey(t)))
                 shapes.TryAdd(top, new Shape(given[top].Shape.Dims.ToArray()));
+        // So is a blob that layers read and none writes (a deploy net's leftover loss label).
+        var written = net.Layer.SelectMany(l => l.Top).Concat(net.Input).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in given.Keys.Where(n => !written.Contains(n) && net.Layer.Any(l => l.Bottom.Contains(n))))
+            shapes.TryAdd(name, new Shape(given[name].Shape.Dims.ToArray()));
         options = options with { InputShapes = shapes };
         var graph = WithFileShapes(net, options, given);
         var overrides = NetInputs.ShapeOverrides(graph, given);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CaffeNet.Runtime;
+using CaffeNet.Runtime.Images;
 
 namespace CaffeNet.Cli.Run;
 
@@ -14,6 +15,9 @@ public sealed record OutputSummary(string Name, TensorShape Shape, float Min, fl
 
     /// <summary>Detections the text lists; JSON has them all.</summary>
     const int MaxTextDetections = 20;
+
+    /// <summary>With --labels, for an output with one score per name: the names, written beside each top-5 class in JSON.</summary>
+    public ClassLabels? Labels { get; init; }
 
     /// <summary>For a DetectionOutput top, its detections (image, class, score, box); else null.</summary>
     public IReadOnlyList<Detection>? Detections { get; init; }
@@ -71,7 +75,7 @@ public sealed record OutputSummary(string Name, TensorShape Shape, float Min, fl
     }
 
     /// <summary>
-    /// {"name", "shape", "min", "max", "mean", "top5": [[{"class", "score"}, ...] per sample] or null,
+    /// {"name", "shape", "min", "max", "mean", "top5": [[{"class", "label" (with --labels), "score"}, ...] per sample] or null,
     /// and for a DetectionOutput "detections": [{"image", "class", "score", "box": [xmin, ymin, xmax, ymax]}]};
     /// NaN and infinities as null.
     /// </summary>
@@ -100,6 +104,8 @@ public sealed record OutputSummary(string Name, TensorShape Shape, float Min, fl
                 {
                     json.WriteStartObject();
                     json.WriteNumber("class", c);
+                    if (Labels is not null)
+                        json.WriteString("label", Labels[c]);
                     WriteNumber(json, "score", score);
                     json.WriteEndObject();
                 }

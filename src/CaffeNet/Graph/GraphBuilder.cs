@@ -127,7 +127,14 @@ public static class GraphBuilder
         {
             var bottoms = new List<Value>();
             foreach (var name in layer.Bottom)
+            {
+                // A blob no layer writes whose shape the user gives is a net input, as if the
+                // prototxt declared it: a deploy net left with its loss layer's label (farmingyard's
+                // MobileNetV2) runs with --input label=1.
+                if (!current.ContainsKey(name) && options.InputShapes.ContainsKey(name) && !allLayers.Any(l => l.Top.Contains(name)))
+                    AddInput(name, null, "Input", new LayerContext(layer, [], phase));
                 bottoms.Add(current.TryGetValue(name, out var v) ? v : throw UndefinedBottom(layer, name));
+            }
             var node = new Node(nodes.Count, layer, bottoms);
             var context = new LayerContext(layer, bottoms.Select(b => b.Shape).ToList(), phase);
 

@@ -14,7 +14,7 @@ namespace CaffeNet;
 /// and its overloads are safe to call from many threads at once: the compiled net is shared and
 /// each run takes its own activation memory from a pool. Dispose it to stop its worker threads.
 /// </summary>
-public sealed class CaffeModel : IDisposable
+public sealed partial class CaffeModel : IDisposable
 {
     readonly NetParameter _net;
     readonly CaffeModelOptions _options;

@@ -1,4 +1,6 @@
+using System.Numerics.Tensors;
 using CaffeNet.Runtime;
+using Tensor = CaffeNet.Runtime.Tensor;
 
 namespace CaffeNet;
 
@@ -50,6 +52,27 @@ public sealed class ModelOutput
 
     /// <summary>A copy of the values that stays valid after the run is disposed.</summary>
     public float[] ToArray() => Span.ToArray();
+
+    /// <summary>
+    /// The values as a tensor span of <see cref="Shape"/> (a scalar as one value), in place: no copy,
+    /// valid as long as <see cref="Span"/> is.
+    /// </summary>
+    public ReadOnlyTensorSpan<float> AsReadOnlyTensorSpan() => new(Span, TensorShapes.Lengths(Shape));
+
+    /// <summary>A copy of the values as a <see cref="Tensor{T}"/> of <see cref="Shape"/>, which stays valid after the run is disposed.</summary>
+    public Tensor<float> ToTensor() => System.Numerics.Tensors.Tensor.Create(ToArray(), TensorShapes.Lengths(Shape));
+
+    /// <summary>
+    /// Copies the values into <paramref name="destination"/>, the caller's tensor span of exactly
+    /// <see cref="Shape"/>, with any strides (a slice of a larger tensor is written in place).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> has another shape.</exception>
+    public void CopyTo(in TensorSpan<float> destination)
+    {
+        if (!TensorShapes.Match(Shape, destination.Lengths))
+            throw new ArgumentException($"the tensor for {Excerpt.Name(Name)} is {TensorShapes.Format(destination.Lengths)}; the blob is {Shape}", nameof(destination));
+        AsReadOnlyTensorSpan().CopyTo(destination);
+    }
 
     /// <summary>The floats of image <paramref name="image"/> (index along the first axis).</summary>
     public ReadOnlySpan<float> Image(int image)

@@ -38,8 +38,9 @@ sealed class CompiledNet
         var running = graph.Nodes.Where(n => !Plan.Skips(n)).ToArray();
         foreach (var node in running.Where(n => Plan.FusionAt(n) is null))
             LayerFactory.RequireSupported(graph, node);
-        Memory = MemoryPlan.For(graph, Plan);
-        var needs = ExecutorMemory.For(graph, Plan, Memory, options.Threads);
+        Layout = options.Fuse ? ChannelLayout.For(graph, Plan, options.Block) : ChannelLayout.None;
+        Memory = MemoryPlan.For(graph, Plan, Layout);
+        var needs = ExecutorMemory.For(graph, Plan, Layout, Memory, options.Threads);
         var estimate = needs.Estimate + new MemoryEstimate { Outputs = MemoryEstimate.TensorBytes(keep.Select(v => v.Shape)) };
         options.Budget.Check(estimate, $"net {Excerpt.Name(graph.Name)}");
         if (!Memory.FitsOneArray)
@@ -60,6 +61,9 @@ sealed class CompiledNet
 
     public FusionPlan Plan { get; }
 
+    /// <summary>Which values live channel-blocked (<see cref="ChannelLayout.None"/> unfused).</summary>
+    public ChannelLayout Layout { get; }
+
     public MemoryPlan Memory { get; }
 
     public IReadOnlyList<Step> Steps { get; }
@@ -76,6 +80,23 @@ sealed class CompiledNet
     /// </summary>
     internal ILayer LayerFor(Step step) => step.Shared ?? LayerFactory.For(step.Node, Weights.For(step.Node));
 
+    /// <summary>The tensor shape a value's storage is seen with: a blocked value's channels rounded up to whole blocks.</summary>
+    internal TensorShape ShapeOf(Value value)
+    {
+        if (!Layout.IsBlocked(value))
+            return LayerFactory.ToTensorShape(value.Shape);
+        var d = value.Shape.Dims;
+        return new TensorShape([d[0], ChannelLayout.RoundUp(d[1], Layout.Block), d[2], d[3]]);
+    }
+
+    /// <summary>Whether a step's output at <paramref name="index"/> is blocked (then observers get an NCHW copy).</summary>
+    internal bool OutputBlocked(Step step, int index) => Layout.IsBlocked(Graph.Values[step.Outputs[index]]);
+
+    /// <summary>The layouts a fused node's tensors have under <paramref name="layout"/>.</summary>
+    internal static BlockedIo IoOf(ChannelLayout layout, ConvFusion fusion) =>
+        layout.Block == 0 ? default : new BlockedIo(layout.Block, layout.IsBlocked(fusion.Anchor.Inputs[0]),
+            fusion.Residual is { } r && layout.IsBlocked(r), layout.IsBlocked(fusion.Result));
+
     /// <summary>A fused node reads its shortcut's other input too, and writes the fusion's result.</summary>
     Step BindStep(Node node, WorkerPool? pool)
     {
@@ -90,12 +111,16 @@ sealed class CompiledNet
     ILayer Bind(Node node, ConvFusion? fusion, WorkerPool? pool)
     {
         if (fusion is null)
-            return LayerFactory.For(node, Weights.For(node), pool);
+        {
+            return ChannelLayout.ReadsBlocked(node) && Layout.IsBlocked(node.Inputs[0])
+                ? new BlockedGlobalAverageLayer(node, Layout.Block)
+                : LayerFactory.For(node, Weights.For(node), pool);
+        }
         try
         {
             return node.Type == "InnerProduct"
                 ? new FusedInnerProductLayer(fusion, Weights, pool)
-                : new FusedConvolutionLayer(fusion, Weights, pool);
+                : new FusedConvolutionLayer(fusion, Weights, pool, IoOf(Layout, fusion));
         }
         catch (CaffeNetException e) when (!e.Message.StartsWith("layer '", StringComparison.Ordinal))
         {

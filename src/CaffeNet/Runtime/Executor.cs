@@ -64,7 +64,8 @@ internal sealed class Executor : IDisposable
         var plan = options.Fuse ? GraphOptimizer.Plan(graph) : FusionPlan.None;
         // A layer the runtime cannot run has no shapes to size; say so rather than fail on them.
         RequireSupported(graph, plan);
-        return ExecutorMemory.For(graph, plan, MemoryPlan.For(graph, plan), options.Threads).Estimate;
+        var layout = options.Fuse ? ChannelLayout.For(graph, plan, options.Block) : ChannelLayout.None;
+        return ExecutorMemory.For(graph, plan, layout, MemoryPlan.For(graph, plan, layout), options.Threads).Estimate;
     }
 
     static void RequireSupported(NetGraph graph, FusionPlan plan)

@@ -26,7 +26,7 @@ sealed class ExecutorMemory
 
     public string LargestOwner { get; }
 
-    public static ExecutorMemory For(NetGraph graph, FusionPlan plan, MemoryPlan memory, int threads)
+    public static ExecutorMemory For(NetGraph graph, FusionPlan plan, ChannelLayout layout, MemoryPlan memory, int threads)
     {
         var scratch = new ScratchEstimate();
         long kept = 0, largest = 0;
@@ -36,7 +36,7 @@ sealed class ExecutorMemory
             var fusion = plan.FusionAt(node);
             var copy = fusion is null ? (Floats: 0L, Longest: 0L)
                 : node.Type == "InnerProduct" ? FusedInnerProductLayer.Kept(fusion)
-                : FusedConvolutionLayer.Kept(fusion, scratch);
+                : FusedConvolutionLayer.Kept(fusion, CompiledNet.IoOf(layout, fusion), scratch);
             if (fusion is null)
                 NeedReferenceScratch(node, scratch);
             kept += copy.Floats;

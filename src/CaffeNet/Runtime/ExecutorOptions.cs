@@ -15,6 +15,13 @@ internal sealed record ExecutorOptions
     /// </summary>
     public bool Fuse { get; init; }
 
+    /// <summary>
+    /// Channels to a block of the blocked layout the fused path keeps between its blocked kernels
+    /// (<see cref="Graph.Passes.ChannelLayout"/>): the machine's vector width in floats (16 with
+    /// AVX-512, 8 with AVX2), 8 or 16 to force one, 0 for NCHW throughout. Ignored unless fused.
+    /// </summary>
+    public int Block { get; init; } = Simd.BlockedIo.NativeBlock;
+
     /// <summary>Threads a layer's work is split over (the calling thread included).</summary>
     public int Threads { get; init; } = 1;
 

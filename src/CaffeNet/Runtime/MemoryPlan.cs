@@ -50,14 +50,16 @@ internal sealed class MemoryPlan
     /// <summary>
     /// The plan for running <paramref name="graph"/> under <paramref name="fusions"/> (default: as
     /// written): a fused node's result is live from its anchor's step, and the tops of a skipped
-    /// identity layer share their bottom's storage.
+    /// identity layer share their bottom's storage. Under <paramref name="layout"/>, a blocked value
+    /// takes its channels rounded up to whole blocks.
     /// </summary>
-    public static MemoryPlan For(NetGraph graph, FusionPlan? fusions = null)
+    public static MemoryPlan For(NetGraph graph, FusionPlan? fusions = null, ChannelLayout? layout = null)
     {
         fusions ??= FusionPlan.None;
+        layout ??= ChannelLayout.None;
         var storage = graph.Values.Where(v => fusions.StorageOf(v) != v)
             .ToDictionary(v => v.Name, v => fusions.StorageOf(v).Name, StringComparer.Ordinal);
-        var blobs = Lifetimes(graph, fusions, storage);
+        var blobs = Lifetimes(graph, fusions, layout, storage);
         var placed = new List<(Blob Blob, long Offset)>();
         var index = new OverlapIndex<(Blob Blob, long Offset)>(-1, graph.Nodes.Count);
         var overlapping = new List<(Blob Blob, long Offset)>();
@@ -87,7 +89,7 @@ internal sealed class MemoryPlan
     /// <summary>One storage per blob name, live over steps [First, Last] (−1 is before the first node).</summary>
     sealed record Blob(string Name, long Floats, int First, int Last);
 
-    static List<Blob> Lifetimes(NetGraph graph, FusionPlan fusions, Dictionary<string, string> storage)
+    static List<Blob> Lifetimes(NetGraph graph, FusionPlan fusions, ChannelLayout layout, Dictionary<string, string> storage)
     {
         var outputs = graph.Outputs.ToHashSet();
         var spans = new Dictionary<string, Blob>(StringComparer.Ordinal);
@@ -100,9 +102,10 @@ internal sealed class MemoryPlan
                 : v.Consumers.Count > 0 ? v.Consumers[^1].Index
                 : first;
             string name = storage.GetValueOrDefault(v.Name, v.Name);
+            long floats = layout.Floats(v);
             spans[name] = spans.TryGetValue(name, out var b)
-                ? b with { Floats = Math.Max(b.Floats, v.Shape.Count), First = Math.Min(b.First, first), Last = Math.Max(b.Last, last) }
-                : new Blob(name, v.Shape.Count, first, last);
+                ? b with { Floats = Math.Max(b.Floats, floats), First = Math.Min(b.First, first), Last = Math.Max(b.Last, last) }
+                : new Blob(name, floats, first, last);
         }
         return [.. spans.Values];
     }

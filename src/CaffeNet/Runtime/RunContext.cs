@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CaffeNet.Graph;
 using CaffeNet.Runtime.Layers;
+using CaffeNet.Runtime.Simd;
 
 namespace CaffeNet.Runtime;
 
@@ -26,7 +27,7 @@ sealed class RunContext
         // Pinned, so that the plan's cache-line alignment holds for the arena's lifetime.
         _arena = GC.AllocateArray<float>((int)net.Memory.ArenaFloats + MemoryPlan.Alignment, pinned: true);
         int start = CacheLineStart(_arena);
-        _values = [.. net.Graph.Values.Select(v => new Tensor(LayerFactory.ToTensorShape(v.Shape), _arena, start + net.Memory.OffsetOf(v)))];
+        _values = [.. net.Graph.Values.Select(v => new Tensor(net.ShapeOf(v), _arena, start + net.Memory.OffsetOf(v)))];
         _layers = [.. net.Steps.Select(net.LayerFor)];
         _inputs = [.. net.Steps.Select(s => s.Inputs.Select(id => _values[id]).ToArray())];
         _outputs = [.. net.Steps.Select(s => s.Outputs.Select(id => _values[id]).ToArray())];
@@ -67,6 +68,9 @@ sealed class RunContext
         values.CopyTo(slot.Span);
     }
 
+    /// <summary>The memory of input <paramref name="index"/> of the graph (in <see cref="NetGraph.Inputs"/> order), for a caller that fills it itself.</summary>
+    public Span<float> InputSpan(int index) => _values[Net.Graph.Inputs[index].Id].Span;
+
     /// <summary>Runs every step; with an observer, each step's outputs are reported as it ends.</summary>
     public void Run(LayerObserver? observer = null)
     {
@@ -84,9 +88,21 @@ sealed class RunContext
                 throw new CaffeNetException($"{Excerpt.Layer(node.Name, node.Type)}: {e.Message}", e);
             }
             if (observer is not null)
-                observer(steps[i].Node, _layers[i] is IVariableOutput v ? [_outputs[i][0].Leading(v.Produced)] : _outputs[i]);
+                observer(steps[i].Node, _layers[i] is IVariableOutput v ? [_outputs[i][0].Leading(v.Produced)] : Observed(steps[i], i));
             CopyKept(i);
         }
+    }
+
+    /// <summary>A step's outputs as an observer sees them: NCHW, a blocked one reordered when it is read.</summary>
+    IReadOnlyList<Tensor> Observed(CompiledNet.Step step, int index)
+    {
+        var outputs = _outputs[index];
+        for (int k = 0; k < outputs.Length; k++)
+        {
+            if (Net.OutputBlocked(step, k))
+                return new NchwOutputs(outputs, [.. step.Outputs.Select(id => Net.Graph.Values[id])], Net.Layout);
+        }
+        return outputs;
     }
 
     void CopyKept(int step)
@@ -94,8 +110,18 @@ sealed class RunContext
         var kept = Net.Kept;
         for (int k = 0; k < kept.Count; k++)
         {
-            if (kept[k].After == step)
-                _values[kept[k].Value.Id].Span.CopyTo(_kept[k].Span);
+            if (kept[k].After != step)
+                continue;
+            var value = kept[k].Value;
+            if (Net.Layout.IsBlocked(value))
+            {
+                var d = value.Shape.Dims;
+                BlockedReorder.ToNchw(_values[value.Id].Span, _kept[k].Span, d[0], d[1], d[2] * d[3], Net.Layout.Block);
+            }
+            else
+            {
+                _values[value.Id].Span.CopyTo(_kept[k].Span);
+            }
         }
     }
 }

@@ -162,16 +162,17 @@ public class RunImageTests
     }
 
     [Fact]
-    public void FolderTakesNoJsonOrOutputFolder()
+    public void FolderTakesNoOutputFolder()
     {
         using var dir = new TempDir();
         var net = Write(dir, "means.prototxt", MeanNet);
         var folder = Directory.CreateDirectory(dir.File("images")).FullName;
         File.WriteAllBytes(Path.Combine(folder, "a.bmp"), TestImages.Bmp(4, 3, new byte[36]));
-        var r = CliRunner.Run("run", net, "--input", "data=" + folder, "--json");
+        var r = CliRunner.Run("run", net, "--input", "data=" + folder, "--output", dir.File("out"));
         Assert.Equal(2, r.ExitCode);
         Assert.Equal("", r.Stdout);
-        Assert.Contains("--output, --dump-all and --json take one forward pass; a folder of images runs many", r.Stderr);
+        Assert.Contains("--output and --dump-all take one forward pass; a folder of images runs many", r.Stderr);
+        Assert.False(Directory.Exists(dir.File("out")));
     }
 
     [Fact]

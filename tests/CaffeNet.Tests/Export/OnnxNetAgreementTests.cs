@@ -7,8 +7,8 @@ namespace CaffeNet.Tests.Export;
 
 /// <summary>
 /// Whole nets exported to ONNX and run in ONNX Runtime against our reference executor on seeded
-/// inputs: every blob's final value (each net output and each layer's result) by the project's
-/// 1e-4 rule.
+/// inputs: every blob's final value (each net output and each layer's result) to 1e-4 of its own
+/// largest magnitude.
 /// </summary>
 public class OnnxNetAgreementTests(ITestOutputHelper output)
 {
@@ -22,15 +22,18 @@ public class OnnxNetAgreementTests(ITestOutputHelper output)
         var ours = OnnxRuntimeOracle.RunReference(graph, weights, inputs);
         var theirs = OnnxRuntimeOracle.Run(OnnxRuntimeOracle.ExportObservingEveryBlob(graph, weights), inputs);
 
+        // Issue 11 asks for 1e-4 relative: each blob to 1e-4 of its own largest value, however small
+        // that is (the project's usual rule, 1e-4 of max(1, largest), is absolute below 1).
         var problems = new List<string>();
         double worst = 0;
+        string worstBlob = "";
         foreach (var (blob, tensor) in ours)
         {
             var (error, scale) = OnnxRuntimeOracle.Compare(tensor, theirs[blob]);
-            if (!OnnxRuntimeOracle.Agrees(error, scale))
+            if (error is not { } e || e > OnnxRuntimeOracle.Tolerance * scale && e > 0)
                 problems.Add($"{blob}: max|a-b| {error?.ToString() ?? $"shape {theirs[blob].Shape} not {tensor.Shape}"}, max|ours| {scale}");
-            else
-                worst = Math.Max(worst, error!.Value / Math.Max(1, scale));
+            else if (e > 0 && e / scale > worst)
+                (worst, worstBlob) = (e / scale, blob);
         }
         foreach (var net in graph.Outputs)
         {
@@ -38,7 +41,7 @@ public class OnnxNetAgreementTests(ITestOutputHelper output)
             output.WriteLine($"{Path.GetFileName(prototxt)} output {net.Name} {net.Shape}: max|a-b| {error:E2}, max|ours| {scale:G4}, " +
                 $"max|a-b|/max|ours| {error / scale:E2}");
         }
-        output.WriteLine($"{Path.GetFileName(prototxt)}: {ours.Count} blobs compared, worst max|a-b|/max(1, max|ours|) {worst:E2}");
+        output.WriteLine($"{Path.GetFileName(prototxt)}: {ours.Count} blobs compared, worst max|a-b|/max|ours| {worst:E2} ({worstBlob})");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 

@@ -169,6 +169,19 @@ public class LoweringTests
     }
 
     [Fact]
+    public void UndefinedBottomWithAGivenShapeIsAnInput()
+    {
+        // farmingyard's MobileNetV2 deploy net ends in SoftmaxWithLoss over a 'label' nothing writes:
+        // Caffe and OpenCV refuse it; with --input label=1 it is a net input.
+        var net = Of(Input("data", 1, 2), new LayerParameter { Name = "loss", Type = "SoftmaxWithLoss", Bottom = { "data", "label" }, Top = { "loss" } });
+        var g = GraphBuilder.Build(net, LayerRegistry.Default,
+            new GraphOptions { InputShapes = new Dictionary<string, Shape> { ["label"] = S(1) } });
+        Assert.Equal(["data", "label"], g.Inputs.Select(i => i.Name));
+        Assert.Equal([S(1, 2), S(1)], g.Inputs.Select(i => i.Shape));
+        Assert.Equal(S(), g.Nodes[0].Outputs[0].Shape);
+    }
+
+    [Fact]
     public void CycleIsReportedAsAForwardReference()
     {
         var e = Assert.Throws<CaffeNetException>(() => Build(

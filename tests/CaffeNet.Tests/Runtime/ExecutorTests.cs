@@ -171,6 +171,33 @@ public class ExecutorTests
         Assert.StartsWith("layer 'loss' (type SoftmaxWithLoss): SoftmaxWithLoss: label 5", e.Message);
     }
 
+    [Theory]
+    // x = [0, ln 3, 0, ln 3], targets [1, 0, 1, 0]: the sum is 2 ln 2 + 2 ln 4 = ln 64. Caffe's
+    // SigmoidCrossEntropyLoss divides by the batch (1) unless the prototxt asks otherwise.
+    [InlineData(null, null, 4.158883)]
+    [InlineData(true, null, 1.039721)]                                          // normalize: true is VALID (4)
+    [InlineData(false, null, 4.158883)]                                         // normalize: false is BATCH_SIZE
+    [InlineData(null, LossParameter.Types.NormalizationMode.Full, 1.039721)]
+    [InlineData(null, LossParameter.Types.NormalizationMode.Valid, 1.039721)]
+    public void SigmoidCrossEntropyLossDividesByTheBatchByDefault(bool? normalize, LossParameter.Types.NormalizationMode? mode, double expected)
+    {
+        var loss = new LayerParameter { Name = "loss", Type = "SigmoidCrossEntropyLoss", Bottom = { "x", "t" }, Top = { "loss" } };
+        if (normalize is { } n || mode is not null)
+        {
+            loss.LossParam = new LossParameter();
+            if (normalize is { } v) loss.LossParam.Normalize = v;
+            if (mode is { } m) loss.LossParam.Normalization = m;
+        }
+        var graph = Nets.Build(Nets.Input("x", 1, 4), Nets.Input("t", 1, 4), loss);
+        var ln3 = MathF.Log(3);
+        var outputs = Executor.Create(graph).Forward(new Dictionary<string, Tensor>
+        {
+            ["x"] = T.Of([1, 4], 0, ln3, 0, ln3),
+            ["t"] = T.Of([1, 4], 1, 0, 1, 0),
+        });
+        Assert.Equal(expected, outputs["loss"].Span[0], 5);
+    }
+
     [Fact]
     public void ShapeOverridesTakeAnotherBatchOrSizeOfTheSameRank()
     {

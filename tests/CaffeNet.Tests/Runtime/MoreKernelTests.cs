@@ -135,8 +135,11 @@ public class MoreKernelTests
         var loss = new Tensor([]);
         SigmoidCrossEntropyLoss.Forward(x, t, new SigmoidCrossEntropyLossParams(), loss);
         Assert.Equal(MathF.Log(8) / 2, loss.Span[0], 5);
-        SigmoidCrossEntropyLoss.Forward(x, t, new SigmoidCrossEntropyLossParams(IgnoreLabel: 0), loss);
+        SigmoidCrossEntropyLoss.Forward(x, t, new SigmoidCrossEntropyLossParams(IgnoreLabel: 0, LossNormalization.Valid), loss);
         Assert.Equal(Ln2, loss.Span[0], 5);
+        // Caffe's default for this layer divides by the batch (2), ignored positions or not.
+        SigmoidCrossEntropyLoss.Forward(x, t, new SigmoidCrossEntropyLossParams(IgnoreLabel: 0), loss);
+        Assert.Equal(Ln2 / 2, loss.Span[0], 5);
         SigmoidCrossEntropyLoss.Forward(x, t, new SigmoidCrossEntropyLossParams(null, LossNormalization.None), loss);
         Assert.Equal(MathF.Log(8), loss.Span[0], 5);
     }

@@ -1,10 +1,10 @@
 namespace CaffeNet.Runtime.Kernels;
 
 /// <summary><paramref name="IgnoreLabel"/>: target value whose positions are skipped, or null.</summary>
-internal readonly record struct SigmoidCrossEntropyLossParams(int? IgnoreLabel = null, LossNormalization Normalization = LossNormalization.Valid)
+internal readonly record struct SigmoidCrossEntropyLossParams(int? IgnoreLabel = null, LossNormalization Normalization = LossNormalization.BatchSize)
 {
     /// <summary>Caffe's defaults (a bare <c>new()</c> of a struct would otherwise zero them).</summary>
-    public SigmoidCrossEntropyLossParams() : this(Normalization: LossNormalization.Valid) { }
+    public SigmoidCrossEntropyLossParams() : this(Normalization: LossNormalization.BatchSize) { }
 }
 
 /// <summary>

@@ -12,10 +12,13 @@ namespace CaffeNet.Runtime.Layers;
 /// (group = channels = outputs) on <see cref="DepthwiseConv"/>; group 1 with few input channels (a
 /// first layer) on <see cref="DirectConv"/>; other group 1 as im2col + SGEMM by strips of output rows
 /// (<see cref="Im2ColConv"/>); any other grouping on the reference kernel, then the clamp.
+/// Where the channel layout gives it a blocked tensor (<see cref="BlockedIo"/>), a depthwise or 1x1
+/// convolution runs on the blocked kernels (<see cref="BlockedDepthwise"/>, <see cref="BlockedPointwise"/>)
+/// with the epilogue fused there too, reordering on its side whichever of its tensors is NCHW.
 /// </summary>
 sealed class FusedConvolutionLayer : ILayer
 {
-    enum Path { Pointwise, PointwiseOnePixel, Depthwise, Direct, Im2Col, Reference }
+    enum Path { Pointwise, PointwiseOnePixel, Depthwise, Direct, Im2Col, Reference, BlockedDepthwise, BlockedPointwise, BlockedDirect }
 
     readonly Path _path;
     readonly ConvolutionParams _p;
@@ -26,8 +29,10 @@ sealed class FusedConvolutionLayer : ILayer
     readonly DirectConv? _direct;
     readonly int _batch, _channels, _height, _width, _outHeight, _outWidth;
     readonly WorkerPool? _pool;
+    readonly BlockedIo _io;
+    readonly float[]? _blockedWeights, _blockedBias;
 
-    public FusedConvolutionLayer(ConvFusion fusion, NetWeights weights, WorkerPool? pool)
+    public FusedConvolutionLayer(ConvFusion fusion, NetWeights weights, WorkerPool? pool, BlockedIo io = default)
     {
         var node = fusion.Anchor;
         var a = LayerFactory.Attributes<ConvolutionAttributes>(node);
@@ -43,9 +48,28 @@ sealed class FusedConvolutionLayer : ILayer
         _path = PathFor(a, _channels, _height, _width);
         if (_path == Path.Direct)
             _direct = new DirectConv(_weights, _bias, a.NumOutput, _channels, Window(_p));
+        _io = io;
+        if (io.Any)
+        {
+            _path = ChannelLayout.KernelOf(fusion) switch
+            {
+                BlockedKernel.Depthwise => Path.BlockedDepthwise,
+                BlockedKernel.Pointwise => Path.BlockedPointwise,
+                BlockedKernel.Direct => Path.BlockedDirect,
+                _ => throw new InvalidOperationException($"{node} has no blocked kernel"),
+            };
+            _blockedWeights = _path switch
+            {
+                Path.BlockedDepthwise => BlockedDepthwise.PackWeights(_weights, _channels, a.KernelH * a.KernelW, io.Block),
+                Path.BlockedPointwise => BlockedPointwise.PackWeights(_weights, a.NumOutput, _channels, io.Block),
+                _ => BlockedDirectConv.PackWeights(_weights, a.NumOutput, _channels, a.KernelH * a.KernelW, io.Block),
+            };
+            _blockedBias = BlockedDepthwise.PackChannels(_bias, a.NumOutput, io.Block);
+        }
         if (_path is Path.Pointwise or Path.Im2Col)
             _packed = PackedMatrix.Pack(_weights, a.NumOutput, k, k);
     }
+
 
     static Path PathFor(ConvolutionAttributes a, int channels, int height, int width)
     {
@@ -63,8 +87,10 @@ sealed class FusedConvolutionLayer : ILayer
     /// and bias, and their packed or rearranged copy) and the longest of those arrays; the scratch
     /// its kernels ask for goes to <paramref name="scratch"/>.
     /// </summary>
-    internal static (long Floats, long Longest) Kept(ConvFusion fusion, ScratchEstimate scratch)
+    internal static (long Floats, long Longest) Kept(ConvFusion fusion, BlockedIo io, ScratchEstimate scratch)
     {
+        if (io.Any)
+            return KeptBlocked(fusion, io, scratch);
         var node = fusion.Anchor;
         var a = LayerFactory.Attributes<ConvolutionAttributes>(node);
         var p = ConvolutionLayer.Params(a);
@@ -97,6 +123,29 @@ sealed class FusedConvolutionLayer : ILayer
         return (folded + a.NumOutput + copy, Math.Max(folded, copy));
     }
 
+    /// <summary><see cref="Kept"/> for the blocked kernels: their packed weights and bias, and the reorder buffers.</summary>
+    static (long Floats, long Longest) KeptBlocked(ConvFusion fusion, BlockedIo io, ScratchEstimate scratch)
+    {
+        var node = fusion.Anchor;
+        var a = LayerFactory.Attributes<ConvolutionAttributes>(node);
+        var input = node.Inputs[0].Shape;
+        var output = node.Outputs[0].Shape;
+        long folded = node.ParamShapes[0].Count;
+        var kernel = ChannelLayout.KernelOf(fusion);
+        long packed = kernel == BlockedKernel.Depthwise
+            ? (long)ChannelLayout.RoundUp(input[1], io.Block) * a.KernelH * a.KernelW
+            : (long)ChannelLayout.RoundUp(a.NumOutput, io.Block) * input[1] * a.KernelH * a.KernelW;
+        // The direct kernel reads NCHW, the others blocked: the other layout is reordered into scratch.
+        if (io.Input == (kernel == BlockedKernel.Direct))
+            scratch.PerThread(ScratchKind.ReorderInput, kernel == BlockedKernel.Direct ? input.Count : ChannelLayout.BlockedFloats(input, io.Block));
+        if (fusion.Residual is not null && !io.Residual)
+            scratch.PerThread(ScratchKind.ReorderResidual, ChannelLayout.BlockedFloats(output, io.Block));
+        if (!io.Output)
+            scratch.PerThread(ScratchKind.ReorderOutput, ChannelLayout.BlockedFloats(output, io.Block));
+        long bias = ChannelLayout.RoundUp(a.NumOutput, io.Block);
+        return (folded + a.NumOutput + packed + bias, Math.Max(folded, packed));
+    }
+
     static ConvWindow Window(in ConvolutionParams p) =>
         new(p.KernelH, p.KernelW, p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW);
 
@@ -120,6 +169,9 @@ sealed class FusedConvolutionLayer : ILayer
         int inImage = _channels * _height * _width, outPlane = _outHeight * _outWidth, outImage = _p.NumOutput * outPlane;
         switch (_path)
         {
+            case Path.BlockedDepthwise or Path.BlockedPointwise or Path.BlockedDirect:
+                ForwardBlocked(src, residual, dst);
+                return;
             case Path.Pointwise:
                 Sgemm.Multiply(_packed!, src, _height * _width, dst, outPlane, outPlane, _bias, residual, residual.IsEmpty ? 0 : outPlane,
                     _activation, pool: _pool, batch: new GemmBatch(_batch, inImage, outImage));
@@ -150,6 +202,55 @@ sealed class FusedConvolutionLayer : ILayer
         }
         if (!residual.IsEmpty)
             AddThenClamp(dst, residual, _activation);
+    }
+
+    /// <summary>
+    /// The blocked kernels, with the epilogue (shortcut and clamp) fused; an NCHW input or shortcut is
+    /// reordered into scratch first, an NCHW output written to scratch and reordered after.
+    /// </summary>
+    unsafe void ForwardBlocked(ReadOnlySpan<float> src, ReadOnlySpan<float> residual, Span<float> dst)
+    {
+        int block = _io.Block, outPlane = _outHeight * _outWidth;
+        int outFloats = checked(_batch * ChannelLayout.RoundUp(_p.NumOutput, block) * outPlane);
+        if (_path == Path.BlockedDirect && _io.Input)
+        {
+            // The direct kernel reads NCHW (the layout never gives it a blocked input; a caller might).
+            int floats = _batch * _channels * _height * _width;
+            var nchw = new Span<float>(Scratch.ReorderInput(floats), floats);
+            BlockedReorder.ToNchw(src, nchw, _batch, _channels, _height * _width, block);
+            src = nchw;
+        }
+        else if (_path != Path.BlockedDirect && !_io.Input)
+        {
+            int floats = checked(_batch * ChannelLayout.RoundUp(_channels, block) * _height * _width);
+            var blocked = new Span<float>(Scratch.ReorderInput(floats), floats);
+            BlockedReorder.ToBlocked(src, blocked, _batch, _channels, _height * _width, block);
+            src = blocked;
+        }
+        if (!residual.IsEmpty && !_io.Residual)
+        {
+            var blocked = new Span<float>(Scratch.ReorderResidual(outFloats), outFloats);
+            BlockedReorder.ToBlocked(residual, blocked, _batch, _p.NumOutput, outPlane, block);
+            residual = blocked;
+        }
+        var output = _io.Output ? dst : new Span<float>(Scratch.ReorderOutput(outFloats), outFloats);
+        if (_path == Path.BlockedDepthwise)
+        {
+            BlockedDepthwise.Forward(block, src, output, residual, _batch, _channels, _height, _width, _blockedWeights, _blockedBias,
+                Window(_p), _activation, _pool);
+        }
+        else if (_path == Path.BlockedPointwise)
+        {
+            BlockedPointwise.Forward(block, src, output, residual, _batch, _channels, _p.NumOutput, outPlane, _blockedWeights,
+                _blockedBias, _activation, _pool);
+        }
+        else
+        {
+            BlockedDirectConv.Forward(block, src, output, residual, _batch, _channels, _height, _width, _p.NumOutput, _blockedWeights,
+                _blockedBias, Window(_p), _activation, _pool);
+        }
+        if (!_io.Output)
+            BlockedReorder.ToNchw(output, dst, _batch, _p.NumOutput, outPlane, block);
     }
 
     static void AddThenClamp(Span<float> dst, ReadOnlySpan<float> residual, Activation activation)

@@ -30,6 +30,9 @@ sealed class SigmoidCrossEntropyLossLayer(Node node) : ILayer
     public void Forward(ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs) =>
         Kernels.SigmoidCrossEntropyLoss.Forward(inputs[0], inputs[1], _p, outputs[0]);
 
+    // Unlike SoftmaxWithLoss, Caffe's SigmoidCrossEntropyLoss divides by the batch size when the
+    // prototxt sets neither `normalization` nor `normalize` (its historical normaliser).
     static SigmoidCrossEntropyLossParams Params(LossParameter loss) =>
-        new(loss.HasIgnoreLabel ? loss.IgnoreLabel : null, SoftmaxWithLossLayer.Normalization(loss));
+        new(loss.HasIgnoreLabel ? loss.IgnoreLabel : null,
+            loss.HasNormalization || loss.HasNormalize ? SoftmaxWithLossLayer.Normalization(loss) : LossNormalization.BatchSize);
 }

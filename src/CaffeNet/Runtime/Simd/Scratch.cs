@@ -15,6 +15,9 @@ static unsafe class Scratch
     [ThreadStatic] static float[]? s_blockedTile;
     [ThreadStatic] static float[]? s_inputRows;
     [ThreadStatic] static float[]? s_columns;
+    [ThreadStatic] static float[]? s_reorderInput;
+    [ThreadStatic] static float[]? s_reorderResidual;
+    [ThreadStatic] static float[]? s_reorderOutput;
 
     /// <summary>Room for packed B panels; only the kernels of the current call use it.</summary>
     public static float* PackedB(int floats) => Get(ref s_packedB, floats);
@@ -33,6 +36,15 @@ static unsafe class Scratch
 
     /// <summary>Room for the im2col columns of one strip of output (<see cref="Im2ColConv"/>).</summary>
     public static float* Columns(int floats) => Get(ref s_columns, floats);
+
+    /// <summary>Room for a layer's input reordered to (or from) the blocked layout where it meets an NCHW neighbour.</summary>
+    public static float* ReorderInput(int floats) => Get(ref s_reorderInput, floats);
+
+    /// <summary>Room for a fused shortcut's input reordered to the output's layout.</summary>
+    public static float* ReorderResidual(int floats) => Get(ref s_reorderResidual, floats);
+
+    /// <summary>Room for a layer's output before it is reordered into its NCHW tensor.</summary>
+    public static float* ReorderOutput(int floats) => Get(ref s_reorderOutput, floats);
 
     /// <summary>The length of the buffer a request for <paramref name="floats"/> grows to: room to align, and never tiny.</summary>
     internal static long BufferFloats(long floats) => Math.Max(floats + 16, 4096);
