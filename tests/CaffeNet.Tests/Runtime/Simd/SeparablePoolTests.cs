@@ -42,6 +42,25 @@ public class SeparablePoolTests
         Assert.Equal([1f, 2f, -float.MaxValue], Max(input, 1, 1, 12, 1, 3, new PoolingParams(PoolingMethod.Max, 1, 4, 1, 4)));
     }
 
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 0)]
+    [InlineData(2, 1)]
+    public void MaxNaNsInWholeVectorsAreSkippedAsTheReferenceSkipsThem(int stride, int pad)
+    {
+        // A third of the values NaN, in planes wide enough for the vector passes of both directions.
+        var values = Reference.Random(2 * 9 * 45, 3);
+        for (int i = 0; i < values.Length; i += 3)
+            values[i] = float.NaN;
+        var p = new PoolingParams(PoolingMethod.Max, 3, 3, stride, stride, pad, pad);
+        var input = Tensor.From([1, 2, 9, 45], values);
+        var want = new Tensor(Pooling.OutputShape(input.Shape, p));
+        Pooling.Forward(input, p, want);
+        Assert.DoesNotContain(want.Span.ToArray(), float.IsNaN);
+        foreach (bool split in new[] { true, false })
+            Assert.Equal(want.Span.ToArray(), Run<MaxReduce>(p, input, want, average: false, null, split));
+    }
+
     [Fact]
     public void MaxPaddingIsNeverTheMaximum()
     {
