@@ -250,8 +250,7 @@ class Survey:
         if weights is None:
             w = os.path.join(work, "init.caffemodel")
             cal = [a for n, f in calib.items() for a in ("--input", "%s=%s" % (n, f))]
-            if "calibration_batch" not in conf:
-                cal += label_args
+            cal += label_args
             p = self.caffenet("init", path, "-o", w, "--seed", "1", "--calibrate", "--filler", "msra", *common, *cal, log=log)
             if p.returncode != 0:
                 row["run"] = "FAIL (init): " + first_error(p.stderr)
@@ -319,7 +318,7 @@ class Survey:
                 same = b is not None and a.shape == b.shape and (a.size == 0 or np.max(np.abs(order(a) - order(b))) <= 1e-4)
                 log.append("fused %s: %s" % (e["top"], "same rows as the reference path" if same else "DIFFERENT rows"))
                 fused_ok = fused_ok and same
-        return {"yolo_ok": ok and fused_ok, "yolo_rows": rows, "yolo_fused": fused_ok}
+        return {"yolo_ok": bool(ok and fused_ok), "yolo_rows": rows, "yolo_fused": bool(fused_ok)}
 
     def crosscheck(self, model, weights, files, ref, fused, judge, state, log):
         cmd = ["/usr/bin/python3", os.path.join(TOOLS, "crosscheck-opencv.py"), "--model", model, "--weights", weights,
