@@ -31,7 +31,7 @@ import tempfile
 import cv2
 import numpy as np
 
-DATA_LAYERS = {"MemoryData", "Data", "ImageData", "HDF5Data", "DummyData", "WindowData"}
+DATA_LAYERS = {"MemoryData", "Data", "ImageData", "HDF5Data", "DummyData", "WindowData", "AnnotatedData", "DenseImageData"}
 SKIPPED_LAYERS = {"SoftmaxWithLoss", "Accuracy", "EuclideanLoss", "SigmoidCrossEntropyLoss", "Silence",
                   "ContrastiveLoss", "YoloDetectionOutput", "Yolov3DetectionOutput"}
 
