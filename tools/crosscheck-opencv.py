@@ -31,7 +31,7 @@ import tempfile
 import cv2
 import numpy as np
 
-DATA_LAYERS = {"MemoryData", "Data", "ImageData", "HDF5Data", "DummyData", "WindowData"}
+DATA_LAYERS = {"MemoryData", "Data", "ImageData", "HDF5Data", "DummyData", "WindowData", "AnnotatedData", "DenseImageData"}
 SKIPPED_LAYERS = {"SoftmaxWithLoss", "Accuracy", "EuclideanLoss", "SigmoidCrossEntropyLoss", "Silence",
                   "ContrastiveLoss", "YoloDetectionOutput", "Yolov3DetectionOutput"}
 
@@ -162,14 +162,18 @@ def net_layers(model, phase, stages):
     """(name as OpenCV names it, name, tops) of each layer in the net state, in order. OpenCV
     renames the k-th repeat of a layer name NAME_k (MobileNetV2-SSDLite has ten layers "slice")."""
     _, blocks = split_layers(open(model).read())
-    seen, result = {}, []
+    seen, skipped, result = {}, {}, []
     for b in blocks:
         if not in_state(b, phase, stages):
             continue
         name = field(b, "name")
         if field(b, "type") in SKIPPED_LAYERS:
-            # Not given to OpenCV, so not counted in its numbering of repeated names.
-            result.append((name, name, re.findall(r'\btop\s*:\s*"([^"]+)"', b), field(b, "type")))
+            # Not given to OpenCV, so not counted in its numbering of repeated names; a repeat
+            # (MNIST autoencoder's two losses named "loss") is told apart as NAME#k.
+            k = skipped.get(name, 0)
+            skipped[name] = k + 1
+            key = name if k == 0 and name not in seen else "%s#%d" % (name, k + 1)
+            result.append((key, name, re.findall(r'\btop\s*:\s*"([^"]+)"', b), field(b, "type")))
             continue
         k = seen.get(name, 0)
         seen[name] = k + 1
@@ -184,7 +188,7 @@ def number(index, layers):
     queue, seen = {}, {}
     for cv_name, name, tops, _ in layers:
         k = seen.get(name, 0)
-        seen[name] = k + 1
+        seen[name] = k + 1  # the k-th layer of this name, for float64_eval
         queue.setdefault(name, []).append((cv_name, k, tops, set()))
     for e in index:
         e["name"] = e["layer"]
@@ -285,7 +289,7 @@ def float64_truth(args, index):
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import float64_eval
     inputs = {name: np.load(path) for name, path in (s.split("=", 1) for s in args.input)}
-    truth, stopped = float64_eval.evaluate(args.model, args.weights, inputs, index)
+    truth, stopped = float64_eval.evaluate(args.model, args.weights, inputs, index, args.phase.upper())
     if stopped is not None:
         print("float64: %s; it and the layers that depend on it are held to the OpenCV rule" % stopped)
     return truth

@@ -18,10 +18,11 @@ class Float64Error(Exception):
     pass
 
 
-def evaluate(model, weights, inputs, index):
+def evaluate(model, weights, inputs, index, phase="TEST"):
     """({(layer, top index): float64 array} for the entries of index (caffenet's dump order), and
     None or the Float64Error that stopped the evaluation: layers before it keep their values)."""
     result, skipped = {}, []
+    PHASE[0] = phase
     try:
         run(model, weights, inputs, index, result, skipped)
     except Float64Error as e:
@@ -197,13 +198,23 @@ def inner_product(layer, bottoms, blobs):
     return [y.reshape(x.shape[:axis] + (weight.shape[0],))]
 
 
+PHASE = ["TEST"]
+
+
 def batch_norm(layer, bottoms, blobs):
     x = bottoms[0]
-    eps = layer.batch_norm_param.eps
+    p = layer.batch_norm_param
+    eps = p.eps
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    # use_global_stats defaults to true in TEST and false in TRAIN; false normalises by the
+    # batch's own mean and (biased) variance per channel.
+    if not (p.use_global_stats if p.HasField("use_global_stats") else PHASE[0] == "TEST"):
+        axes = (0,) + tuple(range(2, x.ndim))
+        mean = x.mean(axis=axes, keepdims=True)
+        return [(x - mean) / np.sqrt(((x - mean) ** 2).mean(axis=axes, keepdims=True) + eps)]
     factor = blobs[2].reshape(-1)[0]
     factor = 0.0 if factor == 0 else 1.0 / factor
     mean, var = blobs[0] * factor, blobs[1] * factor
-    shape = (1, -1) + (1,) * (x.ndim - 2)
     return [(x - mean.reshape(shape)) / np.sqrt(var.reshape(shape) + eps)]
 
 
