@@ -32,7 +32,7 @@ static class LayerFactory
             ?? throw new InvalidOperationException($"layer {Excerpt.Name(node.Name)} has no definition; check RequireSupported first");
         try
         {
-            return pool is null ? definition.Create(node, blobs) : definition.Create(node, blobs, pool);
+            return definition.Create(node, blobs, pool);
         }
         catch (CaffeNetException e) when (!e.Message.StartsWith("layer '", StringComparison.Ordinal))
         {

@@ -70,15 +70,7 @@ internal static unsafe class BlockedDepthwise
             job.RowsPerTask = Math.Clamp(2048 / ow, 1, oh);
             job.TasksPerPlane = (oh + job.RowsPerTask - 1) / job.RowsPerTask;
             int tasks = batch * blocks * job.TasksPerPlane;
-            if (pool == null)
-            {
-                for (int i = 0; i < tasks; i++)
-                    job.Execute(i);
-            }
-            else
-            {
-                pool.For(tasks, job);
-            }
+            WorkerPool.For(pool, tasks, job);
         }
     }
 

@@ -64,15 +64,7 @@ internal static unsafe class BlockedDirectConv
             job.RowsPerTask = Math.Clamp(16384 / (2 * channels * taps * ow), 1, oh);
             job.Chunks = (oh + job.RowsPerTask - 1) / job.RowsPerTask;
             int tasks = batch * job.Pairs * job.Chunks;
-            if (pool == null)
-            {
-                for (int i = 0; i < tasks; i++)
-                    job.Execute(i);
-            }
-            else
-            {
-                pool.For(tasks, job);
-            }
+            WorkerPool.For(pool, tasks, job);
         }
     }
 

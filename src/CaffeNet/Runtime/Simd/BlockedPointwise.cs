@@ -65,15 +65,7 @@ internal static unsafe class BlockedPointwise
             job.TilesPerTask = Math.Clamp(16384 / (inputs * job.Group * Pixels), 1, tiles);
             job.Chunks = (tiles + job.TilesPerTask - 1) / job.TilesPerTask;
             int tasks = batch * job.Groups * job.Chunks;
-            if (pool == null)
-            {
-                for (int i = 0; i < tasks; i++)
-                    job.Execute(i);
-            }
-            else
-            {
-                pool.For(tasks, job);
-            }
+            WorkerPool.For(pool, tasks, job);
         }
     }
 

@@ -71,15 +71,7 @@ internal static unsafe class DepthwiseConv
                 job.PlanesPerTask = Math.Max(1, Math.Min(job.Planes, 4096 / (oh * ow)));
                 tasks = (job.Planes + job.PlanesPerTask - 1) / job.PlanesPerTask;
             }
-            if (pool == null || tasks == 1)
-            {
-                for (int i = 0; i < tasks; i++)
-                    job.Execute(i);
-            }
-            else
-            {
-                pool.For(tasks, job);
-            }
+            WorkerPool.For(pool, tasks, job);
         }
     }
 

@@ -97,15 +97,7 @@ internal sealed unsafe class DirectConv
                 Lo = activation.Min, Hi = activation.Max,
             };
             int tasks = batch * job.Strips;
-            if (pool == null || tasks == 1)
-            {
-                for (int i = 0; i < tasks; i++)
-                    job.Execute(i);
-            }
-            else
-            {
-                pool.For(tasks, job);
-            }
+            WorkerPool.For(pool, tasks, job);
         }
     }
 

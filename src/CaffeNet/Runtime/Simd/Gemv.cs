@@ -57,15 +57,7 @@ internal static unsafe class Gemv
                 Residual = residual.IsEmpty ? null : pr, Outputs = outputs, K = k, Rows = rows, Lo = activation.Min, Hi = activation.Max,
             };
             int tasks = (outputs + OutputsPerTask - 1) / OutputsPerTask;
-            if (pool is null || tasks == 1)
-            {
-                for (int i = 0; i < tasks; i++)
-                    job.Execute(i);
-            }
-            else
-            {
-                pool.For(tasks, job);
-            }
+            WorkerPool.For(pool, tasks, job);
         }
     }
 

@@ -50,15 +50,7 @@ internal static unsafe class Im2ColConv
             int tasks = batch * job.Strips;
             // A single strip has the pool to itself for its GEMM.
             job.Pool = tasks == 1 ? pool : null;
-            if (pool == null || tasks == 1)
-            {
-                for (int i = 0; i < tasks; i++)
-                    job.Execute(i);
-            }
-            else
-            {
-                pool.For(tasks, job);
-            }
+            WorkerPool.For(pool, tasks, job);
         }
     }
 

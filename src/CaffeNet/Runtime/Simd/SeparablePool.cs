@@ -87,15 +87,8 @@ internal static unsafe class SeparablePool
         {
             var job = new Job<TReduce>(src, dst, height, width, outHeight, outWidth, p, average,
                 vectorSplit && Avx2.IsSupported && Vector<float>.Count == Vector256<float>.Count);
-            if (pool is null || (long)planes * height * width < ParallelMinFloats)
-            {
-                for (int i = 0; i < planes; i++)
-                    job.Execute(i);
-            }
-            else
-            {
-                pool.For(planes, job);
-            }
+            // Small inputs stay on this thread: handing out planes would cost more than it saves.
+            WorkerPool.For((long)planes * height * width < ParallelMinFloats ? null : pool, planes, job);
         }
     }
 

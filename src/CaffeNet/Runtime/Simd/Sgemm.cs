@@ -168,15 +168,7 @@ internal static unsafe class Sgemm
             job.MChunk = GemmPacking.CeilDiv(mPanels, mTasks) * kernel.Mr;
             job.TasksPerImage = GemmPacking.CeilDiv(n, job.NChunk) * GemmPacking.CeilDiv(m, job.MChunk);
             int tasks = job.TasksPerImage * batch.Count;
-            if (pool == null || tasks == 1)
-            {
-                for (int i = 0; i < tasks; i++)
-                    job.Execute(i);
-            }
-            else
-            {
-                pool.For(tasks, job);
-            }
+            WorkerPool.For(pool, tasks, job);
         }
     }
 

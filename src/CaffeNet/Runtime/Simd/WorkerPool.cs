@@ -5,7 +5,7 @@ using System.Runtime.ExceptionServices;
 namespace CaffeNet.Runtime.Simd;
 
 /// <summary>
-/// A small persistent pool for per-layer parallel loops. <see cref="For{TJob}"/> hands indices out
+/// A small persistent pool for per-layer parallel loops. <see cref="For{TJob}(int, TJob)"/> hands indices out
 /// to its worker threads and to the calling thread, which works too, and returns when all are done.
 /// A call allocates nothing: the job is a struct read through a pointer (it stays on the caller's
 /// stack until the call returns), and idle workers spin briefly before they block, so the next
@@ -56,6 +56,20 @@ internal sealed unsafe class WorkerPool : IDisposable
     }
 
     public int ThreadCount { get; }
+
+    /// <summary>Runs <c>job.Execute(i)</c> for i in [0, count): over <paramref name="pool"/>, or serially without one.</summary>
+    public static void For<TJob>(WorkerPool? pool, int count, TJob job) where TJob : struct, IParallelJob
+    {
+        if (pool is null)
+        {
+            for (int i = 0; i < count; i++)
+                job.Execute(i);
+        }
+        else
+        {
+            pool.For(count, job);
+        }
+    }
 
     /// <summary>
     /// Runs <c>job.Execute(i)</c> for i in [0, count), spread over the pool, and waits for all.
