@@ -43,8 +43,7 @@ internal static unsafe class BlockedDepthwise
         ConvWindow window, Activation activation, WorkerPool? pool)
     {
         window.Check(height, width);
-        if (block is not (8 or 16))
-            throw new ArgumentException($"blocks of 8 or 16 channels, not {block}", nameof(block));
+        BlockedIo.CheckBlock(block);
         int oh = window.OutputHeight(height), ow = window.OutputWidth(width);
         int blocks = (channels + block - 1) / block;
         long inFloats = (long)batch * blocks * height * width * block, outFloats = (long)batch * blocks * oh * ow * block;

@@ -36,8 +36,7 @@ internal static unsafe class BlockedDirectConv
         ConvWindow window, Activation activation, WorkerPool? pool)
     {
         window.Check(height, width);
-        if (block is not (8 or 16))
-            throw new ArgumentException($"blocks of 8 or 16 channels, not {block}", nameof(block));
+        BlockedIo.CheckBlock(block);
         int oh = window.OutputHeight(height), ow = window.OutputWidth(width), taps = window.KernelH * window.KernelW;
         int outBlocks = (outputs + block - 1) / block;
         long outFloats = (long)batch * outBlocks * oh * ow * block;

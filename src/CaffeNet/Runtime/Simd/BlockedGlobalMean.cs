@@ -10,8 +10,7 @@ internal static unsafe class BlockedGlobalMean
 {
     public static void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, int channels, int plane, int block)
     {
-        if (block is not (8 or 16))
-            throw new ArgumentException($"blocks of 8 or 16 channels, not {block}", nameof(block));
+        BlockedIo.CheckBlock(block);
         int blocks = (channels + block - 1) / block;
         if (input.Length < (long)batch * blocks * plane * block || output.Length < (long)batch * channels)
             throw new ArgumentException($"tensors of {batch}x{channels}x{plane} (block {block}) are too short");

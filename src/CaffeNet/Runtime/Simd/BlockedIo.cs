@@ -16,4 +16,11 @@ internal readonly record struct BlockedIo(int Block, bool Input, bool Residual, 
     };
 
     public bool Any => Input || Residual || Output;
+
+    /// <summary>Refuses a block size the blocked kernels have no lanes for.</summary>
+    public static void CheckBlock(int block)
+    {
+        if (block is not (8 or 16))
+            throw new ArgumentException($"blocks of 8 or 16 channels, not {block}", nameof(block));
+    }
 }

@@ -37,8 +37,7 @@ internal static unsafe class BlockedPointwise
         int batch, int inputs, int outputs, int plane, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         Activation activation, WorkerPool? pool)
     {
-        if (block is not (8 or 16))
-            throw new ArgumentException($"blocks of 8 or 16 channels, not {block}", nameof(block));
+        BlockedIo.CheckBlock(block);
         int inBlocks = (inputs + block - 1) / block, outBlocks = (outputs + block - 1) / block;
         long outFloats = (long)batch * outBlocks * plane * block;
         if (input.Length < (long)batch * inBlocks * plane * block || output.Length < outFloats || (!residual.IsEmpty && residual.Length < outFloats))
