@@ -199,7 +199,7 @@ for b, t in cells:
     if p1 is not None and p2 is not None:
         verdicts += [p1 <= 0.35, p2 <= 1.0]
     print("| %d, %d | %s | %s | %s | %s | %s |" % (b, t, cell(ours), cell(cv), cell(ort),
-        verdict(p1, ours / cv if ours and cv else 0, 0.5), verdict(p2, ours / ort if ours and ort else 0, 1.5)))
+        verdict(p1, ours / cv if ours and cv else 0, 0.35), verdict(p2, ours / ort if ours and ort else 0, 1.0)))
 print("ONNX Runtime vs OpenCV output agreement: max relative error %s" % sys.argv[3])
 if verdicts:
     print("speed: %s" % ("PASS (all cells)" if all(verdicts) else "FAIL (see the table)"))

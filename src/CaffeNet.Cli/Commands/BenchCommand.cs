@@ -67,7 +67,8 @@ public sealed class BenchCommand : CliCommand
         int threadCount = result.GetValue(threads);
         bool reference = result.GetValue(noFuse);
         var modelFile = result.GetRequiredValue(model);
-        var import = new ImportOptions(result.GetValue(lenient), Warnings(stderr));
+        // The net only becomes runtime weights here: its blob data can skip the per-blob arrays.
+        var import = new ImportOptions(result.GetValue(lenient), Warnings(stderr)) { DataAside = true };
         var weightsFile = result.GetValue(weights);
         var net = ModelLoader.Load(modelFile, weightsFile, import);
         var graphOptions = new GraphOptions { InputShapes = result.GetRequiredValue(inputs) };

@@ -81,7 +81,8 @@ public sealed class RunCommand : CliCommand
         var weightsFile = result.GetValue(weights);
         var budget = result.GetRequiredValue(maxMemory);
         var graphOptions = new GraphOptions { Phase = result.GetValue(phase), Stages = result.GetRequiredValue(stages) };
-        var import = new ImportOptions(result.GetValue(lenient), Warnings(stderr));
+        // The net only becomes runtime weights here: its blob data can skip the per-blob arrays.
+        var import = new ImportOptions(result.GetValue(lenient), Warnings(stderr)) { DataAside = true };
         var imageSettings = images.Read(result);
         var labels = LabelReport.Load(imageSettings.Labels);
         var image = ImageRun.Prepare(result.GetRequiredValue(inputs), imageSettings, modelFile, graphOptions, import, budget, out var specs);

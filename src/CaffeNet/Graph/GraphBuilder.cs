@@ -87,6 +87,9 @@ public static class GraphBuilder
         {
             var copy = layer.Clone();
             copy.Top.Add($"{layer.Name} (automatic)");
+            // The same blobs, not clones: a clone drops floats read aside (BlobProto.DataAside).
+            copy.Blobs.Clear();
+            copy.Blobs.Add(layer.Blobs);
             return copy;
         }
 

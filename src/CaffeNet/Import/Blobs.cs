@@ -29,11 +29,31 @@ internal static class Blobs
     }
 
     /// <summary>How many values the blob stores: `double_data` if it has any, else `data` (Caffe's rule).</summary>
-    public static int ValueCount(BlobProto b) => b.DoubleData.Count > 0 ? b.DoubleData.Count : b.Data.Count;
+    public static int ValueCount(BlobProto b) =>
+        b.DoubleData.Count > 0 ? b.DoubleData.Count : b.DataAside?.Count ?? b.Data.Count;
+
+    /// <summary>
+    /// Moves blobs' floats read aside (<see cref="BlobProto.DataAside"/>) into their `data` fields, for
+    /// a net about to be cloned: a clone (the legacy upgrade's) keeps protobuf's fields only.
+    /// </summary>
+    public static void MoveAsideIntoData(NetParameter net)
+    {
+        var blobs = net.Layer.SelectMany(l => l.Blobs)
+            .Concat(net.Layers.SelectMany(l => l.Blobs.Concat(l.Layer?.Blobs ?? [])));
+        foreach (var blob in blobs)
+        {
+            if (blob.DataAside is not { } aside)
+                continue;
+            blob.Data.AddRange(aside.Span.ToArray());
+            blob.DataAside = null;
+        }
+    }
 
     public static float[] ValuesOf(BlobProto b)
     {
         float[] values;
+        if (b.DoubleData.Count == 0 && b.DataAside is { } aside)
+            return aside.Span.ToArray();
         if (b.DoubleData.Count == 0)
         {
             values = GC.AllocateUninitializedArray<float>(b.Data.Count);

@@ -14,4 +14,11 @@ public sealed record ImportOptions(bool Lenient = false, Action<string>? Warning
     /// set them by name, and they are checked, strictly, against their message type.
     /// </summary>
     public IReadOnlyList<LayerParameterField> LayerFields { get; init; } = [];
+
+    /// <summary>
+    /// Read a binary net's float blob data into one shared array (<c>BlobProto.DataAside</c>)
+    /// instead of each blob's <c>Data</c>, for callers that only turn the blobs into runtime
+    /// weights (`caffenet run` and `bench`): one copy fewer, and no array per blob to collect.
+    /// </summary>
+    internal bool DataAside { get; init; }
 }

@@ -17,7 +17,10 @@ public static class ModelLoader
     {
         options ??= ImportOptions.Strict;
         var net = Read<NetParameter>(path, options);
-        return NetUpgrader.NeedsUpgrade(net) ? NetUpgrader.Upgrade(net, path, options.Warning) : net;
+        if (!NetUpgrader.NeedsUpgrade(net))
+            return net;
+        Blobs.MoveAsideIntoData(net);
+        return NetUpgrader.Upgrade(net, path, options.Warning);
     }
 
     /// <summary>The net of <paramref name="prototxt"/> with the trained blobs of <paramref name="weights"/>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using CaffeNet.Export.Onnx;
 using CaffeNet.Graph;
 using CaffeNet.Import;
@@ -192,42 +193,59 @@ public sealed partial class CaffeModel : IDisposable
         return layer?.Outputs[0] ?? throw new CaffeNetException($"net {Excerpt.Name(graph.Name)} has no blob or layer {Excerpt.Name(name)} to keep");
     }
 
-    /// <summary>Runs a net that has one input on <paramref name="input"/> (its values row-major, as many as <see cref="Inputs"/> says).</summary>
-    public RunResult Run(ReadOnlySpan<float> input)
+    /// <summary>
+    /// Runs a net that has one input on <paramref name="input"/> (its values row-major, as many as
+    /// <see cref="Inputs"/> says). The floats are read in place, with no copy, unless a layer works in
+    /// place on the input (then they are copied once into the run's memory, so that the caller's
+    /// floats are never written); either way they must not change until the call returns.
+    /// </summary>
+    public unsafe RunResult Run(ReadOnlySpan<float> input)
     {
         var state = State();
-        if (state.Inputs.Count != 1)
-            throw new CaffeNetException($"net {Excerpt.Name(Name)} has {state.Inputs.Count} inputs ({Excerpt.List(state.Inputs.Select(i => i.ToString()))}); give them by name");
-        var context = state.Rent();
-        try
+        RequireOneInput(state);
+        fixed (float* floats = input)
         {
-            context.SetInput(0, input);
-            context.Run();
+            var context = state.Rent();
+            try
+            {
+                context.UseInput(0, floats, input.Length);
+                context.Run();
+            }
+            catch
+            {
+                state.Return(context);
+                throw;
+            }
+            return new RunResult(state, context);
         }
-        catch
-        {
-            state.Return(context);
-            throw;
-        }
-        return new RunResult(state, context);
     }
 
-    /// <summary>Runs the net on named inputs, one for each of <see cref="Inputs"/>.</summary>
-    public RunResult Run(params ReadOnlySpan<ModelInput> inputs)
+    /// <summary>Runs the net on named inputs, one for each of <see cref="Inputs"/>; each read as <see cref="Run(ReadOnlySpan{float})"/> reads one.</summary>
+    public unsafe RunResult Run(params ReadOnlySpan<ModelInput> inputs)
     {
         var state = State();
         var order = Order(state, inputs);
+        var pins = new MemoryHandle[order.Length];
         var context = state.Rent();
         try
         {
             for (int i = 0; i < order.Length; i++)
-                context.SetInput(i, inputs[order[i]].Values.Span);
+            {
+                var values = inputs[order[i]].Values;
+                pins[i] = values.Pin();
+                context.UseInput(i, (float*)pins[i].Pointer, values.Length);
+            }
             context.Run();
         }
         catch
         {
             state.Return(context);
             throw;
+        }
+        finally
+        {
+            foreach (var pin in pins)
+                pin.Dispose();
         }
         return new RunResult(state, context);
     }
@@ -261,6 +279,12 @@ public sealed partial class CaffeModel : IDisposable
         if (buffer.Length != value.Count)
             throw new ArgumentException($"the buffer for {Excerpt.Name(value.Name)} holds {buffer.Length} floats; {value.Shape} needs {value.Count}");
         value.Span.CopyTo(buffer);
+    }
+
+    void RequireOneInput(ModelState state)
+    {
+        if (state.Inputs.Count != 1)
+            throw new CaffeNetException($"net {Excerpt.Name(Name)} has {state.Inputs.Count} inputs ({Excerpt.List(state.Inputs.Select(i => i.ToString()))}); give them by name");
     }
 
     /// <summary>For each graph input in order, the position of its value among <paramref name="inputs"/>.</summary>

@@ -49,6 +49,8 @@ sealed class ModelState
     /// <summary>Keeps a context for the next run, up to a few (the rest go to the GC).</summary>
     public void Return(RunContext context)
     {
+        // A run that failed while its inputs were being given may have bound some of the caller's floats.
+        context.ReleaseInputs();
         if (_free.Count < _keepAtMost)
             _free.Add(context);
     }

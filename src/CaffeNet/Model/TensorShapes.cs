@@ -21,6 +21,22 @@ static class TensorShapes
         return true;
     }
 
+    /// <summary>
+    /// True when a tensor of <paramref name="lengths"/> with <paramref name="strides"/> holds its
+    /// elements one after another in row-major order (a dimension of length 1 may have any stride).
+    /// </summary>
+    public static bool IsRowMajor(ReadOnlySpan<nint> lengths, ReadOnlySpan<nint> strides)
+    {
+        nint expected = 1;
+        for (int i = lengths.Length - 1; i >= 0; i--)
+        {
+            if (lengths[i] != 1 && strides[i] != expected)
+                return false;
+            expected *= lengths[i];
+        }
+        return true;
+    }
+
     /// <summary>"1x3x224x224", as <see cref="Shape.ToString"/> writes a shape.</summary>
     public static string Format(ReadOnlySpan<nint> lengths)
     {

@@ -21,6 +21,13 @@ sealed class CompiledNet
     internal sealed record KeptValue(Value Value, int After);
 
     /// <summary>
+    /// How a net input can be read straight from the caller's floats: the values that live in its
+    /// storage (itself first, then the tops of skipped identities such as Flatten) and each step slot
+    /// that reads one of them.
+    /// </summary>
+    internal sealed record InputInPlace(int[] Values, (int Step, int Slot)[] Reads);
+
+    /// <summary>
     /// Checks, before anything big is allocated, that the layers are supported and that what one
     /// context allocates (<see cref="Executor.EstimateMemory"/>) fits <see cref="ExecutorOptions.Budget"/>
     /// and .NET's largest array; each refusal is one CaffeNetException. <paramref name="pool"/>
@@ -53,6 +60,7 @@ sealed class CompiledNet
         var workers = pool();
         Steps = [.. running.Select(n => BindStep(n, workers))];
         Kept = [.. keep.Distinct().Select(v => new KeptValue(v, CopyAfter(v)))];
+        InputsInPlace = [.. graph.Inputs.Select(InPlace)];
     }
 
     public NetGraph Graph { get; }
@@ -69,6 +77,9 @@ sealed class CompiledNet
     public IReadOnlyList<Step> Steps { get; }
 
     public IReadOnlyList<KeptValue> Kept { get; }
+
+    /// <summary>For each net input (in <see cref="NetGraph.Inputs"/> order), how it is read in place, or null when it must be copied.</summary>
+    public IReadOnlyList<InputInPlace?> InputsInPlace { get; }
 
     /// <summary>A new context: its own arena (and custom layer instances), ready to run this net.</summary>
     public RunContext CreateContext() => new(this);
@@ -112,8 +123,10 @@ sealed class CompiledNet
     {
         if (fusion is null)
         {
-            return ChannelLayout.ReadsBlocked(node) && Layout.IsBlocked(node.Inputs[0])
-                ? new BlockedGlobalAverageLayer(node, Layout.Block)
+            if (Memory.IsSliced(node))
+                return new SlicedConcatLayer();
+            return Layout.RunsBlocked(node)
+                ? ((LayerDefinition)node.Rule!).CreateBlocked(node, Weights.For(node), Layout.Block, pool)
                 : LayerFactory.For(node, Weights.For(node), pool);
         }
         try
@@ -126,6 +139,44 @@ sealed class CompiledNet
         {
             throw new CaffeNetException($"{Excerpt.Layer(node.Name, node.Type)}: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// A net input can be read in place, with no copy, unless a step writes its storage (a layer
+    /// working in place on it would write into the caller's floats) or the net returns that storage
+    /// (read after the run, when the caller's floats are no longer pinned). Net inputs are never blocked.
+    /// </summary>
+    InputInPlace? InPlace(Value input)
+    {
+        if (!input.Shape.IsComplete || Layout.IsBlocked(input))
+            return null;
+        string storage = Memory.StorageName(input);
+        var shared = new List<int> { input.Id };
+        foreach (var v in Graph.Values)
+        {
+            if (v != input && Memory.StorageName(v) == storage)
+                shared.Add(v.Id);
+        }
+        foreach (var v in Graph.Outputs)
+        {
+            if (shared.Contains(v.Id))
+                return null;
+        }
+        var reads = new List<(int Step, int Slot)>();
+        for (int i = 0; i < Steps.Count; i++)
+        {
+            foreach (int id in Steps[i].Outputs)
+            {
+                if (shared.Contains(id))
+                    return null;
+            }
+            for (int slot = 0; slot < Steps[i].Inputs.Length; slot++)
+            {
+                if (shared.Contains(Steps[i].Inputs[slot]))
+                    reads.Add((i, slot));
+            }
+        }
+        return new InputInPlace([.. shared], [.. reads]);
     }
 
     /// <summary>

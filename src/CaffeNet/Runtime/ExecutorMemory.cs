@@ -29,14 +29,20 @@ sealed class ExecutorMemory
     public static ExecutorMemory For(NetGraph graph, FusionPlan plan, ChannelLayout layout, MemoryPlan memory, int threads)
     {
         var scratch = new ScratchEstimate();
+        // Convolutions that keep only a rearranged copy fold into a buffer from ArrayPool.Shared,
+        // which keeps one array of each power-of-two length for good.
+        var folds = new ScratchEstimate();
         long kept = 0, largest = 0;
         string owner = "";
         foreach (var node in graph.Nodes.Where(n => !plan.Skips(n)))
         {
             var fusion = plan.FusionAt(node);
-            var copy = fusion is null ? (Floats: 0L, Longest: 0L)
-                : node.Type == "InnerProduct" ? FusedInnerProductLayer.Kept(fusion)
-                : FusedConvolutionLayer.Kept(fusion, CompiledNet.IoOf(layout, fusion), scratch);
+            (long Floats, long Longest, long Folded) copy = (0, 0, 0);
+            if (fusion is not null && node.Type == "InnerProduct")
+                copy = FusedInnerProductLayer.Kept(fusion) is var (floats, longestArray) ? (floats, longestArray, 0) : default;
+            else if (fusion is not null)
+                copy = FusedConvolutionLayer.Kept(fusion, CompiledNet.IoOf(layout, fusion), scratch);
+            folds.Pooled(copy.Folded);
             if (fusion is null)
                 NeedReferenceScratch(node, scratch);
             kept += copy.Floats;
@@ -48,6 +54,7 @@ sealed class ExecutorMemory
         var estimate = new MemoryEstimate
         {
             FastPathWeights = kept * sizeof(float),
+            FoldBuffers = folds.Bytes(threads: 0),
             // The executor's arena has room to start on a cache line.
             Activations = (memory.ArenaFloats + MemoryPlan.Alignment) * sizeof(float),
             Scratch = scratch.Bytes(threads),

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using CaffeNet.Graph;
 using CaffeNet.Graph.Passes;
 
@@ -14,8 +15,21 @@ internal static class FoldedWeights
     /// <summary>The folded (weights, bias); bias has one value per output even when the anchor had none.</summary>
     public static (float[] Weights, float[] Bias) For(ConvFusion fusion, NetWeights weights)
     {
+        var w = GC.AllocateUninitializedArray<float>(weights.For(fusion.Anchor)[0].Count);
+        return (w, Into(fusion, weights, w));
+    }
+
+    /// <summary>
+    /// Folds the weights into <paramref name="folded"/> (as many floats as the anchor's weight blob)
+    /// and returns the folded bias: for a layer that rearranges them and keeps only that copy, so
+    /// the folded weights can go to a buffer used again for the next layer.
+    /// </summary>
+    public static float[] Into(ConvFusion fusion, NetWeights weights, Span<float> folded)
+    {
         var blobs = weights.For(fusion.Anchor);
-        var w = blobs[0].ToArray();
+        var w = blobs[0].Span;
+        if (folded.Length != w.Length)
+            throw new ArgumentException($"{w.Length} weights, {folded.Length} floats to fold them into", nameof(folded));
         int outputs = fusion.Anchor.Attributes switch
         {
             ConvolutionAttributes c => c.NumOutput,
@@ -53,10 +67,27 @@ internal static class FoldedWeights
         }
         for (int o = 0; o < outputs; o++)
         {
-            for (int i = 0; i < perOutput; i++)
-                w[o * perOutput + i] = (float)(w[o * perOutput + i] * k[o]);
+            Scale(w.Slice(o * perOutput, perOutput), k[o], folded.Slice(o * perOutput, perOutput));
             bias[o] = (float)(bias[o] * k[o] + shift[o]);
         }
-        return (w, bias);
+        return bias;
+    }
+
+    /// <summary>to[i] = (float)(from[i] · k) in double, as the scalar loop; the vector
+    /// conversions round as the scalar ones do, so the floats are the same.</summary>
+    static void Scale(ReadOnlySpan<float> from, double k, Span<float> to)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var kv = Vector256.Create(k);
+            for (; i <= from.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.Create(from.Slice(i, Vector256<float>.Count)));
+                Vector256.Narrow(lo * kv, hi * kv).CopyTo(to.Slice(i, Vector256<float>.Count));
+            }
+        }
+        for (; i < from.Length; i++)
+            to[i] = (float)(from[i] * k);
     }
 }

@@ -17,6 +17,12 @@ internal sealed record MemoryEstimate
     /// <summary>The fast path's copies of convolution and inner product weights: folded, packed or rearranged.</summary>
     public long FastPathWeights { get; init; }
 
+    /// <summary>
+    /// The buffers convolutions fold their weights into before rearranging them: from ArrayPool.Shared,
+    /// one per power-of-two length, which stay in the pool (and may be there already).
+    /// </summary>
+    public long FoldBuffers { get; init; }
+
     /// <summary>The activation arena (<see cref="MemoryPlan"/>).</summary>
     public long Activations { get; init; }
 
@@ -26,7 +32,7 @@ internal sealed record MemoryEstimate
     /// <summary>Copies of outputs handed back, kept or written.</summary>
     public long Outputs { get; init; }
 
-    public long Total => Inputs + Weights + FastPathWeights + Activations + Scratch + Outputs;
+    public long Total => Inputs + Weights + FastPathWeights + FoldBuffers + Activations + Scratch + Outputs;
 
     /// <summary>The learnable blobs of every node of <paramref name="graph"/>, as <see cref="NetWeights.Resolve"/> makes them.</summary>
     public static MemoryEstimate ForWeights(NetGraph graph) =>
@@ -40,6 +46,7 @@ internal sealed record MemoryEstimate
         Inputs = a.Inputs + b.Inputs,
         Weights = a.Weights + b.Weights,
         FastPathWeights = a.FastPathWeights + b.FastPathWeights,
+        FoldBuffers = a.FoldBuffers + b.FoldBuffers,
         Activations = a.Activations + b.Activations,
         Scratch = a.Scratch + b.Scratch,
         Outputs = a.Outputs + b.Outputs,
@@ -50,7 +57,7 @@ internal sealed record MemoryEstimate
     {
         var parts = new (string Name, long Bytes)[]
         {
-            ("inputs", Inputs), ("weights", Weights), ("fast-path weight copies", FastPathWeights),
+            ("inputs", Inputs), ("weights", Weights), ("fast-path weight copies", FastPathWeights), ("fold buffers", FoldBuffers),
             ("activations", Activations), ("kernel scratch", Scratch), ("outputs", Outputs),
         };
         return string.Join(", ", parts.Where(p => p.Bytes > 0).Select(p => $"{p.Name} {ByteSize.Format(p.Bytes)}"));

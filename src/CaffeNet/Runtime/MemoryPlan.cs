@@ -13,11 +13,13 @@ internal sealed class MemoryPlan
 {
     readonly Dictionary<string, long> _offsets;
     readonly Dictionary<string, string> _storage;
+    readonly HashSet<string> _slicedConcats;
 
-    MemoryPlan(Dictionary<string, long> offsets, Dictionary<string, string> storage, long arenaFloats, long peakLiveFloats)
+    MemoryPlan(Dictionary<string, long> offsets, Dictionary<string, string> storage, HashSet<string> slicedConcats, long arenaFloats, long peakLiveFloats)
     {
         _offsets = offsets;
         _storage = storage;
+        _slicedConcats = slicedConcats;
         ArenaFloats = arenaFloats;
         PeakLiveFloats = peakLiveFloats;
     }
@@ -45,13 +47,23 @@ internal sealed class MemoryPlan
     public bool FitsOneArray => ArenaFloats + Alignment <= Array.MaxLength;
 
     /// <summary>The arena offset of a value's storage (shared by all versions of its blob); the plan must <see cref="FitsOneArray"/>.</summary>
-    public int OffsetOf(Value value) => checked((int)_offsets[_storage.GetValueOrDefault(value.Name, value.Name)]);
+    public int OffsetOf(Value value) => checked((int)_offsets[StorageName(value)]);
+
+    /// <summary>The blob whose storage a value lives in: its own name, or a skipped identity's bottom's.</summary>
+    public string StorageName(Value value) => _storage.GetValueOrDefault(value.Name, value.Name);
+
+    /// <summary>
+    /// True when the concat <paramref name="node"/>'s inputs live in their slices of its output
+    /// (<see cref="ConcatSlices"/>): it has nothing left to copy.
+    /// </summary>
+    public bool IsSliced(Node node) => node.Type == "Concat" && node.Outputs.Count == 1 && _slicedConcats.Contains(node.Outputs[0].Name);
 
     /// <summary>
     /// The plan for running <paramref name="graph"/> under <paramref name="fusions"/> (default: as
     /// written): a fused node's result is live from its anchor's step, and the tops of a skipped
     /// identity layer share their bottom's storage. Under <paramref name="layout"/>, a blocked value
-    /// takes its channels rounded up to whole blocks.
+    /// takes its channels rounded up to whole blocks. With fusions, a batch-1 concat's inputs are
+    /// placed in their slices of its output (<see cref="ConcatSlices"/>).
     /// </summary>
     public static MemoryPlan For(NetGraph graph, FusionPlan? fusions = null, ChannelLayout? layout = null)
     {
@@ -59,7 +71,8 @@ internal sealed class MemoryPlan
         layout ??= ChannelLayout.None;
         var storage = graph.Values.Where(v => fusions.StorageOf(v) != v)
             .ToDictionary(v => v.Name, v => fusions.StorageOf(v).Name, StringComparer.Ordinal);
-        var blobs = Lifetimes(graph, fusions, layout, storage);
+        var slices = ReferenceEquals(fusions, FusionPlan.None) ? [] : ConcatSlices.Find(graph, fusions, layout);
+        var blobs = Lifetimes(graph, fusions, layout, storage, slices);
         var placed = new List<(Blob Blob, long Offset)>();
         var index = new OverlapIndex<(Blob Blob, long Offset)>(-1, graph.Nodes.Count);
         var overlapping = new List<(Blob Blob, long Offset)>();
@@ -81,7 +94,10 @@ internal sealed class MemoryPlan
         }
         long arena = placed.Count == 0 ? 0 : placed.Max(p => p.Offset + p.Blob.Floats);
         long peak = LiveBytes.Peak(blobs.Select(b => (b.First, b.Last, b.Floats)), -1, graph.Nodes.Count);
-        return new MemoryPlan(placed.ToDictionary(p => p.Blob.Name, p => p.Offset, StringComparer.Ordinal), storage, arena, peak);
+        var offsets = placed.ToDictionary(p => p.Blob.Name, p => p.Offset, StringComparer.Ordinal);
+        foreach (var (slice, (container, at)) in slices)
+            offsets[slice] = offsets[container] + at;
+        return new MemoryPlan(offsets, storage, [.. slices.Values.Select(s => s.Container)], arena, peak);
     }
 
     static long RoundUp(long floats) => (floats + Alignment - 1) / Alignment * Alignment;
@@ -89,7 +105,8 @@ internal sealed class MemoryPlan
     /// <summary>One storage per blob name, live over steps [First, Last] (−1 is before the first node).</summary>
     sealed record Blob(string Name, long Floats, int First, int Last);
 
-    static List<Blob> Lifetimes(NetGraph graph, FusionPlan fusions, ChannelLayout layout, Dictionary<string, string> storage)
+    static List<Blob> Lifetimes(NetGraph graph, FusionPlan fusions, ChannelLayout layout, Dictionary<string, string> storage,
+        Dictionary<string, (string Container, long Offset)> slices)
     {
         var outputs = graph.Outputs.ToHashSet();
         var spans = new Dictionary<string, Blob>(StringComparer.Ordinal);
@@ -103,6 +120,9 @@ internal sealed class MemoryPlan
                 : first;
             string name = storage.GetValueOrDefault(v.Name, v.Name);
             long floats = layout.Floats(v);
+            // A slice lives as long as any part of its concat's output: from its own write to the last read of either.
+            if (slices.TryGetValue(name, out var slice))
+                (name, floats) = (slice.Container, 0);
             spans[name] = spans.TryGetValue(name, out var b)
                 ? b with { Floats = Math.Max(b.Floats, floats), First = Math.Min(b.First, first), Last = Math.Max(b.Last, last) }
                 : new Blob(name, floats, first, last);

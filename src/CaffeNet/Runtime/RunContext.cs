@@ -15,6 +15,9 @@ sealed class RunContext
 {
     readonly float[] _arena;
     readonly Tensor[] _values;
+    readonly CallerFloats?[] _callers;
+    // For each input that can be read in place, its values' tensors in the arena, to go back to after a run.
+    readonly Tensor[]?[] _inArena;
     readonly ILayer[] _layers;
     readonly Tensor[][] _inputs;
     readonly Tensor[][] _outputs;
@@ -28,6 +31,8 @@ sealed class RunContext
         _arena = GC.AllocateArray<float>((int)net.Memory.ArenaFloats + MemoryPlan.Alignment, pinned: true);
         int start = CacheLineStart(_arena);
         _values = [.. net.Graph.Values.Select(v => new Tensor(net.ShapeOf(v), _arena, start + net.Memory.OffsetOf(v)))];
+        _callers = [.. net.InputsInPlace.Select(p => p is null ? null : new CallerFloats())];
+        _inArena = [.. net.InputsInPlace.Select(p => p?.Values.Select(id => _values[id]).ToArray())];
         _layers = [.. net.Steps.Select(net.LayerFor)];
         _inputs = [.. net.Steps.Select(s => s.Inputs.Select(id => _values[id]).ToArray())];
         _outputs = [.. net.Steps.Select(s => s.Outputs.Select(id => _values[id]).ToArray())];
@@ -59,20 +64,80 @@ sealed class RunContext
     }
 
     /// <summary>Copies <paramref name="values"/> into input <paramref name="index"/> of the graph (in <see cref="NetGraph.Inputs"/> order).</summary>
-    public void SetInput(int index, ReadOnlySpan<float> values)
+    public void SetInput(int index, ReadOnlySpan<float> values) => values.CopyTo(InputSlot(index, values.Length).Span);
+
+    /// <summary>
+    /// Gives input <paramref name="index"/> (in <see cref="NetGraph.Inputs"/> order) the caller's
+    /// floats for the next <see cref="Run"/>: read in place where <see cref="CompiledNet.InputsInPlace"/>
+    /// allows, else copied into the arena. In place, the floats must stay pinned and unchanged until
+    /// the run ends (or, if it never starts, until <see cref="ReleaseInputs"/>).
+    /// </summary>
+    public unsafe void UseInput(int index, float* floats, int length)
+    {
+        var slot = InputSlot(index, length);
+        if (Net.InputsInPlace[index] is not { } inPlace || length == 0)
+        {
+            new ReadOnlySpan<float>(floats, length).CopyTo(slot.Span);
+            return;
+        }
+        var caller = _callers[index]!;
+        caller.Point(floats, length);
+        foreach (int id in inPlace.Values)
+            _values[id] = new Tensor(_values[id].Shape, caller);
+        foreach (var (step, read) in inPlace.Reads)
+            _inputs[step][read] = _values[Net.Steps[step].Inputs[read]];
+    }
+
+    /// <summary>Points every input read in place back at the arena, so that no caller's floats outlive their run.</summary>
+    public void ReleaseInputs()
+    {
+        for (int index = 0; index < _callers.Length; index++)
+        {
+            // Length 0: not bound (an empty input is never bound), as after a run that copied its inputs.
+            if (_callers[index] is not { Length: > 0 } caller)
+                continue;
+            var inPlace = Net.InputsInPlace[index]!;
+            var arena = _inArena[index]!;
+            for (int k = 0; k < arena.Length; k++)
+                _values[inPlace.Values[k]] = arena[k];
+            foreach (var (step, slot) in inPlace.Reads)
+                _inputs[step][slot] = _values[Net.Steps[step].Inputs[slot]];
+            unsafe { caller.Point(null, 0); }
+        }
+    }
+
+    Tensor InputSlot(int index, int length)
     {
         var input = Net.Graph.Inputs[index];
-        var slot = _values[input.Id];
-        if (values.Length != slot.Count)
-            throw new CaffeNetException($"input {Excerpt.Name(input.Name)} takes {slot.Count} values ({slot.Shape}), got {values.Length}");
-        values.CopyTo(slot.Span);
+        var slot = ArenaInput(index);
+        if (length != slot.Count)
+            throw new CaffeNetException($"input {Excerpt.Name(input.Name)} takes {slot.Count} values ({slot.Shape}), got {length}");
+        return slot;
     }
 
     /// <summary>The memory of input <paramref name="index"/> of the graph (in <see cref="NetGraph.Inputs"/> order), for a caller that fills it itself.</summary>
-    public Span<float> InputSpan(int index) => _values[Net.Graph.Inputs[index].Id].Span;
+    public Span<float> InputSpan(int index) => ArenaInput(index).Span;
 
-    /// <summary>Runs every step; with an observer, each step's outputs are reported as it ends.</summary>
+    // The arena tensor of an input, even while the input is bound to a caller's floats.
+    Tensor ArenaInput(int index) => _inArena[index] is { } arena ? arena[0] : _values[Net.Graph.Inputs[index].Id];
+
+    /// <summary>
+    /// Runs every step; with an observer, each step's outputs are reported as it ends. Inputs read
+    /// in place (<see cref="UseInput"/>) are released when it returns or throws.
+    /// </summary>
     public void Run(LayerObserver? observer = null)
+    {
+        try
+        {
+            RunSteps(observer);
+        }
+        finally
+        {
+            ReleaseInputs();
+        }
+    }
+
+    void RunSteps(LayerObserver? observer)
     {
         CopyKept(-1);
         var steps = Net.Steps;

@@ -9,7 +9,8 @@ namespace CaffeNet.Runtime;
 /// </summary>
 public readonly struct Tensor
 {
-    readonly float[] _buffer;
+    // A float[], or for the length of one run a caller's pinned floats read in place (CallerFloats).
+    readonly object _storage;
     readonly int _offset;
 
     /// <summary>A new zero-filled tensor with its own storage.</summary>
@@ -23,7 +24,24 @@ public readonly struct Tensor
             throw new ArgumentOutOfRangeException(nameof(offset),
                 $"{shape} ({shape.Count} floats) at offset {offset} does not fit a buffer of {buffer.Length}");
         Shape = shape;
-        _buffer = buffer;
+        _storage = buffer;
+        _offset = offset;
+    }
+
+    /// <summary>A view of all of a caller's pinned floats, valid while they stay pinned.</summary>
+    internal Tensor(TensorShape shape, CallerFloats floats)
+    {
+        if (floats.Length != shape.Count)
+            throw new ArgumentException($"{floats.Length} floats for shape {shape} ({shape.Count} elements)", nameof(floats));
+        Shape = shape;
+        _storage = floats;
+        _offset = 0;
+    }
+
+    Tensor(TensorShape shape, object storage, int offset)
+    {
+        Shape = shape;
+        _storage = storage;
         _offset = offset;
     }
 
@@ -45,13 +63,17 @@ public readonly struct Tensor
     public int Count => Shape.Count;
 
     /// <summary>False only for <c>default(Tensor)</c>, which has no storage.</summary>
-    public bool HasStorage => _buffer is not null;
+    public bool HasStorage => _storage is not null;
 
     /// <summary>The floats, row-major; writable (a layer writes its outputs through it).</summary>
-    public Span<float> Span => _buffer.AsSpan(_offset, Shape.Count);
+    public Span<float> Span => _storage is float[] array
+        ? array.AsSpan(_offset, Shape.Count)
+        : ((CallerFloats)_storage).GetSpan().Slice(_offset, Shape.Count);
 
     /// <summary>The same floats as <see cref="Span"/>, as memory that can outlive a stack frame.</summary>
-    internal Memory<float> Memory => _buffer.AsMemory(_offset, Shape.Count);
+    internal Memory<float> Memory => _storage is float[] array
+        ? array.AsMemory(_offset, Shape.Count)
+        : ((CallerFloats)_storage).Memory.Slice(_offset, Shape.Count);
 
     /// <summary>Dimension <paramref name="axis"/>; negative counts from the end, as in Caffe.</summary>
     public int Dim(int axis) => Shape[Shape.CanonicalAxis(axis)];
@@ -61,7 +83,7 @@ public readonly struct Tensor
     {
         if (shape.Count != Count)
             throw new ArgumentException($"cannot view {Shape} ({Count} elements) as {shape} ({shape.Count})", nameof(shape));
-        return new Tensor(shape, _buffer, _offset);
+        return new Tensor(shape, _storage, _offset);
     }
 
     /// <summary>The first <c>shape.Count</c> floats of this tensor seen with <paramref name="shape"/>.</summary>
@@ -69,11 +91,11 @@ public readonly struct Tensor
     {
         if (shape.Count > Count)
             throw new ArgumentException($"{shape} ({shape.Count} elements) is larger than {Shape} ({Count})", nameof(shape));
-        return new Tensor(shape, _buffer, _offset);
+        return new Tensor(shape, _storage, _offset);
     }
 
     /// <summary>True when both views start at the same float of the same buffer (an in-place pair).</summary>
-    public bool SameStorage(in Tensor other) => ReferenceEquals(_buffer, other._buffer) && _offset == other._offset;
+    public bool SameStorage(in Tensor other) => ReferenceEquals(_storage, other._storage) && _offset == other._offset;
 
     /// <summary>A copy of the floats.</summary>
     public float[] ToArray() => Span.ToArray();

@@ -52,12 +52,13 @@ public class MemoryEstimateTests(ITestOutputHelper output)
         executor.Dispose();
 
         output.WriteLine($"weights {weightBytes} / {estimate.Weights}, executor {executorBytes} / {estimate.FastPathWeights + estimate.Activations} " +
-            $"(fast path {estimate.FastPathWeights}, arena {estimate.Activations}), scratch {scratchBytes} / {estimate.Scratch}");
+            $"(fast path {estimate.FastPathWeights}, fold buffers {estimate.FoldBuffers}, arena {estimate.Activations}), scratch {scratchBytes} / {estimate.Scratch}");
         // What is allocated beside the tensors (layer objects, plans, tensor views) is a few percent;
         // scratch buffers grow in steps, each of which counts as allocated, so they exceed theirs.
         Assert.InRange(weightBytes, estimate.Weights, (long)(estimate.Weights * 1.02));
+        // The fold buffers come from ArrayPool.Shared: an earlier test on this thread may have left them there.
         long executorEstimate = estimate.FastPathWeights + estimate.Activations;
-        Assert.InRange(executorBytes, executorEstimate, (long)(executorEstimate * 1.05));
-        Assert.InRange(weightBytes + executorBytes + scratchBytes, estimate.Total, (long)(estimate.Total * 1.05));
+        Assert.InRange(executorBytes, executorEstimate, (long)((executorEstimate + estimate.FoldBuffers) * 1.05));
+        Assert.InRange(weightBytes + executorBytes + scratchBytes, estimate.Total - estimate.FoldBuffers, (long)(estimate.Total * 1.05));
     }
 }

@@ -29,10 +29,13 @@ internal static class BinaryFormat
         var type = Schema<T>.Descriptor;
         if (data.IsEmpty)
             throw CaffeFormatException.AtByte(fileName, 0, $"file is empty; expected a binary {type.FullName}");
-        bool undefinedEnums = WireValidator.Validate(data, type, fileName, options ?? ImportOptions.Strict);
+        options ??= ImportOptions.Strict;
+        bool undefinedEnums = WireValidator.Validate(data, type, fileName, options);
         try
         {
-            var message = Schema<T>.Parser.ParseFrom(data);
+            var message = options.DataAside && typeof(T) == typeof(NetParameter) && BitConverter.IsLittleEndian
+                ? (T)(object)CaffemodelReader.Parse(data)
+                : Schema<T>.Parser.ParseFrom(data);
             if (undefinedEnums)
                 UndefinedEnums.Clear(message);
             return message;

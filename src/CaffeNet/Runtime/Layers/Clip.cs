@@ -8,6 +8,9 @@ sealed class ClipDefinition : NeuronDefinition
 {
     public override string Type => "Clip";
 
+    // Elementwise with a finite value at 0, so on a blocked value the zero padding lanes stay harmless.
+    public override BlockedRole Blocked(Node node, int block) => BlockedRole.Through;
+
     public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new ClipLayer(node);
 
     protected override LayerAttributes Attributes(LayerContext c)

@@ -14,6 +14,16 @@ sealed class ConcatDefinition : LayerDefinition
 
     public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new ConcatLayer(node);
 
+    /// <summary>
+    /// Along the channels of inputs whose channels fill whole blocks, a blocked concat copies each
+    /// image's blocks as NCHW copies its channels, so the same kernel runs on the rounded tensors;
+    /// other channel counts would need lanes shifted, and stay NCHW.
+    /// </summary>
+    public override BlockedRole Blocked(Node node, int block) =>
+        node.Attributes is AxisAttributes { Axis: 1 } && node.Inputs.All(v => v.Shape is { IsComplete: true, Rank: 4 } s && s[1] % block == 0)
+            ? BlockedRole.Through
+            : BlockedRole.None;
+
     public override LayerShapes Infer(LayerContext c)
     {
         c.Bottoms(1, int.MaxValue);

@@ -14,6 +14,9 @@ sealed class EltwiseDefinition : LayerDefinition
 
     public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new EltwiseLayer(node);
 
+    // Element by element over equal layouts; SUM, PROD and MAX of zero padding lanes are zero.
+    public override BlockedRole Blocked(Node node, int block) => BlockedRole.Through;
+
     public override LayerShapes Infer(LayerContext c)
     {
         c.Bottoms(2, int.MaxValue);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using CaffeNet.Graph;
 using CaffeNet.Graph.Passes;
 using CaffeNet.Runtime.Kernels;
@@ -12,13 +13,14 @@ namespace CaffeNet.Runtime.Layers;
 /// (group = channels = outputs) on <see cref="DepthwiseConv"/>; group 1 with few input channels (a
 /// first layer) on <see cref="DirectConv"/>; other group 1 as im2col + SGEMM by strips of output rows
 /// (<see cref="Im2ColConv"/>); any other grouping on the reference kernel, then the clamp.
-/// Where the channel layout gives it a blocked tensor (<see cref="BlockedIo"/>), a depthwise or 1x1
-/// convolution runs on the blocked kernels (<see cref="BlockedDepthwise"/>, <see cref="BlockedPointwise"/>)
+/// Where the channel layout gives it a blocked tensor (<see cref="BlockedIo"/>), a depthwise, 1x1 or
+/// other group-1 convolution runs on the blocked kernels (<see cref="BlockedDepthwise"/>,
+/// <see cref="BlockedPointwise"/>, <see cref="BlockedDirectConv"/>, <see cref="BlockedConv"/>)
 /// with the epilogue fused there too, reordering on its side whichever of its tensors is NCHW.
 /// </summary>
 sealed class FusedConvolutionLayer : ILayer
 {
-    enum Path { Pointwise, PointwiseOnePixel, Depthwise, Direct, Im2Col, Reference, BlockedDepthwise, BlockedPointwise, BlockedDirect }
+    enum Path { Pointwise, PointwiseOnePixel, Depthwise, Direct, Im2Col, Reference, BlockedDepthwise, BlockedPointwise, BlockedDirect, BlockedConv }
 
     readonly Path _path;
     readonly ConvolutionParams _p;
@@ -38,7 +40,6 @@ sealed class FusedConvolutionLayer : ILayer
         var a = LayerFactory.Attributes<ConvolutionAttributes>(node);
         _p = ConvolutionLayer.Params(a);
         _activation = ActivationOf(fusion.Activation);
-        (_weights, _bias) = FoldedWeights.For(fusion, weights);
         _pool = pool;
         var ins = node.Inputs[0].Shape.Dims;
         var outs = node.Outputs[0].Shape.Dims;
@@ -46,8 +47,17 @@ sealed class FusedConvolutionLayer : ILayer
         (_outHeight, _outWidth) = (outs[2], outs[3]);
         int k = _channels * a.KernelH * a.KernelW;
         _path = PathFor(a, _channels, _height, _width);
+        // Only these paths run on the folded weights as they are; the others keep a rearranged copy,
+        // so they fold into a pooled buffer that the next layer folds into again (fresh memory is
+        // most of what loading a model costs).
+        bool keepFolded = KeepsFolded(_path, io);
+        int count = weights.For(node)[0].Count;
+        var folded = keepFolded ? GC.AllocateUninitializedArray<float>(count) : ArrayPool<float>.Shared.Rent(count);
+        _bias = FoldedWeights.Into(fusion, weights, folded.AsSpan(0, count));
+        _weights = keepFolded ? folded : [];
+        var w = folded.AsSpan(0, count);
         if (_path == Path.Direct)
-            _direct = new DirectConv(_weights, _bias, a.NumOutput, _channels, Window(_p));
+            _direct = new DirectConv(w, _bias, a.NumOutput, _channels, Window(_p));
         _io = io;
         if (io.Any)
         {
@@ -56,18 +66,22 @@ sealed class FusedConvolutionLayer : ILayer
                 BlockedKernel.Depthwise => Path.BlockedDepthwise,
                 BlockedKernel.Pointwise => Path.BlockedPointwise,
                 BlockedKernel.Direct => Path.BlockedDirect,
+                BlockedKernel.Conv => Path.BlockedConv,
                 _ => throw new InvalidOperationException($"{node} has no blocked kernel"),
             };
             _blockedWeights = _path switch
             {
-                Path.BlockedDepthwise => BlockedDepthwise.PackWeights(_weights, _channels, a.KernelH * a.KernelW, io.Block),
-                Path.BlockedPointwise => BlockedPointwise.PackWeights(_weights, a.NumOutput, _channels, io.Block),
-                _ => BlockedDirectConv.PackWeights(_weights, a.NumOutput, _channels, a.KernelH * a.KernelW, io.Block),
+                Path.BlockedDepthwise => BlockedDepthwise.PackWeights(w, _channels, a.KernelH * a.KernelW, io.Block),
+                Path.BlockedPointwise => BlockedPointwise.PackWeights(w, a.NumOutput, _channels, io.Block),
+                Path.BlockedConv => BlockedConv.PackWeights(w, a.NumOutput, _channels, a.KernelH * a.KernelW, io.Block),
+                _ => BlockedDirectConv.PackWeights(w, a.NumOutput, _channels, a.KernelH * a.KernelW, io.Block),
             };
             _blockedBias = BlockedDepthwise.PackChannels(_bias, a.NumOutput, io.Block);
         }
         if (_path is Path.Pointwise or Path.Im2Col)
-            _packed = PackedMatrix.Pack(_weights, a.NumOutput, k, k);
+            _packed = PackedMatrix.Pack(w, a.NumOutput, k, k);
+        if (!keepFolded)
+            ArrayPool<float>.Shared.Return(folded);
     }
 
 
@@ -83,11 +97,12 @@ sealed class FusedConvolutionLayer : ILayer
     }
 
     /// <summary>
-    /// For memory estimates: the floats the layer keeps beside the model's blobs (the folded weights
-    /// and bias, and their packed or rearranged copy) and the longest of those arrays; the scratch
-    /// its kernels ask for goes to <paramref name="scratch"/>.
+    /// For memory estimates: the floats the layer keeps beside the model's blobs (the folded bias, and
+    /// the folded weights or their packed or rearranged copy), the longest array it makes, and the
+    /// length of the pooled buffer it folds into when it keeps only a copy (0 when it keeps the
+    /// folded weights themselves); the scratch its kernels ask for goes to <paramref name="scratch"/>.
     /// </summary>
-    internal static (long Floats, long Longest) Kept(ConvFusion fusion, BlockedIo io, ScratchEstimate scratch)
+    internal static (long Floats, long Longest, long Folded) Kept(ConvFusion fusion, BlockedIo io, ScratchEstimate scratch)
     {
         if (io.Any)
             return KeptBlocked(fusion, io, scratch);
@@ -99,7 +114,8 @@ sealed class FusedConvolutionLayer : ILayer
         int channels = ins[1], height = ins[2], width = ins[3], k = channels * a.KernelH * a.KernelW;
         var simd = SimdPaths.Best;
         long folded = node.ParamShapes[0].Count, copy = 0;
-        switch (PathFor(a, channels, height, width))
+        var path = PathFor(a, channels, height, width);
+        switch (path)
         {
             case Path.Pointwise:
                 Sgemm.NeedScratch(simd, k, height * width, transposeB: false, scratch);
@@ -120,11 +136,16 @@ sealed class FusedConvolutionLayer : ILayer
                 Convolution.NeedScratch(channels, p, (long)outs[2] * outs[3], scratch);
                 break;
         }
-        return (folded + a.NumOutput + copy, Math.Max(folded, copy));
+        return KeepsFolded(path, io)
+            ? (folded + a.NumOutput + copy, Math.Max(folded, copy), 0)
+            : (a.NumOutput + copy, Math.Max(folded, copy), folded);
     }
 
+    /// <summary>Whether a path runs on the folded weights as they are (the others keep a rearranged copy).</summary>
+    static bool KeepsFolded(Path path, BlockedIo io) => !io.Any && path is Path.PointwiseOnePixel or Path.Depthwise or Path.Reference;
+
     /// <summary><see cref="Kept"/> for the blocked kernels: their packed weights and bias, and the reorder buffers.</summary>
-    static (long Floats, long Longest) KeptBlocked(ConvFusion fusion, BlockedIo io, ScratchEstimate scratch)
+    static (long Floats, long Longest, long Folded) KeptBlocked(ConvFusion fusion, BlockedIo io, ScratchEstimate scratch)
     {
         var node = fusion.Anchor;
         var a = LayerFactory.Attributes<ConvolutionAttributes>(node);
@@ -132,9 +153,14 @@ sealed class FusedConvolutionLayer : ILayer
         var output = node.Outputs[0].Shape;
         long folded = node.ParamShapes[0].Count;
         var kernel = ChannelLayout.KernelOf(fusion);
-        long packed = kernel == BlockedKernel.Depthwise
-            ? (long)ChannelLayout.RoundUp(input[1], io.Block) * a.KernelH * a.KernelW
-            : (long)ChannelLayout.RoundUp(a.NumOutput, io.Block) * input[1] * a.KernelH * a.KernelW;
+        long packed = kernel switch
+        {
+            BlockedKernel.Depthwise => (long)ChannelLayout.RoundUp(input[1], io.Block) * a.KernelH * a.KernelW,
+            BlockedKernel.Conv => BlockedConv.PackedFloats(a.NumOutput, input[1], a.KernelH * a.KernelW, io.Block),
+            _ => (long)ChannelLayout.RoundUp(a.NumOutput, io.Block) * input[1] * a.KernelH * a.KernelW,
+        };
+        if (kernel == BlockedKernel.Conv)
+            BlockedConv.NeedScratch(io.Block, input[0], input[1], input[2], input[3], Window(ConvolutionLayer.Params(a)), scratch);
         // The direct kernel reads NCHW, the others blocked: the other layout is reordered into scratch.
         if (io.Input == (kernel == BlockedKernel.Direct))
             scratch.PerThread(ScratchKind.ReorderInput, kernel == BlockedKernel.Direct ? input.Count : ChannelLayout.BlockedFloats(input, io.Block));
@@ -143,7 +169,7 @@ sealed class FusedConvolutionLayer : ILayer
         if (!io.Output)
             scratch.PerThread(ScratchKind.ReorderOutput, ChannelLayout.BlockedFloats(output, io.Block));
         long bias = ChannelLayout.RoundUp(a.NumOutput, io.Block);
-        return (folded + a.NumOutput + packed + bias, Math.Max(folded, packed));
+        return (a.NumOutput + packed + bias, Math.Max(folded, packed), folded);
     }
 
     static ConvWindow Window(in ConvolutionParams p) =>
@@ -169,7 +195,7 @@ sealed class FusedConvolutionLayer : ILayer
         int inImage = _channels * _height * _width, outPlane = _outHeight * _outWidth, outImage = _p.NumOutput * outPlane;
         switch (_path)
         {
-            case Path.BlockedDepthwise or Path.BlockedPointwise or Path.BlockedDirect:
+            case Path.BlockedDepthwise or Path.BlockedPointwise or Path.BlockedDirect or Path.BlockedConv:
                 ForwardBlocked(src, residual, dst);
                 return;
             case Path.Pointwise:
@@ -243,6 +269,11 @@ sealed class FusedConvolutionLayer : ILayer
         {
             BlockedPointwise.Forward(block, src, output, residual, _batch, _channels, _p.NumOutput, outPlane, _blockedWeights,
                 _blockedBias, _activation, _pool);
+        }
+        else if (_path == Path.BlockedConv)
+        {
+            BlockedConv.Forward(block, src, output, residual, _batch, _channels, _height, _width, _p.NumOutput, _blockedWeights,
+                _blockedBias, Window(_p), _activation, _pool);
         }
         else
         {

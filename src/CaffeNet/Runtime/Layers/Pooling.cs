@@ -20,6 +20,26 @@ sealed class PoolingDefinition : LayerDefinition
 
     public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs, WorkerPool? pool) => new PoolingLayer(node, pool);
 
+    /// <summary>
+    /// MAX and AVE with one top pool blocked values into blocked values; an AVE whose window is the
+    /// whole unpadded image (global, or ResNet's 7x7 on 7x7) reads blocked and writes NCHW.
+    /// </summary>
+    public override BlockedRole Blocked(Node node, int block)
+    {
+        if (node.Outputs.Count != 1 || node.Inputs[0].Shape is not { IsComplete: true, Rank: 4 } input
+            || node.Attributes is not PoolingAttributes { Method: PoolMethod.Max or PoolMethod.Ave } a)
+            return BlockedRole.None;
+        return IsImageMean(a, input) ? BlockedRole.Ends : BlockedRole.Through;
+    }
+
+    public override ILayer CreateBlocked(Node node, IReadOnlyList<Tensor> blobs, int block, WorkerPool? pool) =>
+        IsImageMean(LayerFactory.Attributes<PoolingAttributes>(node), node.Inputs[0].Shape)
+            ? new BlockedGlobalAverageLayer(node, block)
+            : new BlockedPoolingLayer(node, block, pool);
+
+    static bool IsImageMean(PoolingAttributes a, Shape input) =>
+        a is { Method: PoolMethod.Ave, PadH: 0, PadW: 0 } && (a.Global || (a.KernelH == input[2] && a.KernelW == input[3]));
+
     public override LayerShapes Infer(LayerContext c)
     {
         c.Bottoms(1);
@@ -136,6 +156,13 @@ sealed class PoolingLayer(Node node, WorkerPool? pool = null) : ILayer
     bool IsPlaneMean(TensorShape input) =>
         _p.Method == PoolingMethod.Ave && input.Rank == 4 && _p.PadH == 0 && _p.PadW == 0
         && (_p.Global || (_p.KernelH == input[2] && _p.KernelW == input[3]));
+
+    /// <summary>The layer's parameters over an image of <paramref name="height"/> x <paramref name="width"/>: a global window made that size.</summary>
+    internal static PoolingParams Window(PoolingAttributes a, int height, int width)
+    {
+        var p = Params(a);
+        return p.Global ? p with { KernelH = height, KernelW = width } : p;
+    }
 
     static PoolingParams Params(PoolingAttributes a)
     {

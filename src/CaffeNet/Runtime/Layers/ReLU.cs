@@ -8,6 +8,9 @@ sealed class ReLUDefinition : NeuronDefinition
 {
     public override string Type => "ReLU";
 
+    // Elementwise with a finite value at 0, so on a blocked value the zero padding lanes stay harmless.
+    public override BlockedRole Blocked(Node node, int block) => BlockedRole.Through;
+
     public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new ReLULayer(node);
 
     protected override LayerAttributes Attributes(LayerContext c) => new ReLUAttributes(c.Layer.ReluParam?.NegativeSlope ?? 0f);

@@ -7,6 +7,9 @@ sealed class SwishDefinition : NeuronDefinition
 {
     public override string Type => "Swish";
 
+    // Elementwise with a finite value at 0, so on a blocked value the zero padding lanes stay harmless.
+    public override BlockedRole Blocked(Node node, int block) => BlockedRole.Through;
+
     public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new SwishLayer(node);
 
     protected override LayerAttributes Attributes(LayerContext c) => new SwishAttributes(c.Layer.SwishParam?.Beta ?? 1f);

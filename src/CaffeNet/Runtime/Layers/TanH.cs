@@ -7,6 +7,9 @@ sealed class TanHDefinition : NeuronDefinition
 {
     public override string Type => "TanH";
 
+    // Elementwise with a finite value at 0, so on a blocked value the zero padding lanes stay harmless.
+    public override BlockedRole Blocked(Node node, int block) => BlockedRole.Through;
+
     public override ILayer Create(Node node, IReadOnlyList<Tensor> blobs) => new TanHLayer();
 }
 

@@ -65,26 +65,35 @@ internal static unsafe class BlockedDepthwise
                 Blocks = blocks, Height = height, Width = width, OutHeight = oh, OutWidth = ow, Window = window,
                 Lo = activation.Min, Hi = activation.Max,
             };
-            // Tasks of whole rows, about 2K vectors of output each, so handing them out costs little.
-            job.RowsPerTask = Math.Clamp(2048 / ow, 1, oh);
-            job.TasksPerPlane = (oh + job.RowsPerTask - 1) / job.RowsPerTask;
-            int tasks = batch * blocks * job.TasksPerPlane;
-            WorkerPool.For(pool, tasks, job);
+            // A task: a run of output rows (images outermost) with every block, so each thread keeps
+            // to its part of the image from layer to layer. A tap loads a vector for its FMA, and
+            // these layers are bound by those loads: twice the FMAs in work.
+            job.Units = (long)batch * oh;
+            job.Tasks = WorkSplit.Tasks(pool, job.Units, 2.0 * blocks * ow * window.KernelH * window.KernelW);
+            WorkerPool.For(pool, job.Tasks, job);
         }
     }
 
     struct Job : IParallelJob
     {
-        public int Block, Blocks, Height, Width, OutHeight, OutWidth, RowsPerTask, TasksPerPlane;
+        public int Block, Blocks, Height, Width, OutHeight, OutWidth, Tasks;
+        public long Units;
         public float* Input, Output, Residual, Weights, Bias;
         public ConvWindow Window;
         public float Lo, Hi;
 
         public readonly void Execute(int index)
         {
-            int plane = index / TasksPerPlane, first = index % TasksPerPlane * RowsPerTask;
-            int last = Math.Min(OutHeight, first + RowsPerTask);
-            int cb = plane % Blocks;
+            foreach (var (image, first, last) in WorkSplit.Runs(index, Tasks, Units, OutHeight))
+            {
+                for (int cb = 0; cb < Blocks; cb++)
+                    Run(image * Blocks + cb, cb, first, last);
+            }
+        }
+
+        /// <summary>Rows [first, last) of one plane (image x block) of block <paramref name="cb"/>.</summary>
+        readonly void Run(int plane, int cb, int first, int last)
+        {
             var rows = new Rows
             {
                 Input = Input + (nint)plane * Height * Width * Block,

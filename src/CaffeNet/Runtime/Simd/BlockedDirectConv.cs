@@ -58,26 +58,36 @@ internal static unsafe class BlockedDirectConv
                 Channels = channels, Height = height, Width = width, OutBlocks = outBlocks, OutHeight = oh, OutWidth = ow,
                 Window = window, Lo = activation.Min, Hi = activation.Max,
             };
-            // A task: a pair of output blocks over a few rows, about 16K vector FMAs.
+            // A task: a run of output rows (images outermost) with every output block, so each
+            // thread keeps to its part of the image from layer to layer.
             job.Pairs = (outBlocks + 1) / 2;
-            job.RowsPerTask = Math.Clamp(16384 / (2 * channels * taps * ow), 1, oh);
-            job.Chunks = (oh + job.RowsPerTask - 1) / job.RowsPerTask;
-            int tasks = batch * job.Pairs * job.Chunks;
-            WorkerPool.For(pool, tasks, job);
+            job.Units = (long)batch * oh;
+            job.Tasks = WorkSplit.Tasks(pool, job.Units, (double)outBlocks * channels * taps * ow);
+            WorkerPool.For(pool, job.Tasks, job);
         }
     }
 
     struct Job : IParallelJob
     {
-        public int Block, Channels, Height, Width, OutBlocks, OutHeight, OutWidth, Pairs, Chunks, RowsPerTask;
+        public int Block, Channels, Height, Width, OutBlocks, OutHeight, OutWidth, Pairs, Tasks;
+        public long Units;
         public float* Input, Output, Residual, Weights, Bias;
         public ConvWindow Window;
         public float Lo, Hi;
 
         public readonly void Execute(int index)
         {
-            int chunk = index % Chunks, rest = index / Chunks, pair = rest % Pairs, image = rest / Pairs;
-            int ob = pair * 2, taps = Window.KernelH * Window.KernelW;
+            foreach (var (image, first, last) in WorkSplit.Runs(index, Tasks, Units, OutHeight))
+            {
+                for (int pair = 0; pair < Pairs; pair++)
+                    Run(image, pair * 2, first, last);
+            }
+        }
+
+        /// <summary>Output blocks ob and ob + 1 (when there is one) of one image, rows [first, last).</summary>
+        readonly void Run(int image, int ob, int first, int last)
+        {
+            int taps = Window.KernelH * Window.KernelW;
             nint outPlane = (nint)OutHeight * OutWidth * Block;
             var t = new Rows
             {
@@ -91,7 +101,6 @@ internal static unsafe class BlockedDirectConv
                 Two = ob + 1 < OutBlocks,
                 Channels = Channels, Height = Height, Width = Width, OutWidth = OutWidth, Window = Window, Lo = Lo, Hi = Hi,
             };
-            int first = chunk * RowsPerTask, last = Math.Min(OutHeight, first + RowsPerTask);
             if (Block == 16)
                 BlockedDirectConv<Lanes512, Vector512<float>>.Run(t, first, last);
             else

@@ -57,28 +57,49 @@ internal static unsafe class BlockedPointwise
                 Block = block, Input = pin, Output = pout, Residual = residual.IsEmpty ? null : pres, Weights = pw, Bias = pb,
                 Inputs = inputs, InBlocks = inBlocks, OutBlocks = outBlocks, Plane = plane, Lo = activation.Min, Hi = activation.Max,
             };
-            // A task: one group of output blocks over a run of pixel tiles, about 16K vector FMAs.
-            int tiles = (plane + Pixels - 1) / Pixels;
+            // A task: a run of pixel tiles with every output block, so each thread keeps to its part
+            // of the image from layer to layer; or, where the weights outweigh an image's input (small
+            // late planes, many channels), a run of output groups over every pixel, so each thread
+            // reads only its share of the weights. Images outermost either way.
+            job.Tiles = (plane + Pixels - 1) / Pixels;
             job.Group = block == 16 ? 4 : 2;
             job.Groups = (outBlocks + job.Group - 1) / job.Group;
-            job.TilesPerTask = Math.Clamp(16384 / (inputs * job.Group * Pixels), 1, tiles);
-            job.Chunks = (tiles + job.TilesPerTask - 1) / job.TilesPerTask;
-            int tasks = batch * job.Groups * job.Chunks;
-            WorkerPool.For(pool, tasks, job);
+            job.ByGroups = (long)outBlocks * inputs > (long)inBlocks * plane;
+            job.Units = (long)batch * (job.ByGroups ? job.Groups : job.Tiles);
+            double work = (double)plane * inputs * outBlocks;
+            job.Tasks = WorkSplit.Tasks(pool, job.Units, work * batch / job.Units);
+            WorkerPool.For(pool, job.Tasks, job);
         }
     }
 
     struct Job : IParallelJob
     {
-        public int Block, Inputs, InBlocks, OutBlocks, Plane, Group, Groups, Chunks, TilesPerTask;
+        public int Block, Inputs, InBlocks, OutBlocks, Plane, Group, Groups, Tiles, Tasks;
+        public bool ByGroups;
+        public long Units;
         public float* Input, Output, Residual, Weights, Bias;
         public float Lo, Hi;
 
         public readonly void Execute(int index)
         {
-            // Chunks vary fastest: neighbouring tasks share a group's weights.
-            int chunk = index % Chunks, rest = index / Chunks, group = rest % Groups, image = rest / Groups;
-            int ob = group * Group;
+            if (ByGroups)
+            {
+                long end = WorkSplit.First(index + 1, Tasks, Units);
+                for (long unit = WorkSplit.First(index, Tasks, Units); unit < end; unit++)
+                    Run((int)(unit / Groups), (int)(unit % Groups) * Group, 0, Plane);
+                return;
+            }
+            foreach (var (image, first, last) in WorkSplit.Runs(index, Tasks, Units, Tiles))
+            {
+                // Group by group over the run: a group's weights stay in cache across its tiles.
+                for (int ob = 0; ob < OutBlocks; ob += Group)
+                    Run(image, ob, first * Pixels, Math.Min(Plane, last * Pixels));
+            }
+        }
+
+        /// <summary>Output blocks [ob, ob + Group) of one image, pixels [first, last).</summary>
+        readonly void Run(int image, int ob, int first, int last)
+        {
             nint outPlane = (nint)Plane * Block;
             var tile = new Tile
             {
@@ -93,7 +114,6 @@ internal static unsafe class BlockedPointwise
                 Blocks = Math.Min(Group, OutBlocks - ob),
                 Lo = Lo, Hi = Hi,
             };
-            int first = chunk * TilesPerTask * Pixels, last = Math.Min(Plane, first + TilesPerTask * Pixels);
             if (Block == 16)
                 BlockedPointwise<Lanes512, Vector512<float>>.Run(tile, first, last);
             else

@@ -20,6 +20,9 @@ unsafe interface IFloatLanes<TVec> where TVec : unmanaged
     /// <summary>a * b + c, fused.</summary>
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
     static abstract TVec Clamp(TVec v, TVec lo, TVec hi);
+    /// <summary>Caffe's MAX step: <paramref name="value"/> where it is greater than <paramref name="acc"/>, else acc (so NaN never wins).</summary>
+    static abstract TVec Max(TVec value, TVec acc);
+    static abstract TVec Divide(TVec a, TVec b);
     /// <summary>Stores the first <paramref name="count"/> (&lt; Count) lanes.</summary>
     static abstract void StorePart(TVec v, float* p, int count);
     /// <summary>Splits a row: even columns to <paramref name="evens"/>, odd ones to <paramref name="odds"/>.</summary>
@@ -41,6 +44,10 @@ readonly unsafe struct Lanes256 : IFloatLanes<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Clamp(Vector256<float> v, Vector256<float> lo, Vector256<float> hi) =>
         Vector256.MinNative(Vector256.MaxNative(v, lo), hi);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Max(Vector256<float> value, Vector256<float> acc) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(value, acc), value, acc);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StorePart(Vector256<float> v, float* p, int count)
@@ -91,6 +98,10 @@ readonly unsafe struct Lanes512 : IFloatLanes<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Clamp(Vector512<float> v, Vector512<float> lo, Vector512<float> hi) =>
         Vector512.MinNative(Vector512.MaxNative(v, lo), hi);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Max(Vector512<float> value, Vector512<float> acc) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(value, acc), value, acc);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Divide(Vector512<float> a, Vector512<float> b) => a / b;
 
     [SkipLocalsInit]
     public static void StorePart(Vector512<float> v, float* p, int count)

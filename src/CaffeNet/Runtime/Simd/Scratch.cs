@@ -18,6 +18,8 @@ static unsafe class Scratch
     [ThreadStatic] static float[]? s_reorderInput;
     [ThreadStatic] static float[]? s_reorderResidual;
     [ThreadStatic] static float[]? s_reorderOutput;
+    [ThreadStatic] static float[]? s_paddedInput;
+    [ThreadStatic] static float[]? s_partialSums;
 
     /// <summary>Room for packed B panels; only the kernels of the current call use it.</summary>
     public static float* PackedB(int floats) => Get(ref s_packedB, floats);
@@ -45,6 +47,12 @@ static unsafe class Scratch
 
     /// <summary>Room for a layer's output before it is reordered into its NCHW tensor.</summary>
     public static float* ReorderOutput(int floats) => Get(ref s_reorderOutput, floats);
+
+    /// <summary>Room for a blocked input with its zero border, read by every worker of the call (<see cref="BlockedConv"/>).</summary>
+    public static float* PaddedInput(int floats) => Get(ref s_paddedInput, floats);
+
+    /// <summary>Room for a task's sums between chunks of input channels (<see cref="BlockedConv"/>).</summary>
+    public static float* PartialSums(int floats) => Get(ref s_partialSums, floats);
 
     /// <summary>The length of the buffer a request for <paramref name="floats"/> grows to: room to align, and never tiny.</summary>
     internal static long BufferFloats(long floats) => Math.Max(floats + 16, 4096);

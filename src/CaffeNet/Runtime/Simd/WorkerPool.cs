@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 
 namespace CaffeNet.Runtime.Simd;
 
@@ -13,26 +14,38 @@ namespace CaffeNet.Runtime.Simd;
 /// started: when it runs out of indices it closes the loop and waits only for the workers that
 /// joined it; one that wakes later finds it closed and leaves the job alone. So a worker that the
 /// OS has not scheduled (a busy machine) costs nothing but its share of the parallelism.
+/// <para>
+/// The indices are cut into one contiguous range per thread (the caller first, then the workers in
+/// a fixed order), and each thread takes its own range from the front before it takes others' from
+/// the back. A kernel whose task i covers the i-th part of the image (<see cref="WorkSplit"/>)
+/// then has each thread work on the same part of every layer, so a layer mostly reads what the
+/// same core wrote in the layer before, from its own cache; and a thread's hand-out touches a
+/// cache line no other thread writes until it runs dry. Handing indices out one at a time from
+/// one shared counter made both threads fetch the counter and the data from each other's cache at
+/// every task, which cost more than the second thread saved on MobileNetV2's layers.
+/// </para>
 /// </summary>
 internal sealed unsafe class WorkerPool : IDisposable
 {
     // Workers spin this long after a loop before they block: longer than the gap between two
-    // layers of a forward pass, short enough not to burn a core when the model is idle.
-    // The spin is pause instructions, not yields: a 2-vCPU VM can be one core's two hyperthreads,
-    // and a sibling making sched_yield calls slowed the other thread's layers more (measured on
-    // MobileNetV2 with 2 threads: median 10.0 -> 9.9 ms over 8 alternating runs, the fast runs
-    // 8.8-9.0 -> 8.0-9.2 and the slow ones 11.0-12.7 -> 10.6-11.4). Past SpinTicks the waiter blocks,
-    // which bounds what it takes from a thread it waits for on a busy machine.
+    // layers of a forward pass, short enough not to burn a core when the model is idle. For the
+    // first PauseTicks the spin is pause instructions, so the next layer's loop starts at once;
+    // after that each step yields the CPU. On a busy machine the worker and the caller often share
+    // one CPU, and a worker spinning on pauses took half of the caller's time: MobileNetV2 at batch
+    // 1 on a 2-vCPU EPYC under load 15-25 ran 1.7-1.9x slower on 2 threads than on 1 (medians
+    // over 15 alternating rounds), 0.97-1.03x with the yields. (These vCPUs are not one core's
+    // hyperthreads: a cache line takes about 400 ns to go there and back.) Past SpinTicks the
+    // waiter blocks, which bounds what it takes from a thread it waits for on a busy machine.
     static readonly long SpinTicks = Stopwatch.Frequency / 2000; // 0.5 ms
+    static readonly long PauseTicks = Stopwatch.Frequency / 100_000; // 10 us
     const int Closed = -(1 << 30);
 
     readonly Thread[] _workers;
+    readonly Range[] _ranges;
     readonly object _gate = new();
 
     void* _state;
     delegate*<void*, int, void> _run;
-    int _count;
-    int _next;
     int _joined;   // workers in the current loop; Closed is added when the caller closes it
     int _finished; // workers that joined and are done
     int _generation;
@@ -43,19 +56,27 @@ internal sealed unsafe class WorkerPool : IDisposable
     ExceptionDispatchInfo? _error;
 
     /// <param name="threadCount">Threads that work on a loop, the caller included (1 = no workers).</param>
-    public WorkerPool(int threadCount)
+    /// <param name="minTaskWork">The least work a kernel gives a task (<see cref="WorkSplit"/>); tests set 1 to split every layer.</param>
+    public WorkerPool(int threadCount, double minTaskWork = WorkSplit.MinTaskWork)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threadCount, 1);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minTaskWork);
         ThreadCount = threadCount;
+        MinTaskWork = minTaskWork;
+        _ranges = new Range[threadCount];
         _workers = new Thread[threadCount - 1];
         for (int i = 0; i < _workers.Length; i++)
         {
-            _workers[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"CaffeNet worker {i + 1}" };
+            int self = i + 1;
+            _workers[i] = new Thread(() => WorkerLoop(self)) { IsBackground = true, Name = $"CaffeNet worker {self}" };
             _workers[i].Start();
         }
     }
 
     public int ThreadCount { get; }
+
+    /// <summary>The least work, in vector FMAs, that <see cref="WorkSplit.Tasks"/> gives a task on this pool.</summary>
+    public double MinTaskWork { get; }
 
     /// <summary>Runs <c>job.Execute(i)</c> for i in [0, count): over <paramref name="pool"/>, or serially without one.</summary>
     public static void For<TJob>(WorkerPool? pool, int count, TJob job) where TJob : struct, IParallelJob
@@ -73,8 +94,10 @@ internal sealed unsafe class WorkerPool : IDisposable
 
     /// <summary>
     /// Runs <c>job.Execute(i)</c> for i in [0, count), spread over the pool, and waits for all.
-    /// Indices are handed out one at a time in order, so uneven pieces balance themselves. A call
-    /// made while the pool is busy (from a job, or from another thread) runs serially instead.
+    /// Thread t (the caller is 0) starts on the t-th of <see cref="ThreadCount"/> contiguous ranges
+    /// of indices, and a thread that finishes early takes the last indices of the others' ranges,
+    /// so uneven pieces still balance. A call made while the pool is busy (from a job, or from
+    /// another thread) runs serially instead.
     /// </summary>
     public void For<TJob>(int count, TJob job) where TJob : struct, IParallelJob
     {
@@ -92,14 +115,19 @@ internal sealed unsafe class WorkerPool : IDisposable
             // `job` is this frame's own copy, so its address is stable until we return.
             _state = Unsafe.AsPointer(ref job);
             _run = &Run<TJob>;
-            _count = count;
-            _next = 0;
+            int parts = Math.Min(ThreadCount, count);
+            for (int t = 0; t < _ranges.Length; t++)
+            {
+                _ranges[t].Bounds = t < parts
+                    ? Range.Pack((int)((long)count * t / parts), (int)((long)count * (t + 1) / parts))
+                    : 0;
+            }
             _finished = 0;
             Interlocked.Exchange(ref _joined, 0);
             Interlocked.Increment(ref _generation);
             if (Volatile.Read(ref _sleepers) > 0)
                 lock (_gate) Monitor.PulseAll(_gate);
-            Work();
+            Work(0);
             WaitForWorkers();
             _state = null;
             var error = _error;
@@ -115,22 +143,31 @@ internal sealed unsafe class WorkerPool : IDisposable
     static void Run<TJob>(void* state, int index) where TJob : struct, IParallelJob =>
         Unsafe.AsRef<TJob>(state).Execute(index);
 
-    void Work()
+    /// <summary>Thread <paramref name="self"/>'s share: its own range from the front, then the others' from the back.</summary>
+    void Work(int self)
     {
-        int count = _count;
         var run = _run;
         void* state = _state;
         int i;
-        while ((i = Interlocked.Increment(ref _next) - 1) < count)
+        while ((i = _ranges[self].TakeFirst()) >= 0)
+            Execute(run, state, i);
+        for (int k = 1; k < _ranges.Length; k++)
         {
-            try
-            {
-                run(state, i);
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
-            }
+            ref var other = ref _ranges[(self + k) % _ranges.Length];
+            while ((i = other.TakeLast()) >= 0)
+                Execute(run, state, i);
+        }
+    }
+
+    void Execute(delegate*<void*, int, void> run, void* state, int index)
+    {
+        try
+        {
+            run(state, index);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
         }
     }
 
@@ -155,13 +192,17 @@ internal sealed unsafe class WorkerPool : IDisposable
     /// <summary>One step of waiting that started at <paramref name="start"/>; false once it is time to block.</summary>
     static bool Spin(long start)
     {
-        if (Stopwatch.GetTimestamp() - start >= SpinTicks)
+        long waited = Stopwatch.GetTimestamp() - start;
+        if (waited >= SpinTicks)
             return false;
-        Thread.SpinWait(32);
+        if (waited < PauseTicks)
+            Thread.SpinWait(32);
+        else
+            Thread.Yield();
         return true;
     }
 
-    void WorkerLoop()
+    void WorkerLoop(int self)
     {
         int seen = 0;
         while (true)
@@ -187,7 +228,7 @@ internal sealed unsafe class WorkerPool : IDisposable
             // (Joining a newer loop than `seen` is fine: it is open, so its state is set.)
             if (Interlocked.Increment(ref _joined) <= 0)
                 continue;
-            Work();
+            Work(self);
             Interlocked.Increment(ref _finished);
             if (Volatile.Read(ref _callerWaiting) != 0)
                 lock (_gate) Monitor.PulseAll(_gate);
@@ -202,5 +243,49 @@ internal sealed unsafe class WorkerPool : IDisposable
         lock (_gate) Monitor.PulseAll(_gate);
         foreach (var worker in _workers)
             worker.Join();
+    }
+
+    /// <summary>
+    /// One thread's indices [first, end), packed in one long so both ends move by compare-and-swap;
+    /// 128 bytes apart, so one thread's hand-out does not evict another's line (nor its prefetched neighbour).
+    /// </summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    struct Range
+    {
+        [FieldOffset(64)] public long Bounds;
+
+        public static long Pack(int first, int end) => (long)end << 32 | (uint)first;
+
+        /// <summary>The first index left, or -1 when none is.</summary>
+        public int TakeFirst()
+        {
+            long seen = Volatile.Read(ref Bounds);
+            while (true)
+            {
+                int first = (int)seen, end = (int)(seen >> 32);
+                if (first >= end)
+                    return -1;
+                long was = Interlocked.CompareExchange(ref Bounds, Pack(first + 1, end), seen);
+                if (was == seen)
+                    return first;
+                seen = was;
+            }
+        }
+
+        /// <summary>The last index left, or -1 when none is.</summary>
+        public int TakeLast()
+        {
+            long seen = Volatile.Read(ref Bounds);
+            while (true)
+            {
+                int first = (int)seen, end = (int)(seen >> 32);
+                if (first >= end)
+                    return -1;
+                long was = Interlocked.CompareExchange(ref Bounds, Pack(first, end - 1), seen);
+                if (was == seen)
+                    return end - 1;
+                seen = was;
+            }
+        }
     }
 }

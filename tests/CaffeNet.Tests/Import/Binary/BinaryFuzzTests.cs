@@ -13,7 +13,7 @@ namespace CaffeNet.Tests.Import.Binary;
 public class BinaryFuzzTests
 {
     /// <summary>Real caffemodels (V2 and V1), with blobs cut to a few values so each try is quick.</summary>
-    static readonly byte[][] Seeds =
+    internal static readonly byte[][] Seeds =
     [
         File.ReadAllBytes(TestPaths.InTestData("mtcnn", "det1.caffemodel")),
         Shrunk(TestPaths.InTestData("mtcnn", "det3.caffemodel")),
@@ -35,7 +35,7 @@ public class BinaryFuzzTests
 
     /// <summary>One of the seeds with 1 to 4 random mutations: byte flips, truncation, varint
     /// corruption (continuation bits), inserted or deleted runs, a duplicated range.</summary>
-    static byte[] Mutate(int seedIndex, int randomSeed)
+    internal static byte[] Mutate(int seedIndex, int randomSeed)
     {
         var random = new Random(randomSeed);
         var bytes = new List<byte>(Seeds[seedIndex]);

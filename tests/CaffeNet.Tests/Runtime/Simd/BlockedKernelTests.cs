@@ -102,7 +102,7 @@ public class BlockedKernelTests
         var shortcut = residual ? Reference.Random(batch * channels * oh * ow, 14) : null;
         int outBlocked = batch * Padded(channels, block) * oh * ow;
         var output = Enumerable.Repeat(Guard, outBlocked + 64).ToArray();
-        using var pool = threads > 1 ? new WorkerPool(threads) : null;
+        using var pool = threads > 1 ? new WorkerPool(threads, minTaskWork: 1) : null; // every layer split, however small
         BlockedDepthwise.Forward(block, Blocked(input, batch, channels, h * w, block), output.AsSpan(0, outBlocked),
             shortcut is null ? default : Blocked(shortcut, batch, channels, oh * ow, block), batch, channels, h, w,
             BlockedDepthwise.PackWeights(weights, channels, taps, block), BlockedDepthwise.PackChannels(bias, channels, block),
@@ -172,7 +172,7 @@ public class BlockedKernelTests
         var shortcut = residual ? Reference.Random(batch * outputs * plane, 24) : null;
         int outBlocked = batch * Padded(outputs, block) * plane;
         var output = Enumerable.Repeat(Guard, outBlocked + 64).ToArray();
-        using var pool = threads > 1 ? new WorkerPool(threads) : null;
+        using var pool = threads > 1 ? new WorkerPool(threads, minTaskWork: 1) : null; // every layer split, however small
         BlockedPointwise.Forward(block, Blocked(input, batch, inputs, plane, block), output.AsSpan(0, outBlocked),
             shortcut is null ? default : Blocked(shortcut, batch, outputs, plane, block), batch, inputs, outputs, plane,
             BlockedPointwise.PackWeights(weights, outputs, inputs, block), BlockedDepthwise.PackChannels(bias, outputs, block),
@@ -237,7 +237,7 @@ public class BlockedKernelTests
         var shortcut = residual ? Reference.Random(batch * outputs * oh * ow, 34) : null;
         int outBlocked = batch * Padded(outputs, block) * oh * ow;
         var output = Enumerable.Repeat(Guard, outBlocked + 64).ToArray();
-        using var pool = threads > 1 ? new WorkerPool(threads) : null;
+        using var pool = threads > 1 ? new WorkerPool(threads, minTaskWork: 1) : null; // every layer split, however small
         BlockedDirectConv.Forward(block, input, output.AsSpan(0, outBlocked),
             shortcut is null ? default : Blocked(shortcut, batch, outputs, oh * ow, block), batch, channels, h, w, outputs,
             BlockedDirectConv.PackWeights(weights, outputs, channels, taps, block), BlockedDepthwise.PackChannels(bias, outputs, block),
@@ -272,6 +272,91 @@ public class BlockedKernelTests
                         if (shortcut != null)
                             terms.Add(shortcut[at]);
                         Check(terms, activation, got[at], $"block {block} {channels}->{outputs} {h}x{w} {window} {activation} [{n},{o},{oy},{ox}]");
+                    }
+                }
+            }
+        }
+    }
+
+    public static TheoryData<int, int, int> BlocksConvInputsOutputs()
+    {
+        var data = new TheoryData<int, int, int>();
+        foreach (int block in new[] { 8, 16 })
+        {
+            // 90 inputs of 3x3 and 37 of 7x7 take the 16-lane kernel's channel chunks (sums kept between them).
+            foreach (var (inputs, outputs) in new[] { (5, 9), (16, 16), (37, 17), (24, 70), (90, 20) })
+                data.Add(block, inputs, outputs);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BlocksConvInputsOutputs))]
+    public void Conv_on_blocked_tensors_matches_the_definition(int block, int inputs, int outputs)
+    {
+        int variant = 0;
+        ConvWindow[] windows =
+        [
+            ConvWindow.Square(3, 1, 1), ConvWindow.Square(3, 2, 1), ConvWindow.Square(7, 2, 3), ConvWindow.Square(1, 2, 0),
+            ConvWindow.Square(3, 1, 0), new(3, 3, 1, 1, 2, 2, 2, 2), new(5, 3, 3, 2, 2, 1),
+        ];
+        foreach (var window in windows)
+        {
+            foreach (var (h, w) in new[] { (7, 7), (9, 13), (2, 5) })
+            {
+                if (window.OutputHeight(h) < 1 || window.OutputWidth(w) < 1 || (inputs > 40 && h == 9))
+                    continue;
+                variant++;
+                var activation = (variant % 3) switch { 0 => Activation.None, 1 => Activation.Relu, _ => Activation.Clamp(-0.5f, 0.5f) };
+                RunConv(block, 1 + variant % 2, inputs, outputs, h, w, window, activation, residual: variant % 2 == 0, threads: variant % 5 == 1 ? 2 : 1);
+            }
+        }
+    }
+
+    static void RunConv(int block, int batch, int inputs, int outputs, int h, int w, ConvWindow window, Activation activation, bool residual, int threads)
+    {
+        int oh = window.OutputHeight(h), ow = window.OutputWidth(w), taps = window.KernelH * window.KernelW;
+        var input = Reference.Random(batch * inputs * h * w, 41);
+        var weights = Reference.Random(outputs * inputs * taps, 42);
+        var bias = Reference.Random(outputs, 43);
+        var shortcut = residual ? Reference.Random(batch * outputs * oh * ow, 44) : null;
+        int outBlocked = batch * Padded(outputs, block) * oh * ow;
+        var output = Enumerable.Repeat(Guard, outBlocked + 64).ToArray();
+        using var pool = threads > 1 ? new WorkerPool(threads) : null;
+        BlockedConv.Forward(block, Blocked(input, batch, inputs, h * w, block), output.AsSpan(0, outBlocked),
+            shortcut is null ? default : Blocked(shortcut, batch, outputs, oh * ow, block), batch, inputs, h, w, outputs,
+            BlockedConv.PackWeights(weights, outputs, inputs, taps, block), BlockedDepthwise.PackChannels(bias, outputs, block),
+            window, activation, pool);
+        Assert.All(output[outBlocked..], g => Assert.Equal(Guard, g));
+        Assert.All(output[..outBlocked], v => Assert.True(float.IsFinite(v)));
+        var got = new float[batch * outputs * oh * ow];
+        BlockedReorder.ToNchw(output, got, batch, outputs, oh * ow, block);
+        for (int n = 0; n < batch; n++)
+        {
+            for (int o = 0; o < outputs; o++)
+            {
+                for (int oy = 0; oy < oh; oy++)
+                {
+                    for (int ox = 0; ox < ow; ox++)
+                    {
+                        var terms = new List<double> { bias[o] };
+                        for (int c = 0; c < inputs; c++)
+                        {
+                            for (int ky = 0; ky < window.KernelH; ky++)
+                            {
+                                for (int kx = 0; kx < window.KernelW; kx++)
+                                {
+                                    int iy = oy * window.StrideH - window.PadH + ky * window.DilationH;
+                                    int ix = ox * window.StrideW - window.PadW + kx * window.DilationW;
+                                    if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                                        terms.Add((double)weights[(o * inputs + c) * taps + ky * window.KernelW + kx] * input[((n * inputs + c) * h + iy) * w + ix]);
+                                }
+                            }
+                        }
+                        int at = ((n * outputs + o) * oh + oy) * ow + ox;
+                        if (shortcut != null)
+                            terms.Add(shortcut[at]);
+                        Check(terms, activation, got[at], $"block {block} {inputs}->{outputs} {h}x{w} {window} {activation} [{n},{o},{oy},{ox}]");
                     }
                 }
             }
