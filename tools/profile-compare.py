@@ -7,7 +7,8 @@ OURS.json is `caffenet bench MODEL --per-layer --json` (median ms per running no
 standing for what they absorbed). ORT-PROFILE.json is `ortbench MODEL.onnx --profile FILE` on the
 ONNX file tools/caffe2onnx.py wrote from the same prototxt: ONNX Runtime's own trace, one event per
 node and run; each node counts with its median over the runs, warm-up runs included (the median is
-not moved by them when the timed runs outnumber them).
+not moved by them when the timed runs outnumber them). With PER_LAYER=1 in the environment, a
+line per Caffe layer comes first.
 
 Both sides are mapped back to the Caffe layer that writes a blob first (a convolution with the
 batch norm, scale, ReLU and shortcut folded into it counts as that convolution), and that layer's
@@ -61,10 +62,11 @@ def kind(layer, ins, inputs):
 def ours(path, group):
     with open(path) as f:
         report = json.load(f)
-    totals = defaultdict(float)
+    totals, layers = defaultdict(float), defaultdict(float)
     for layer in report["layers"]:
         totals[group.get(layer["name"], "other")] += layer["ms"]
-    return totals, report["ms"]["median"]
+        layers[layer["name"]] += layer["ms"]
+    return totals, layers, report["ms"]["median"]
 
 
 def ort(path, group, writer):
@@ -78,16 +80,23 @@ def ort(path, group, writer):
             name = e["name"][: -len("_kernel_time")]
             times[name].append(e["dur"] / 1000.0)
             ops[name] = e.get("args", {}).get("op_name", "")
-    totals = defaultdict(float)
+    totals, layers = defaultdict(float), defaultdict(float)
     for name, ms in times.items():
-        totals[ort_group(name, ops[name], group, writer)] += statistics.median(ms)
+        layer = ort_layer(name, ops[name], writer)
+        group_name = "layout reorder" if layer == REORDER else group.get(layer, "other")
+        totals[group_name] += statistics.median(ms)
+        layers[layer or "other"] += statistics.median(ms)
     runs = [e["dur"] / 1000.0 for e in events if e.get("cat") == "Session" and e["name"] == "model_run"]
-    return totals, statistics.median(runs) if runs else sum(totals.values())
+    return totals, layers, statistics.median(runs) if runs else sum(totals.values())
 
 
-def ort_group(name, op, group, writer):
+REORDER = "(layout reorder)"
+
+
+def ort_layer(name, op, writer):
+    """The Caffe layer that wrote a node's output, REORDER for ORT's own reorders, else None."""
     if op.startswith("Reorder"):
-        return "layout reorder"
+        return REORDER
     # caffe2onnx names a node after the ONNX value it writes: the blob, or "blob/layer" for an
     # in-place layer; ONNX Runtime's rewrites add suffixes such as "_nchwc" to it.
     for suffix in ("_nchwc", "_fused"):
@@ -100,8 +109,8 @@ def ort_group(name, op, group, writer):
         prefix = "/".join(parts[:i])
         for blob in (prefix, re.sub(r"_\d+$", "", prefix)):
             if blob in writer:
-                return group.get(writer[blob], "other")
-    return "other"
+                return writer[blob]
+    return None
 
 
 def main():
@@ -109,8 +118,14 @@ def main():
         sys.exit(__doc__)
     net = caffeproto.read_net(sys.argv[1])
     group, writer = classify(net)
-    mine, my_total = ours(sys.argv[2], group)
-    theirs, their_total = ort(sys.argv[3], group, writer)
+    mine, my_layers, my_total = ours(sys.argv[2], group)
+    theirs, their_layers, their_total = ort(sys.argv[3], group, writer)
+    if os.environ.get("PER_LAYER"):
+        print("%-24s %-16s %10s %10s %7s" % ("layer", "group", "ours ms", "ORT ms", "ratio"))
+        for name in list(my_layers) + [n for n in their_layers if n not in my_layers]:
+            a, b = my_layers.get(name, 0.0), their_layers.get(name, 0.0)
+            print("%-24s %-16s %10.3f %10.3f %7s" % (name, group.get(name, "other"), a, b, "%.2f" % (a / b) if b else "-"))
+        print()
     print("%-16s %10s %10s %7s" % ("group", "ours ms", "ORT ms", "ratio"))
     for g in GROUPS:
         a, b = mine.get(g, 0.0), theirs.get(g, 0.0)

@@ -3,7 +3,7 @@
 # model and weights, batch 1 (see tools/profile-compare.py for the groups).
 #
 # Usage: tools/profile-compare.sh MODEL.prototxt [WEIGHTS.caffemodel]
-# Environment: THREADS=1 ITERATIONS=50; CAFFENET=PATH (a caffenet executable; else the Release build
+# Environment: THREADS=1 ITERATIONS=50 PER_LAYER=1 (a line per layer too); CAFFENET=PATH (a caffenet executable; else the Release build
 # of src/CaffeNet.Cli). Without weights, both engines get the seeded, calibrated weights of
 # `caffenet init --calibrate`.
 set -euo pipefail

@@ -13,7 +13,8 @@ namespace CaffeNet.Benchmarks.Simd;
 [Config(typeof(KernelConfig))]
 public class BlockedConvBenchmarks : IFlopCount
 {
-    float[] _input = null!, _output = null!, _bias = null!, _blockedInput = null!, _blockedOutput = null!, _blockedWeights = null!, _blockedBias = null!;
+    float[] _input = null!, _output = null!, _bias = null!, _blockedInput = null!, _blockedOutput = null!, _blockedBias = null!;
+    AlignedFloats _blockedWeights = null!;
     PackedMatrix _packed = null!;
     WorkerPool? _pool;
     int _block;

@@ -26,16 +26,17 @@ internal static unsafe class BlockedConv
     /// Weights outputs x inputs x taps to [output blocks][input blocks][taps][input lane][output lane],
     /// the lanes past the outputs or inputs zero.
     /// </summary>
-    public static float[] PackWeights(ReadOnlySpan<float> weights, int outputs, int inputs, int taps, int block)
+    public static AlignedFloats PackWeights(ReadOnlySpan<float> weights, int outputs, int inputs, int taps, int block)
     {
         int inBlocks = (inputs + block - 1) / block;
-        var packed = new float[PackedFloats(outputs, inputs, taps, block)];
+        var packed = new AlignedFloats(checked((int)PackedFloats(outputs, inputs, taps, block)));
+        var to = packed.Span;
         for (int o = 0; o < outputs; o++)
         {
             for (int c = 0; c < inputs; c++)
             {
                 for (int t = 0; t < taps; t++)
-                    packed[((((long)(o / block) * inBlocks + c / block) * taps + t) * block + c % block) * block + o % block] = weights[(o * inputs + c) * taps + t];
+                    to[(((o / block * inBlocks + c / block) * taps + t) * block + c % block) * block + o % block] = weights[(o * inputs + c) * taps + t];
             }
         }
         return packed;

@@ -12,14 +12,15 @@ namespace CaffeNet.Runtime.Simd;
 internal static unsafe class BlockedDepthwise
 {
     /// <summary>Weights channels x taps to [blocks][taps][block], the lanes past the channels zero.</summary>
-    public static float[] PackWeights(ReadOnlySpan<float> weights, int channels, int taps, int block)
+    public static AlignedFloats PackWeights(ReadOnlySpan<float> weights, int channels, int taps, int block)
     {
         int blocks = (channels + block - 1) / block;
-        var packed = new float[blocks * taps * block];
+        var packed = new AlignedFloats(blocks * taps * block);
+        var to = packed.Span;
         for (int c = 0; c < channels; c++)
         {
             for (int t = 0; t < taps; t++)
-                packed[(c / block * taps + t) * block + c % block] = weights[c * taps + t];
+                to[(c / block * taps + t) * block + c % block] = weights[c * taps + t];
         }
         return packed;
     }

@@ -15,14 +15,15 @@ internal static unsafe class BlockedDirectConv
     internal const int Pixels = 6;
 
     /// <summary>Weights outputs x channels x taps to [output blocks][channels][taps][block], the lanes past the outputs zero.</summary>
-    public static float[] PackWeights(ReadOnlySpan<float> weights, int outputs, int channels, int taps, int block)
+    public static AlignedFloats PackWeights(ReadOnlySpan<float> weights, int outputs, int channels, int taps, int block)
     {
         int blocks = (outputs + block - 1) / block;
-        var packed = new float[(long)blocks * channels * taps * block];
+        var packed = new AlignedFloats(checked(blocks * channels * taps * block));
+        var to = packed.Span;
         for (int o = 0; o < outputs; o++)
         {
             for (int i = 0; i < channels * taps; i++)
-                packed[((long)(o / block) * channels * taps + i) * block + o % block] = weights[o * channels * taps + i];
+                to[(o / block * channels * taps + i) * block + o % block] = weights[o * channels * taps + i];
         }
         return packed;
     }

@@ -7,23 +7,28 @@ namespace CaffeNet.Runtime.Simd;
 /// 1x1 convolution (stride 1, no padding, group 1) on channel-blocked tensors: output channels in
 /// the lanes. A tile is two output blocks by six pixels, twelve accumulators (four blocks, 24, with
 /// the 32 registers of AVX-512); each input channel adds its weight vectors times the six pixels'
-/// value of that channel (broadcast), so the
-/// pixel count needs no vector alignment (49 pixels at 7x7 leave one pixel, not a ragged tile).
+/// value of that channel (broadcast), so the pixel count needs no vector alignment. Where a group's
+/// weights outgrow a share of L1, the input channels are taken in chunks (as MLAS does), the sums
+/// kept in the output between chunks, so a chunk's weights stay in L1 across the tiles of a run
+/// instead of streaming from L2 for every tile.
 /// Output = clamp(conv + bias (+ residual), lo, hi), the residual blocked like the output.
 /// </summary>
 internal static unsafe class BlockedPointwise
 {
     internal const int Pixels = 6;
+    /// <summary>Bytes of one group's weights for a chunk of input channels: two thirds of a 48 KB L1.</summary>
+    const int ChunkBytes = 32 * 1024;
 
     /// <summary>Weights outputs x inputs to [output blocks][inputs][block], the lanes past the outputs zero.</summary>
-    public static float[] PackWeights(ReadOnlySpan<float> weights, int outputs, int inputs, int block)
+    public static AlignedFloats PackWeights(ReadOnlySpan<float> weights, int outputs, int inputs, int block)
     {
         int blocks = (outputs + block - 1) / block;
-        var packed = new float[(long)blocks * inputs * block];
+        var packed = new AlignedFloats(checked(blocks * inputs * block));
+        var to = packed.Span;
         for (int o = 0; o < outputs; o++)
         {
             for (int c = 0; c < inputs; c++)
-                packed[((long)(o / block) * inputs + c) * block + o % block] = weights[o * inputs + c];
+                to[(o / block * inputs + c) * block + o % block] = weights[o * inputs + c];
         }
         return packed;
     }
@@ -68,13 +73,16 @@ internal static unsafe class BlockedPointwise
             job.Units = (long)batch * (job.ByGroups ? job.Groups : job.Tiles);
             double work = (double)plane * inputs * outBlocks;
             job.Tasks = WorkSplit.Tasks(pool, job.Units, work * batch / job.Units);
+            // Sums kept in the output between chunks would overwrite a residual that shares its memory.
+            int chunk = Math.Max(1, ChunkBytes / (job.Group * block * block * sizeof(float))) * block;
+            job.Chunk = residual.Overlaps(output) ? inputs : chunk;
             WorkerPool.For(pool, job.Tasks, job);
         }
     }
 
     struct Job : IParallelJob
     {
-        public int Block, Inputs, InBlocks, OutBlocks, Plane, Group, Groups, Tiles, Tasks;
+        public int Block, Inputs, InBlocks, OutBlocks, Plane, Group, Groups, Tiles, Tasks, Chunk;
         public bool ByGroups;
         public long Units;
         public float* Input, Output, Residual, Weights, Bias;
@@ -103,30 +111,41 @@ internal static unsafe class BlockedPointwise
             nint outPlane = (nint)Plane * Block;
             var tile = new Tile
             {
-                Input = Input + (nint)image * InBlocks * outPlane,
                 InStride = outPlane,
-                Inputs = Inputs,
                 Output = Output + ((nint)image * OutBlocks + ob) * outPlane,
                 Residual = Residual == null ? null : Residual + ((nint)image * OutBlocks + ob) * outPlane,
                 OutStride = outPlane,
-                Weights = Weights + (nint)ob * Inputs * Block,
+                WeightStride = (nint)Inputs * Block,
                 Bias = Bias + (nint)ob * Block,
                 Blocks = Math.Min(Group, OutBlocks - ob),
                 Lo = Lo, Hi = Hi,
             };
-            if (Block == 16)
-                BlockedPointwise<Lanes512, Vector512<float>>.Run(tile, first, last);
-            else
-                BlockedPointwise<Lanes256, Vector256<float>>.Run(tile, first, last);
+            for (int c = 0; c < Inputs; c += Chunk)
+            {
+                tile.Input = Input + ((nint)image * InBlocks + c / Block) * outPlane;
+                tile.Weights = Weights + (nint)ob * Inputs * Block + (nint)c * Block;
+                tile.Inputs = Math.Min(Chunk, Inputs - c);
+                tile.FromBias = c == 0;
+                tile.Final = c + Chunk >= Inputs;
+                if (Block == 16)
+                    BlockedPointwise<Lanes512, Vector512<float>>.Run(tile, first, last);
+                else
+                    BlockedPointwise<Lanes256, Vector256<float>>.Run(tile, first, last);
+            }
         }
     }
 
-    /// <summary>A group of output blocks of one image: pointers at their first pixel (input at block 0).</summary>
+    /// <summary>
+    /// A group of output blocks of one image over one chunk of input channels: pointers at their
+    /// first pixel, input and weights at the chunk's first channel.
+    /// </summary>
     internal struct Tile
     {
         public float* Input, Output, Residual, Weights, Bias;
-        public nint InStride, OutStride;
+        public nint InStride, OutStride, WeightStride;
         public int Inputs, Blocks;
+        /// <summary>Sums start from the bias (else from the output, where the chunks before left them); the epilogue runs (else the sums are stored as they are).</summary>
+        public bool FromBias, Final;
         public float Lo, Hi;
     }
 }
@@ -137,42 +156,46 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
     /// <summary>Pixels [first, last) of the tile's output blocks.</summary>
     public static void Run(in BlockedPointwise.Tile t, int first, int last)
     {
-        int p = first;
-        for (; p + BlockedPointwise.Pixels <= last; p += BlockedPointwise.Pixels)
+        int b = TLanes.Count;
+        for (int p = first; p < last; p += BlockedPointwise.Pixels)
         {
+            // A short last tile repeats its last pixel, at full speed where a tile of fewer sums
+            // would wait on the FMA latency; the repeats are not stored.
+            int n = Math.Min(BlockedPointwise.Pixels, last - p);
+            var x = new Pixels(n, Math.Min(1, n - 1) * b, Math.Min(2, n - 1) * b, Math.Min(3, n - 1) * b,
+                Math.Min(4, n - 1) * b, Math.Min(5, n - 1) * b);
             int o = 0;
             // The JIT drops the branch for 256-bit lanes, whose 16 registers cannot hold 24 sums.
-            if (TLanes.Count == 16)
+            if (b == 16)
             {
                 for (; o + 4 <= t.Blocks; o += 4)
-                    FourBySix(t, p, o);
+                    FourBySix(t, x, p, o);
             }
             for (; o + 2 <= t.Blocks; o += 2)
-                TwoBySix(t, p, o);
+                TwoBySix(t, x, p, o);
             if (o < t.Blocks)
-                OneBySix(t, p, o);
-        }
-        for (; p < last; p++)
-        {
-            for (int o = 0; o < t.Blocks; o++)
-                OneByOne(t, p, o);
+                OneBySix(t, x, p, o);
         }
     }
 
-    static void FourBySix(in BlockedPointwise.Tile t, int pixel, int which)
+    /// <summary>How many of a tile's six pixels are stored, and the other five's offsets from the first.</summary>
+    readonly struct Pixels(int count, nint o1, nint o2, nint o3, nint o4, nint o5)
+    {
+        public readonly int Count = count;
+        public readonly nint O1 = o1, O2 = o2, O3 = o3, O4 = o4, O5 = o5;
+    }
+
+    static void FourBySix(in BlockedPointwise.Tile t, in Pixels px, int pixel, int which)
     {
         int b = TLanes.Count;
-        nint wstride = (nint)t.Inputs * b;
+        nint wstride = t.WeightStride;
         float* w0 = t.Weights + which * wstride;
-        var b0 = TLanes.Load(t.Bias + which * b);
-        var b1 = TLanes.Load(t.Bias + (which + 1) * b);
-        var b2 = TLanes.Load(t.Bias + (which + 2) * b);
-        var b3 = TLanes.Load(t.Bias + (which + 3) * b);
-        TVec a00 = b0, a01 = b0, a02 = b0, a03 = b0, a04 = b0, a05 = b0;
-        TVec a10 = b1, a11 = b1, a12 = b1, a13 = b1, a14 = b1, a15 = b1;
-        TVec a20 = b2, a21 = b2, a22 = b2, a23 = b2, a24 = b2, a25 = b2;
-        TVec a30 = b3, a31 = b3, a32 = b3, a33 = b3, a34 = b3, a35 = b3;
+        Start(t, px, pixel, which, out var a00, out var a01, out var a02, out var a03, out var a04, out var a05);
+        Start(t, px, pixel, which + 1, out var a10, out var a11, out var a12, out var a13, out var a14, out var a15);
+        Start(t, px, pixel, which + 2, out var a20, out var a21, out var a22, out var a23, out var a24, out var a25);
+        Start(t, px, pixel, which + 3, out var a30, out var a31, out var a32, out var a33, out var a34, out var a35);
         float* block = t.Input + (nint)pixel * b;
+        nint o1 = px.O1, o2 = px.O2, o3 = px.O3, o4 = px.O4, o5 = px.O5;
         int c = 0;
         while (c < t.Inputs)
         {
@@ -187,45 +210,39 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
                 var x0 = TLanes.Splat(x[0]);
                 a00 = TLanes.MultiplyAdd(v0, x0, a00); a10 = TLanes.MultiplyAdd(v1, x0, a10);
                 a20 = TLanes.MultiplyAdd(v2, x0, a20); a30 = TLanes.MultiplyAdd(v3, x0, a30);
-                var x1 = TLanes.Splat(x[b]);
+                var x1 = TLanes.Splat(x[o1]);
                 a01 = TLanes.MultiplyAdd(v0, x1, a01); a11 = TLanes.MultiplyAdd(v1, x1, a11);
                 a21 = TLanes.MultiplyAdd(v2, x1, a21); a31 = TLanes.MultiplyAdd(v3, x1, a31);
-                var x2 = TLanes.Splat(x[2 * b]);
+                var x2 = TLanes.Splat(x[o2]);
                 a02 = TLanes.MultiplyAdd(v0, x2, a02); a12 = TLanes.MultiplyAdd(v1, x2, a12);
                 a22 = TLanes.MultiplyAdd(v2, x2, a22); a32 = TLanes.MultiplyAdd(v3, x2, a32);
-                var x3 = TLanes.Splat(x[3 * b]);
+                var x3 = TLanes.Splat(x[o3]);
                 a03 = TLanes.MultiplyAdd(v0, x3, a03); a13 = TLanes.MultiplyAdd(v1, x3, a13);
                 a23 = TLanes.MultiplyAdd(v2, x3, a23); a33 = TLanes.MultiplyAdd(v3, x3, a33);
-                var x4 = TLanes.Splat(x[4 * b]);
+                var x4 = TLanes.Splat(x[o4]);
                 a04 = TLanes.MultiplyAdd(v0, x4, a04); a14 = TLanes.MultiplyAdd(v1, x4, a14);
                 a24 = TLanes.MultiplyAdd(v2, x4, a24); a34 = TLanes.MultiplyAdd(v3, x4, a34);
-                var x5 = TLanes.Splat(x[5 * b]);
+                var x5 = TLanes.Splat(x[o5]);
                 a05 = TLanes.MultiplyAdd(v0, x5, a05); a15 = TLanes.MultiplyAdd(v1, x5, a15);
                 a25 = TLanes.MultiplyAdd(v2, x5, a25); a35 = TLanes.MultiplyAdd(v3, x5, a35);
             }
             block += t.InStride;
         }
-        nint at = (nint)pixel * b;
-        Store(t, a00, at, which); Store(t, a01, at + b, which); Store(t, a02, at + 2 * b, which);
-        Store(t, a03, at + 3 * b, which); Store(t, a04, at + 4 * b, which); Store(t, a05, at + 5 * b, which);
-        Store(t, a10, at, which + 1); Store(t, a11, at + b, which + 1); Store(t, a12, at + 2 * b, which + 1);
-        Store(t, a13, at + 3 * b, which + 1); Store(t, a14, at + 4 * b, which + 1); Store(t, a15, at + 5 * b, which + 1);
-        Store(t, a20, at, which + 2); Store(t, a21, at + b, which + 2); Store(t, a22, at + 2 * b, which + 2);
-        Store(t, a23, at + 3 * b, which + 2); Store(t, a24, at + 4 * b, which + 2); Store(t, a25, at + 5 * b, which + 2);
-        Store(t, a30, at, which + 3); Store(t, a31, at + b, which + 3); Store(t, a32, at + 2 * b, which + 3);
-        Store(t, a33, at + 3 * b, which + 3); Store(t, a34, at + 4 * b, which + 3); Store(t, a35, at + 5 * b, which + 3);
+        Finish(t, px, pixel, which, a00, a01, a02, a03, a04, a05);
+        Finish(t, px, pixel, which + 1, a10, a11, a12, a13, a14, a15);
+        Finish(t, px, pixel, which + 2, a20, a21, a22, a23, a24, a25);
+        Finish(t, px, pixel, which + 3, a30, a31, a32, a33, a34, a35);
     }
 
-    static void TwoBySix(in BlockedPointwise.Tile t, int pixel, int which)
+    static void TwoBySix(in BlockedPointwise.Tile t, in Pixels px, int pixel, int which)
     {
         int b = TLanes.Count;
-        float* w0 = t.Weights + (nint)which * t.Inputs * b;
-        float* w1 = w0 + (nint)t.Inputs * b;
-        var b0 = TLanes.Load(t.Bias + which * b);
-        var b1 = TLanes.Load(t.Bias + (which + 1) * b);
-        TVec a00 = b0, a01 = b0, a02 = b0, a03 = b0, a04 = b0, a05 = b0;
-        TVec a10 = b1, a11 = b1, a12 = b1, a13 = b1, a14 = b1, a15 = b1;
+        float* w0 = t.Weights + which * t.WeightStride;
+        float* w1 = w0 + t.WeightStride;
+        Start(t, px, pixel, which, out var a00, out var a01, out var a02, out var a03, out var a04, out var a05);
+        Start(t, px, pixel, which + 1, out var a10, out var a11, out var a12, out var a13, out var a14, out var a15);
         float* block = t.Input + (nint)pixel * b;
+        nint o1 = px.O1, o2 = px.O2, o3 = px.O3, o4 = px.O4, o5 = px.O5;
         int c = 0;
         while (c < t.Inputs)
         {
@@ -238,38 +255,35 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
                 var x0 = TLanes.Splat(x[0]);
                 a00 = TLanes.MultiplyAdd(v0, x0, a00);
                 a10 = TLanes.MultiplyAdd(v1, x0, a10);
-                var x1 = TLanes.Splat(x[b]);
+                var x1 = TLanes.Splat(x[o1]);
                 a01 = TLanes.MultiplyAdd(v0, x1, a01);
                 a11 = TLanes.MultiplyAdd(v1, x1, a11);
-                var x2 = TLanes.Splat(x[2 * b]);
+                var x2 = TLanes.Splat(x[o2]);
                 a02 = TLanes.MultiplyAdd(v0, x2, a02);
                 a12 = TLanes.MultiplyAdd(v1, x2, a12);
-                var x3 = TLanes.Splat(x[3 * b]);
+                var x3 = TLanes.Splat(x[o3]);
                 a03 = TLanes.MultiplyAdd(v0, x3, a03);
                 a13 = TLanes.MultiplyAdd(v1, x3, a13);
-                var x4 = TLanes.Splat(x[4 * b]);
+                var x4 = TLanes.Splat(x[o4]);
                 a04 = TLanes.MultiplyAdd(v0, x4, a04);
                 a14 = TLanes.MultiplyAdd(v1, x4, a14);
-                var x5 = TLanes.Splat(x[5 * b]);
+                var x5 = TLanes.Splat(x[o5]);
                 a05 = TLanes.MultiplyAdd(v0, x5, a05);
                 a15 = TLanes.MultiplyAdd(v1, x5, a15);
             }
             block += t.InStride;
         }
-        nint at = (nint)pixel * b;
-        Store(t, a00, at, which); Store(t, a01, at + b, which); Store(t, a02, at + 2 * b, which);
-        Store(t, a03, at + 3 * b, which); Store(t, a04, at + 4 * b, which); Store(t, a05, at + 5 * b, which);
-        Store(t, a10, at, which + 1); Store(t, a11, at + b, which + 1); Store(t, a12, at + 2 * b, which + 1);
-        Store(t, a13, at + 3 * b, which + 1); Store(t, a14, at + 4 * b, which + 1); Store(t, a15, at + 5 * b, which + 1);
+        Finish(t, px, pixel, which, a00, a01, a02, a03, a04, a05);
+        Finish(t, px, pixel, which + 1, a10, a11, a12, a13, a14, a15);
     }
 
-    static void OneBySix(in BlockedPointwise.Tile t, int pixel, int which)
+    static void OneBySix(in BlockedPointwise.Tile t, in Pixels px, int pixel, int which)
     {
         int b = TLanes.Count;
-        float* w0 = t.Weights + (nint)which * t.Inputs * b;
-        var b0 = TLanes.Load(t.Bias + which * b);
-        TVec a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0;
+        float* w0 = t.Weights + which * t.WeightStride;
+        Start(t, px, pixel, which, out var a0, out var a1, out var a2, out var a3, out var a4, out var a5);
         float* block = t.Input + (nint)pixel * b;
+        nint o1 = px.O1, o2 = px.O2, o3 = px.O3, o4 = px.O4, o5 = px.O5;
         int c = 0;
         while (c < t.Inputs)
         {
@@ -279,35 +293,55 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
             {
                 var v0 = TLanes.Load(w0);
                 a0 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[0]), a0);
-                a1 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[b]), a1);
-                a2 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[2 * b]), a2);
-                a3 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[3 * b]), a3);
-                a4 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[4 * b]), a4);
-                a5 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[5 * b]), a5);
+                a1 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o1]), a1);
+                a2 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o2]), a2);
+                a3 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o3]), a3);
+                a4 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o4]), a4);
+                a5 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o5]), a5);
             }
             block += t.InStride;
         }
-        nint at = (nint)pixel * b;
-        Store(t, a0, at, which); Store(t, a1, at + b, which); Store(t, a2, at + 2 * b, which);
-        Store(t, a3, at + 3 * b, which); Store(t, a4, at + 4 * b, which); Store(t, a5, at + 5 * b, which);
+        Finish(t, px, pixel, which, a0, a1, a2, a3, a4, a5);
     }
 
-    static void OneByOne(in BlockedPointwise.Tile t, int pixel, int which)
+    /// <summary>The six starting sums of output block <paramref name="which"/>: its bias, or what the chunks before left in the output.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Start(in BlockedPointwise.Tile t, in Pixels px, int pixel, int which,
+        out TVec a0, out TVec a1, out TVec a2, out TVec a3, out TVec a4, out TVec a5)
     {
-        int b = TLanes.Count;
-        float* w0 = t.Weights + (nint)which * t.Inputs * b;
-        var a0 = TLanes.Load(t.Bias + which * b);
-        float* block = t.Input + (nint)pixel * b;
-        int c = 0;
-        while (c < t.Inputs)
+        if (t.FromBias)
         {
-            int end = Math.Min(t.Inputs, c + b);
-            float* x = block;
-            for (; c < end; c++, x++, w0 += b)
-                a0 = TLanes.MultiplyAdd(TLanes.Load(w0), TLanes.Splat(x[0]), a0);
-            block += t.InStride;
+            a0 = a1 = a2 = a3 = a4 = a5 = TLanes.Load(t.Bias + which * TLanes.Count);
+            return;
         }
-        Store(t, a0, (nint)pixel * b, which);
+        float* at = t.Output + which * t.OutStride + (nint)pixel * TLanes.Count;
+        a0 = TLanes.Load(at); a1 = TLanes.Load(at + px.O1); a2 = TLanes.Load(at + px.O2);
+        a3 = TLanes.Load(at + px.O3); a4 = TLanes.Load(at + px.O4); a5 = TLanes.Load(at + px.O5);
+    }
+
+    /// <summary>The first <see cref="Pixels.Count"/> of six sums of output block <paramref name="which"/> to the output.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Finish(in BlockedPointwise.Tile t, in Pixels px, int pixel, int which, TVec a0, TVec a1, TVec a2, TVec a3, TVec a4, TVec a5)
+    {
+        int b = TLanes.Count, n = px.Count;
+        nint at = (nint)pixel * b;
+        if (!t.Final)
+        {
+            float* s = t.Output + which * t.OutStride + at;
+            TLanes.Store(a0, s);
+            if (n > 1) TLanes.Store(a1, s + b);
+            if (n > 2) TLanes.Store(a2, s + 2 * b);
+            if (n > 3) TLanes.Store(a3, s + 3 * b);
+            if (n > 4) TLanes.Store(a4, s + 4 * b);
+            if (n > 5) TLanes.Store(a5, s + 5 * b);
+            return;
+        }
+        Store(t, a0, at, which);
+        if (n > 1) Store(t, a1, at + b, which);
+        if (n > 2) Store(t, a2, at + 2 * b, which);
+        if (n > 3) Store(t, a3, at + 3 * b, which);
+        if (n > 4) Store(t, a4, at + 4 * b, which);
+        if (n > 5) Store(t, a5, at + 5 * b, which);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

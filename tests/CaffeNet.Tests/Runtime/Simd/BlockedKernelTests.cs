@@ -145,7 +145,7 @@ public class BlockedKernelTests
         var data = new TheoryData<int, int, int>();
         foreach (int block in new[] { 8, 16 })
         {
-            foreach (var (inputs, outputs) in new[] { (1, 1), (5, 9), (16, 16), (24, 40), (37, 17) })
+            foreach (var (inputs, outputs) in new[] { (1, 1), (5, 9), (16, 16), (24, 40), (37, 17), (300, 70), (600, 20) })
                 data.Add(block, inputs, outputs);
         }
         return data;
@@ -156,7 +156,7 @@ public class BlockedKernelTests
     public void Pointwise_matches_the_definition(int block, int inputs, int outputs)
     {
         int variant = 0;
-        foreach (int plane in new[] { 1, 5, 6, 7, 13, 49 })
+        foreach (int plane in new[] { 1, 5, 6, 7, 8, 9, 10, 13, 49 })
         {
             variant++;
             var activation = (variant % 3) switch { 0 => Activation.None, 1 => Activation.Clamp(0, 6), _ => Activation.Relu };
@@ -164,7 +164,15 @@ public class BlockedKernelTests
         }
     }
 
-    static void RunPointwise(int block, int batch, int inputs, int outputs, int plane, Activation activation, bool residual, int threads)
+    /// <summary>Many input channels (taken in chunks where the residual has memory of its own) and an in-place residual.</summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void Pointwise_adds_a_residual_that_shares_the_outputs_memory(int block) =>
+        RunPointwise(block, 1, 600, 20, 13, Activation.Relu, residual: true, threads: 1, inPlace: true);
+
+    static void RunPointwise(int block, int batch, int inputs, int outputs, int plane, Activation activation, bool residual, int threads,
+        bool inPlace = false)
     {
         var input = Reference.Random(batch * inputs * plane, 21);
         var weights = Reference.Random(outputs * inputs, 22);
@@ -173,8 +181,11 @@ public class BlockedKernelTests
         int outBlocked = batch * Padded(outputs, block) * plane;
         var output = Enumerable.Repeat(Guard, outBlocked + 64).ToArray();
         using var pool = threads > 1 ? new WorkerPool(threads, minTaskWork: 1) : null; // every layer split, however small
+        var blockedShortcut = shortcut is null ? null : Blocked(shortcut, batch, outputs, plane, block);
+        if (inPlace)
+            blockedShortcut!.CopyTo(output, 0);
         BlockedPointwise.Forward(block, Blocked(input, batch, inputs, plane, block), output.AsSpan(0, outBlocked),
-            shortcut is null ? default : Blocked(shortcut, batch, outputs, plane, block), batch, inputs, outputs, plane,
+            inPlace ? output.AsSpan(0, outBlocked) : blockedShortcut, batch, inputs, outputs, plane,
             BlockedPointwise.PackWeights(weights, outputs, inputs, block), BlockedDepthwise.PackChannels(bias, outputs, block),
             activation, pool);
         Assert.All(output[outBlocked..], g => Assert.Equal(Guard, g));
