@@ -215,7 +215,7 @@ public class BlockedKernelTests
         var data = new TheoryData<int, int, int>();
         foreach (int block in new[] { 8, 16 })
         {
-            foreach (var (channels, outputs) in new[] { (1, 5), (3, 16), (3, 33), (4, 8) })
+            foreach (var (channels, outputs) in new[] { (1, 5), (3, 16), (3, 33), (4, 8), (3, 64), (2, 100) })
                 data.Add(block, channels, outputs);
         }
         return data;
