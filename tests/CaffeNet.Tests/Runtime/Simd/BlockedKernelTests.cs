@@ -57,7 +57,7 @@ public class BlockedKernelTests
     {
         var data = new TheoryData<int, int>();
         foreach (int block in new[] { 8, 16 })
-            foreach (int channels in new[] { 1, 7, 16, 17, 33 })
+            foreach (int channels in new[] { 1, 7, 16, 17, 33, 100 })
                 data.Add(block, channels);
         return data;
     }
