@@ -13,13 +13,16 @@ internal sealed unsafe class AlignedFloats
 
     public AlignedFloats(int length)
     {
-        _array = GC.AllocateArray<float>(length + LineFloats - 1, pinned: true);
+        _array = GC.AllocateArray<float>(checked((int)Allocated(length)), pinned: true);
         fixed (float* p = _array)
-            _start = (int)((64 - (nint)p % 64) % 64 / sizeof(float));
+            _start = (int)((64 - (nuint)p % 64) % 64 / sizeof(float));
         Length = length;
     }
 
     public int Length { get; }
+
+    /// <summary>The floats an instance of <paramref name="length"/> allocates: room to move its start to a line.</summary>
+    public static long Allocated(long length) => length + LineFloats - 1;
 
     public Span<float> Span => _array.AsSpan(_start, Length);
 

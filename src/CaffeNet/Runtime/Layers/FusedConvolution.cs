@@ -32,7 +32,7 @@ sealed class FusedConvolutionLayer : ILayer
     readonly int _batch, _channels, _height, _width, _outHeight, _outWidth;
     readonly WorkerPool? _pool;
     readonly BlockedIo _io;
-    readonly AlignedFloats? _blockedWeights;
+    readonly AlignedFloats _blockedWeights = new(0);
     readonly float[]? _blockedBias;
 
     public FusedConvolutionLayer(ConvFusion fusion, NetWeights weights, WorkerPool? pool, BlockedIo io = default)
@@ -170,6 +170,7 @@ sealed class FusedConvolutionLayer : ILayer
         if (!io.Output)
             scratch.PerThread(ScratchKind.ReorderOutput, ChannelLayout.BlockedFloats(output, io.Block));
         long bias = ChannelLayout.RoundUp(a.NumOutput, io.Block);
+        packed = AlignedFloats.Allocated(packed);
         return (a.NumOutput + packed + bias, Math.Max(folded, packed), folded);
     }
 
@@ -263,22 +264,22 @@ sealed class FusedConvolutionLayer : ILayer
         var output = _io.Output ? dst : new Span<float>(Scratch.ReorderOutput(outFloats), outFloats);
         if (_path == Path.BlockedDepthwise)
         {
-            BlockedDepthwise.Forward(block, src, output, residual, _batch, _channels, _height, _width, _blockedWeights!, _blockedBias,
+            BlockedDepthwise.Forward(block, src, output, residual, _batch, _channels, _height, _width, _blockedWeights, _blockedBias,
                 Window(_p), _activation, _pool);
         }
         else if (_path == Path.BlockedPointwise)
         {
-            BlockedPointwise.Forward(block, src, output, residual, _batch, _channels, _p.NumOutput, outPlane, _blockedWeights!,
+            BlockedPointwise.Forward(block, src, output, residual, _batch, _channels, _p.NumOutput, outPlane, _blockedWeights,
                 _blockedBias, _activation, _pool);
         }
         else if (_path == Path.BlockedConv)
         {
-            BlockedConv.Forward(block, src, output, residual, _batch, _channels, _height, _width, _p.NumOutput, _blockedWeights!,
+            BlockedConv.Forward(block, src, output, residual, _batch, _channels, _height, _width, _p.NumOutput, _blockedWeights,
                 _blockedBias, Window(_p), _activation, _pool);
         }
         else
         {
-            BlockedDirectConv.Forward(block, src, output, residual, _batch, _channels, _height, _width, _p.NumOutput, _blockedWeights!,
+            BlockedDirectConv.Forward(block, src, output, residual, _batch, _channels, _height, _width, _p.NumOutput, _blockedWeights,
                 _blockedBias, Window(_p), _activation, _pool);
         }
         if (!_io.Output)

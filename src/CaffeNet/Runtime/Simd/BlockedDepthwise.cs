@@ -15,7 +15,7 @@ internal static unsafe class BlockedDepthwise
     public static AlignedFloats PackWeights(ReadOnlySpan<float> weights, int channels, int taps, int block)
     {
         int blocks = (channels + block - 1) / block;
-        var packed = new AlignedFloats(blocks * taps * block);
+        var packed = new AlignedFloats(checked(blocks * taps * block));
         var to = packed.Span;
         for (int c = 0; c < channels; c++)
         {
@@ -68,13 +68,14 @@ internal static unsafe class BlockedDepthwise
             };
             // A task: a run of output rows (images outermost) with every block, so each thread keeps
             // to its part of the image from layer to layer; or, where the channels outnumber the
-            // pixels (small late planes), a run of blocks over every row: as the 1x1 convolution
-            // before it splits such a layer (by output channels), so each thread reads what it wrote,
-            // and the units are many and even where rows are few. A tap loads a vector for its FMA,
-            // and these layers are bound by those loads: measured at about a third of the FMA
-            // rate on an Intel Xeon, so four times the FMAs in work; counted as twice, the
-            // 14x14 and 7x7 layers ran on one core, reading half their input from the other's cache,
-            // at up to twice their one-thread time.
+            // pixels (small late planes), a run of blocks over every row: mostly as the 1x1
+            // convolution before it splits such a layer (by groups of output blocks), so each thread
+            // reads mostly what it wrote (not after a stride-2 window, whose 1x1 decided on a plane
+            // four times larger), and the units are many and even where rows are few. A tap loads
+            // a vector for its FMA and these layers are bound by those loads (about a third of the
+            // FMA rate, measured on an Intel Xeon): a tap counts as four FMAs of work, erring
+            // towards a split. Counted as two, the 14x14 and 7x7 layers ran on one core, reading
+            // half their input from the other's cache, at up to twice their one-thread time.
             job.ByBlocks = (long)blocks * block >= (long)oh * ow;
             job.Units = (long)batch * (job.ByBlocks ? blocks : oh);
             double work = 4.0 * blocks * oh * ow * window.KernelH * window.KernelW;

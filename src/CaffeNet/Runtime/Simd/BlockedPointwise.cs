@@ -16,7 +16,7 @@ namespace CaffeNet.Runtime.Simd;
 internal static unsafe class BlockedPointwise
 {
     internal const int Pixels = 6;
-    /// <summary>Bytes of one group's weights for a chunk of input channels: two thirds of a 48 KB L1.</summary>
+    /// <summary>Bytes of one group's weights for a chunk of input channels: an L1 of 32 KB (two thirds of one of 48 KB), so they stay there across a run's tiles.</summary>
     const int ChunkBytes = 32 * 1024;
 
     /// <summary>Weights outputs x inputs to [output blocks][inputs][block], the lanes past the outputs zero.</summary>
@@ -136,8 +136,9 @@ internal static unsafe class BlockedPointwise
     }
 
     /// <summary>
-    /// A group of output blocks of one image over one chunk of input channels: pointers at their
-    /// first pixel, input and weights at the chunk's first channel.
+    /// A group of output blocks of one image over one chunk of input channels: output, residual and
+    /// bias at the group's first block (pixel 0); input at the chunk's first block (pixel 0);
+    /// weights at the group's first block and the chunk's first channel.
     /// </summary>
     internal struct Tile
     {
@@ -162,7 +163,7 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
             // A short last tile repeats its last pixel, at full speed where a tile of fewer sums
             // would wait on the FMA latency; the repeats are not stored.
             int n = Math.Min(BlockedPointwise.Pixels, last - p);
-            var x = new Pixels(n, Math.Min(1, n - 1) * b, Math.Min(2, n - 1) * b, Math.Min(3, n - 1) * b,
+            var x = new TilePixels(n, Math.Min(1, n - 1) * b, Math.Min(2, n - 1) * b, Math.Min(3, n - 1) * b,
                 Math.Min(4, n - 1) * b, Math.Min(5, n - 1) * b);
             int o = 0;
             // The JIT drops the branch for 256-bit lanes, whose 16 registers cannot hold 24 sums.
@@ -179,13 +180,13 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
     }
 
     /// <summary>How many of a tile's six pixels are stored, and the other five's offsets from the first.</summary>
-    readonly struct Pixels(int count, nint o1, nint o2, nint o3, nint o4, nint o5)
+    readonly struct TilePixels(int count, nint o1, nint o2, nint o3, nint o4, nint o5)
     {
         public readonly int Count = count;
         public readonly nint O1 = o1, O2 = o2, O3 = o3, O4 = o4, O5 = o5;
     }
 
-    static void FourBySix(in BlockedPointwise.Tile t, in Pixels px, int pixel, int which)
+    static void FourBySix(in BlockedPointwise.Tile t, in TilePixels px, int pixel, int which)
     {
         int b = TLanes.Count;
         nint wstride = t.WeightStride;
@@ -234,7 +235,7 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
         Finish(t, px, pixel, which + 3, a30, a31, a32, a33, a34, a35);
     }
 
-    static void TwoBySix(in BlockedPointwise.Tile t, in Pixels px, int pixel, int which)
+    static void TwoBySix(in BlockedPointwise.Tile t, in TilePixels px, int pixel, int which)
     {
         int b = TLanes.Count;
         float* w0 = t.Weights + which * t.WeightStride;
@@ -277,7 +278,7 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
         Finish(t, px, pixel, which + 1, a10, a11, a12, a13, a14, a15);
     }
 
-    static void OneBySix(in BlockedPointwise.Tile t, in Pixels px, int pixel, int which)
+    static void OneBySix(in BlockedPointwise.Tile t, in TilePixels px, int pixel, int which)
     {
         int b = TLanes.Count;
         float* w0 = t.Weights + which * t.WeightStride;
@@ -306,7 +307,7 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
 
     /// <summary>The six starting sums of output block <paramref name="which"/>: its bias, or what the chunks before left in the output.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Start(in BlockedPointwise.Tile t, in Pixels px, int pixel, int which,
+    static void Start(in BlockedPointwise.Tile t, in TilePixels px, int pixel, int which,
         out TVec a0, out TVec a1, out TVec a2, out TVec a3, out TVec a4, out TVec a5)
     {
         if (t.FromBias)
@@ -319,9 +320,9 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
         a3 = TLanes.Load(at + px.O3); a4 = TLanes.Load(at + px.O4); a5 = TLanes.Load(at + px.O5);
     }
 
-    /// <summary>The first <see cref="Pixels.Count"/> of six sums of output block <paramref name="which"/> to the output.</summary>
+    /// <summary>The first <see cref="TilePixels.Count"/> of six sums of output block <paramref name="which"/> to the output.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Finish(in BlockedPointwise.Tile t, in Pixels px, int pixel, int which, TVec a0, TVec a1, TVec a2, TVec a3, TVec a4, TVec a5)
+    static void Finish(in BlockedPointwise.Tile t, in TilePixels px, int pixel, int which, TVec a0, TVec a1, TVec a2, TVec a3, TVec a4, TVec a5)
     {
         int b = TLanes.Count, n = px.Count;
         nint at = (nint)pixel * b;

@@ -2,8 +2,9 @@ namespace CaffeNet.Runtime.Simd;
 
 /// <summary>
 /// How a kernel cuts a layer into tasks for <see cref="WorkerPool.For{TJob}(WorkerPool?, int, TJob)"/>:
-/// a few per thread, each a contiguous run of the kernel's units (output rows, pixel tiles; images
-/// outermost) with every channel, so that task i covers the same part of the image in every
+/// a few per thread, each a contiguous run of the kernel's units (output rows or pixel tiles with
+/// every channel; or, on small planes with many channels, groups of output channel blocks over
+/// every pixel; images outermost), so that task i covers the same part of the data in every
 /// layer and the pool gives it to the same thread (see <see cref="WorkerPool"/>). A layer too small
 /// for two tasks of <see cref="MinTaskWork"/> runs serially: starting a loop, waking the other
 /// thread and moving the data it reads between the cores' caches costs microseconds, more than

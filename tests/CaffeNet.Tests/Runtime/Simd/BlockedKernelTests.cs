@@ -145,7 +145,7 @@ public class BlockedKernelTests
         var data = new TheoryData<int, int, int>();
         foreach (int block in new[] { 8, 16 })
         {
-            foreach (var (inputs, outputs) in new[] { (1, 1), (5, 9), (16, 16), (24, 40), (37, 17), (300, 70), (600, 20) })
+            foreach (var (inputs, outputs) in new[] { (1, 1), (5, 9), (16, 16), (24, 40), (37, 17), (300, 70), (601, 20) })
                 data.Add(block, inputs, outputs);
         }
         return data;
@@ -170,6 +170,13 @@ public class BlockedKernelTests
     [InlineData(16)]
     public void Pointwise_adds_a_residual_that_shares_the_outputs_memory(int block) =>
         RunPointwise(block, 1, 600, 20, 13, Activation.Relu, residual: true, threads: 1, inPlace: true);
+
+    /// <summary>Input channels in chunks on the pixel-tile split (the input outweighs the weights), on 2 threads with a residual.</summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void Pointwise_in_chunks_over_pixel_tiles_matches_the_definition(int block) =>
+        RunPointwise(block, 2, 601, 20, 400, Activation.Clamp(0, 6), residual: true, threads: 2);
 
     static void RunPointwise(int block, int batch, int inputs, int outputs, int plane, Activation activation, bool residual, int threads,
         bool inPlace = false)

@@ -5,7 +5,7 @@ namespace CaffeNet.Tests.Runtime.Simd;
 /// <summary>
 /// How kernels cut a layer into tasks, and that where the cuts fall never changes a result: every
 /// output element is computed by the same instructions in the same order whichever task holds it
-/// (the cuts fall between whole rows or whole six-pixel tiles), so 1, 2 and 3 threads agree bit for bit.
+/// (the cuts fall between whole rows, six-pixel tiles or channel blocks), so 1, 2 and 3 threads agree bit for bit.
 /// </summary>
 public class WorkSplitTests
 {
@@ -61,13 +61,19 @@ public class WorkSplitTests
                 Activation.Clamp(-1, 1), pool));
     }
 
+    /// <summary>
+    /// 3 images of 37 channels, stride 2. At 11x10 the 6x5 output pixels are fewer than the channel
+    /// slots, so the layer splits by channel blocks (9 or 15 units); at 23x20 it splits by rows: 12
+    /// each, 36 in all, cut into 8 and 12 tasks (some across a border).
+    /// </summary>
     [Theory]
-    [InlineData(8)]
-    [InlineData(16)]
-    public void Depthwise_gives_the_same_bits_on_1_2_and_3_threads(int block)
+    [InlineData(8, 11, 10)]
+    [InlineData(16, 11, 10)]
+    [InlineData(8, 23, 20)]
+    [InlineData(16, 23, 20)]
+    public void Depthwise_gives_the_same_bits_on_1_2_and_3_threads(int block, int h, int w)
     {
-        // 3 images of 11x10, stride 2: 6 output rows each, 18 in all, cut into 8 and 12 tasks (some across a border).
-        int batch = 3, channels = 37, h = 11, w = 10;
+        int batch = 3, channels = 37;
         var window = ConvWindow.Square(3, 2, 1);
         int blocks = (channels + block - 1) / block, oh = window.OutputHeight(h), ow = window.OutputWidth(w);
         var input = Reference.Random(batch * blocks * h * w * block, 5);
