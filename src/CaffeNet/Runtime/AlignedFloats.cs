@@ -19,6 +19,9 @@ internal sealed unsafe class AlignedFloats
         Length = length;
     }
 
+    /// <summary>No floats: what a layer holds where it keeps none.</summary>
+    public static AlignedFloats Empty { get; } = new(0);
+
     public int Length { get; }
 
     /// <summary>The floats an instance of <paramref name="length"/> allocates: room to move its start to a line.</summary>

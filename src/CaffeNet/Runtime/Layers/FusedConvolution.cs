@@ -32,7 +32,7 @@ sealed class FusedConvolutionLayer : ILayer
     readonly int _batch, _channels, _height, _width, _outHeight, _outWidth;
     readonly WorkerPool? _pool;
     readonly BlockedIo _io;
-    readonly AlignedFloats _blockedWeights = new(0);
+    readonly AlignedFloats _blockedWeights = AlignedFloats.Empty;
     readonly float[]? _blockedBias;
 
     public FusedConvolutionLayer(ConvFusion fusion, NetWeights weights, WorkerPool? pool, BlockedIo io = default)

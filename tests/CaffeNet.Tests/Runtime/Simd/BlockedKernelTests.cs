@@ -262,38 +262,7 @@ public class BlockedKernelTests
             window, activation, pool);
         Assert.All(output[outBlocked..], g => Assert.Equal(Guard, g));
         Assert.All(output[..outBlocked], v => Assert.True(float.IsFinite(v)));
-        var got = new float[batch * outputs * oh * ow];
-        BlockedReorder.ToNchw(output, got, batch, outputs, oh * ow, block);
-        for (int n = 0; n < batch; n++)
-        {
-            for (int o = 0; o < outputs; o++)
-            {
-                for (int oy = 0; oy < oh; oy++)
-                {
-                    for (int ox = 0; ox < ow; ox++)
-                    {
-                        var terms = new List<double> { bias[o] };
-                        for (int c = 0; c < channels; c++)
-                        {
-                            for (int ky = 0; ky < window.KernelH; ky++)
-                            {
-                                for (int kx = 0; kx < window.KernelW; kx++)
-                                {
-                                    int iy = oy * window.StrideH - window.PadH + ky * window.DilationH;
-                                    int ix = ox * window.StrideW - window.PadW + kx * window.DilationW;
-                                    if (iy >= 0 && iy < h && ix >= 0 && ix < w)
-                                        terms.Add((double)weights[(o * channels + c) * taps + ky * window.KernelW + kx] * input[((n * channels + c) * h + iy) * w + ix]);
-                                }
-                            }
-                        }
-                        int at = ((n * outputs + o) * oh + oy) * ow + ox;
-                        if (shortcut != null)
-                            terms.Add(shortcut[at]);
-                        Check(terms, activation, got[at], $"block {block} {channels}->{outputs} {h}x{w} {window} {activation} [{n},{o},{oy},{ox}]");
-                    }
-                }
-            }
-        }
+        CheckGroupConv(output, block, batch, channels, outputs, h, w, window, input, weights, bias, shortcut, activation);
     }
 
     public static TheoryData<int, int, int> BlocksConvInputsOutputs()
@@ -347,6 +316,17 @@ public class BlockedKernelTests
             window, activation, pool);
         Assert.All(output[outBlocked..], g => Assert.Equal(Guard, g));
         Assert.All(output[..outBlocked], v => Assert.True(float.IsFinite(v)));
+        CheckGroupConv(output, block, batch, inputs, outputs, h, w, window, input, weights, bias, shortcut, activation);
+    }
+
+    /// <summary>
+    /// A blocked group-1 convolution's output against the definition, element by element:
+    /// clamp(bias + Σ weight · input over the window's in-bounds taps (+ shortcut)).
+    /// </summary>
+    static void CheckGroupConv(float[] output, int block, int batch, int inputs, int outputs, int h, int w, ConvWindow window,
+        float[] input, float[] weights, float[] bias, float[]? shortcut, Activation activation)
+    {
+        int oh = window.OutputHeight(h), ow = window.OutputWidth(w), taps = window.KernelH * window.KernelW;
         var got = new float[batch * outputs * oh * ow];
         BlockedReorder.ToNchw(output, got, batch, outputs, oh * ow, block);
         for (int n = 0; n < batch; n++)
