@@ -161,8 +161,27 @@ public class BlockedLayoutTests
         return (graph, plan, ChannelLayout.For(graph, plan, block));
     }
 
-    static bool HasBlockedKernel(NetGraph graph, FusionPlan plan, string conv) =>
-        ChannelLayout.KernelOf(plan.FusionAt(graph.Nodes.Single(n => n.Name == conv))!) != BlockedKernel.None;
+    static bool HasBlockedKernel(NetGraph graph, FusionPlan plan, string conv) => KernelOf(graph, plan, conv) != BlockedKernel.None;
+
+    static BlockedKernel KernelOf(NetGraph graph, FusionPlan plan, string conv) =>
+        ChannelLayout.KernelOf(plan.FusionAt(graph.Nodes.Single(n => n.Name == conv))!);
+
+    [Fact]
+    public void ThreeByThreeConvolutionsTakeWinogradWhereItPays()
+    {
+        var (resnet, plan, _) = LayoutOf("resnet50-kaiminghe-deploy", 16);
+        Assert.Equal(BlockedKernel.Direct, KernelOf(resnet, plan, "conv1"));
+        // 64 to 256 inputs on 56x56 to 14x14: Winograd; 512 on 7x7 (16 tiles): the direct kernel.
+        foreach (var unit in new[] { "res2a", "res2c", "res3a", "res3d", "res4a", "res4f" })
+            Assert.Equal(BlockedKernel.Winograd, KernelOf(resnet, plan, unit + "_branch2b"));
+        foreach (var unit in new[] { "res5a", "res5b", "res5c" })
+            Assert.Equal(BlockedKernel.Conv, KernelOf(resnet, plan, unit + "_branch2b"));
+        var (squeeze, squeezePlan, _) = LayoutOf("squeezenet-forresti-v1.1", 16);
+        // fire2's expand3x3 reads 16 channels: too few to spread the transforms over.
+        Assert.Equal(BlockedKernel.Conv, KernelOf(squeeze, squeezePlan, "fire2/expand3x3"));
+        Assert.Equal(BlockedKernel.Winograd, KernelOf(squeeze, squeezePlan, "fire4/expand3x3"));
+        Assert.Equal(BlockedKernel.Winograd, KernelOf(squeeze, squeezePlan, "fire9/expand3x3"));
+    }
 
     [Theory]
     [InlineData(8)]

@@ -1,4 +1,5 @@
 using CaffeNet.Runtime.Layers;
+using CaffeNet.Runtime.Simd;
 
 namespace CaffeNet.Graph.Passes;
 
@@ -153,7 +154,8 @@ internal sealed class ChannelLayout
     /// <summary>
     /// The blocked kernel of a fused convolution: depthwise; 1x1 stride 1 unpadded over more than one
     /// pixel; direct for group 1 with at most 4 input channels (reading NCHW); any other group 1
-    /// window (KxK, strided 1x1) on the blocked input; or none.
+    /// window (KxK, strided 1x1) on the blocked input, by Winograd's transform where it pays (see
+    /// <see cref="BlockedWinograd.Pays"/>); or none.
     /// </summary>
     public static BlockedKernel KernelOf(ConvFusion fusion)
     {
@@ -167,9 +169,14 @@ internal sealed class ChannelLayout
             return BlockedKernel.Pointwise;
         if (a.Group != 1)
             return BlockedKernel.None;
-        return channels <= 4 ? BlockedKernel.Direct : BlockedKernel.Conv;
+        if (channels <= 4)
+            return BlockedKernel.Direct;
+        var window = new ConvWindow(a.KernelH, a.KernelW, a.StrideH, a.StrideW, a.PadH, a.PadW, a.DilationH, a.DilationW);
+        var output = node.Outputs[0].Shape;
+        return output is { IsComplete: true, Rank: 4 } && BlockedWinograd.Pays(window, channels, output[2], output[3])
+            ? BlockedKernel.Winograd : BlockedKernel.Conv;
     }
 }
 
 /// <summary>Which blocked kernel runs a fused convolution (<see cref="ChannelLayout.KernelOf"/>).</summary>
-internal enum BlockedKernel { None, Depthwise, Pointwise, Direct, Conv }
+internal enum BlockedKernel { None, Depthwise, Pointwise, Direct, Conv, Winograd }

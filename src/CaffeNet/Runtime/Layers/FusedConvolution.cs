@@ -20,7 +20,7 @@ namespace CaffeNet.Runtime.Layers;
 /// </summary>
 sealed class FusedConvolutionLayer : ILayer
 {
-    enum Path { Pointwise, PointwiseOnePixel, Depthwise, Direct, Im2Col, Reference, BlockedDepthwise, BlockedPointwise, BlockedDirect, BlockedConv }
+    enum Path { Pointwise, PointwiseOnePixel, Depthwise, Direct, Im2Col, Reference, BlockedDepthwise, BlockedPointwise, BlockedDirect, BlockedConv, BlockedWinograd }
 
     readonly Path _path;
     readonly ConvolutionParams _p;
@@ -68,6 +68,7 @@ sealed class FusedConvolutionLayer : ILayer
                 BlockedKernel.Pointwise => Path.BlockedPointwise,
                 BlockedKernel.Direct => Path.BlockedDirect,
                 BlockedKernel.Conv => Path.BlockedConv,
+                BlockedKernel.Winograd => Path.BlockedWinograd,
                 _ => throw new InvalidOperationException($"{node} has no blocked kernel"),
             };
             _blockedWeights = _path switch
@@ -75,6 +76,7 @@ sealed class FusedConvolutionLayer : ILayer
                 Path.BlockedDepthwise => BlockedDepthwise.PackWeights(w, _channels, a.KernelH * a.KernelW, io.Block),
                 Path.BlockedPointwise => BlockedPointwise.PackWeights(w, a.NumOutput, _channels, io.Block),
                 Path.BlockedConv => BlockedConv.PackWeights(w, a.NumOutput, _channels, a.KernelH * a.KernelW, io.Block),
+                Path.BlockedWinograd => BlockedWinograd.PackWeights(w, a.NumOutput, _channels, io.Block),
                 _ => BlockedDirectConv.PackWeights(w, a.NumOutput, _channels, a.KernelH * a.KernelW, io.Block),
             };
             _blockedBias = BlockedDepthwise.PackChannels(_bias, a.NumOutput, io.Block);
@@ -158,10 +160,13 @@ sealed class FusedConvolutionLayer : ILayer
         {
             BlockedKernel.Depthwise => (long)ChannelLayout.RoundUp(input[1], io.Block) * a.KernelH * a.KernelW,
             BlockedKernel.Conv => BlockedConv.PackedFloats(a.NumOutput, input[1], a.KernelH * a.KernelW, io.Block),
+            BlockedKernel.Winograd => BlockedWinograd.PackedFloats(a.NumOutput, input[1], io.Block),
             _ => (long)ChannelLayout.RoundUp(a.NumOutput, io.Block) * input[1] * a.KernelH * a.KernelW,
         };
         if (kernel == BlockedKernel.Conv)
             BlockedConv.NeedScratch(io.Block, input[0], input[1], input[2], input[3], Window(ConvolutionLayer.Params(a)), scratch);
+        if (kernel == BlockedKernel.Winograd)
+            BlockedWinograd.NeedScratch(io.Block, input[1], a.NumOutput, output[2], output[3], scratch);
         // The direct kernel reads NCHW, the others blocked: the other layout is reordered into scratch.
         if (io.Input == (kernel == BlockedKernel.Direct))
             scratch.PerThread(ScratchKind.ReorderInput, kernel == BlockedKernel.Direct ? input.Count : ChannelLayout.BlockedFloats(input, io.Block));
@@ -197,7 +202,7 @@ sealed class FusedConvolutionLayer : ILayer
         int inImage = _channels * _height * _width, outPlane = _outHeight * _outWidth, outImage = _p.NumOutput * outPlane;
         switch (_path)
         {
-            case Path.BlockedDepthwise or Path.BlockedPointwise or Path.BlockedDirect or Path.BlockedConv:
+            case Path.BlockedDepthwise or Path.BlockedPointwise or Path.BlockedDirect or Path.BlockedConv or Path.BlockedWinograd:
                 ForwardBlocked(src, residual, dst);
                 return;
             case Path.Pointwise:
@@ -275,6 +280,11 @@ sealed class FusedConvolutionLayer : ILayer
         else if (_path == Path.BlockedConv)
         {
             BlockedConv.Forward(block, src, output, residual, _batch, _channels, _height, _width, _p.NumOutput, _blockedWeights,
+                _blockedBias, Window(_p), _activation, _pool);
+        }
+        else if (_path == Path.BlockedWinograd)
+        {
+            BlockedWinograd.Forward(block, src, output, residual, _batch, _channels, _height, _width, _p.NumOutput, _blockedWeights,
                 _blockedBias, Window(_p), _activation, _pool);
         }
         else

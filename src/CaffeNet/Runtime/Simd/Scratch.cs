@@ -20,6 +20,8 @@ static unsafe class Scratch
     [ThreadStatic] static float[]? s_reorderOutput;
     [ThreadStatic] static float[]? s_paddedInput;
     [ThreadStatic] static float[]? s_partialSums;
+    [ThreadStatic] static float[]? s_transformedInput;
+    [ThreadStatic] static float[]? s_transformedOutput;
 
     /// <summary>Room for packed B panels; only the kernels of the current call use it.</summary>
     public static float* PackedB(int floats) => Get(ref s_packedB, floats);
@@ -53,6 +55,12 @@ static unsafe class Scratch
 
     /// <summary>Room for a task's sums between chunks of input channels (<see cref="BlockedConv"/>).</summary>
     public static float* PartialSums(int floats) => Get(ref s_partialSums, floats);
+
+    /// <summary>Room for a chunk of tiles' transformed inputs (<see cref="BlockedWinograd"/>).</summary>
+    public static float* TransformedInput(int floats) => Get(ref s_transformedInput, floats);
+
+    /// <summary>Room for a chunk of tiles' products before the output transform (<see cref="BlockedWinograd"/>).</summary>
+    public static float* TransformedOutput(int floats) => Get(ref s_transformedOutput, floats);
 
     /// <summary>The length of the buffer a request for <paramref name="floats"/> grows to: room to align, and never tiny.</summary>
     internal static long BufferFloats(long floats) => Math.Max(floats + 16, 4096);

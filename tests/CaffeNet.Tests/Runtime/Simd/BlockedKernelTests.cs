@@ -10,7 +10,7 @@ namespace CaffeNet.Tests.Runtime.Simd;
 /// </summary>
 public class BlockedKernelTests
 {
-    const float Guard = -12345f;
+    internal const float Guard = -12345f;
 
     [Fact]
     public void Reorders_put_a_pixels_channels_side_by_side_and_zero_the_padding_lanes()
@@ -323,7 +323,7 @@ public class BlockedKernelTests
     /// A blocked group-1 convolution's output against the definition, element by element:
     /// clamp(bias + Σ weight · input over the window's in-bounds taps (+ shortcut)).
     /// </summary>
-    static void CheckGroupConv(float[] output, int block, int batch, int inputs, int outputs, int h, int w, ConvWindow window,
+    internal static void CheckGroupConv(float[] output, int block, int batch, int inputs, int outputs, int h, int w, ConvWindow window,
         float[] input, float[] weights, float[] bias, float[]? shortcut, Activation activation)
     {
         int oh = window.OutputHeight(h), ow = window.OutputWidth(w), taps = window.KernelH * window.KernelW;
@@ -370,9 +370,9 @@ public class BlockedKernelTests
         Assert.True(Math.Abs(actual - expected) <= bound, $"{what}: {actual}, expected {expected} +- {bound:G3}");
     }
 
-    static int Padded(int channels, int block) => (channels + block - 1) / block * block;
+    internal static int Padded(int channels, int block) => (channels + block - 1) / block * block;
 
-    static float[] Blocked(float[] nchw, int batch, int channels, int plane, int block)
+    internal static float[] Blocked(float[] nchw, int batch, int channels, int plane, int block)
     {
         var blocked = new float[batch * Padded(channels, block) * plane];
         BlockedReorder.ToBlocked(nchw, blocked, batch, channels, plane, block);

@@ -1,0 +1,328 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace CaffeNet.Runtime.Simd;
+
+/// <summary>
+/// Group-1 3x3 stride-1 undilated convolution on channel-blocked tensors by Winograd's F(2x2, 3x3)
+/// (Lavin and Gray, 2015): each 2x2 block of output (a tile) comes from the 4x4 input window around
+/// it as Y = Aᵀ [U ⊙ V] A, with U = G g Gᵀ each filter transformed once at load and V = Bᵀ d B each
+/// window transformed per call. Summed over the input channels, the 16 products U ⊙ V of a tile are
+/// 16 independent matrix products (outputs x inputs times inputs x tiles), so the multiplications
+/// fall from 9 to 4 per output and channel pair, and each product runs on the 1x1 kernel
+/// (<see cref="BlockedPointwise"/>) with the tiles as its pixels. The input and output transforms
+/// only add and subtract, and the weights' halve exactly, in double: the results differ from the
+/// direct sum's by rounding alone (ResNet-50's probabilities by 6e-6).
+/// A task is a chunk of one image's tiles: transform their windows, multiply, transform back
+/// (bias, residual, clamp fused there), all in scratch sized to stay in L2.
+/// Output = clamp(conv + bias (+ residual), lo, hi), the residual blocked like the output.
+/// </summary>
+internal static unsafe class BlockedWinograd
+{
+    /// <summary>Values of a transformed tile: the 4x4 input window, and the 16 products.</summary>
+    const int Positions = 16;
+
+    /// <summary>Bytes of a chunk's transformed windows: with the products, about a 2 MB L2 (on ResNet-50, 0.97 of the time with 512 KB; 2 and 4 MB gained nothing).</summary>
+    const int ChunkBytes = 1024 * 1024;
+
+    /// <summary>Whether the window is one this kernel computes: 3x3, stride 1, no dilation (any padding).</summary>
+    public static bool Handles(ConvWindow w) =>
+        w is { KernelH: 3, KernelW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1 };
+
+    /// <summary>
+    /// Weights outputs x inputs x 3 x 3 transformed (U = G g Gᵀ, in double) to, per position of the
+    /// 4x4 transform, the 1x1 kernel's layout [output blocks][inputs][block]; then a block-padded
+    /// row of zeros for the products' bias.
+    /// </summary>
+    public static AlignedFloats PackWeights(ReadOnlySpan<float> weights, int outputs, int inputs, int block)
+    {
+        int outBlocks = (outputs + block - 1) / block;
+        var packed = new AlignedFloats(checked((int)PackedFloats(outputs, inputs, block)));
+        var to = packed.Span;
+        long position = (long)outBlocks * inputs * block;
+        Span<double> gg = stackalloc double[12];
+        for (int o = 0; o < outputs; o++)
+        {
+            for (int c = 0; c < inputs; c++)
+            {
+                var g = weights.Slice((o * inputs + c) * 9, 9);
+                // G g: rows g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2 of the 3x3 filter's rows.
+                for (int x = 0; x < 3; x++)
+                {
+                    double g0 = g[x], g1 = g[3 + x], g2 = g[6 + x];
+                    gg[x] = g0;
+                    gg[3 + x] = (g0 + g1 + g2) / 2;
+                    gg[6 + x] = (g0 - g1 + g2) / 2;
+                    gg[9 + x] = g2;
+                }
+                // (G g) Gᵀ: the same along each row.
+                for (int y = 0; y < 4; y++)
+                {
+                    double a = gg[y * 3], b = gg[y * 3 + 1], d = gg[y * 3 + 2];
+                    Span<double> row = [a, (a + b + d) / 2, (a - b + d) / 2, d];
+                    for (int x = 0; x < 4; x++)
+                        to[(int)((y * 4 + x) * position + ((long)o / block * inputs + c) * block + o % block)] = (float)row[x];
+                }
+            }
+        }
+        return packed;
+    }
+
+    public static long PackedFloats(int outputs, int inputs, int block)
+    {
+        long outLanes = (long)(outputs + block - 1) / block * block;
+        return Positions * outLanes * inputs + outLanes;
+    }
+
+    /// <summary>For memory estimates: the transformed windows and products of a chunk (every thread).</summary>
+    internal static void NeedScratch(int block, int inputs, int outputs, int outHeight, int outWidth, ScratchEstimate scratch)
+    {
+        int tiles = ChunkTiles(block, inputs, Tiles(outHeight, outWidth));
+        scratch.PerThread(ScratchKind.TransformedInput, (long)Positions * RoundUp(inputs, block) * tiles);
+        scratch.PerThread(ScratchKind.TransformedOutput, (long)Positions * RoundUp(outputs, block) * tiles);
+    }
+
+    /// <summary>
+    /// Whether a convolution runs faster here than on <see cref="BlockedConv"/>: the window is one
+    /// this kernel computes, the input channels are enough to spread the transforms over (measured:
+    /// 16 inputs run at 2.3 times the direct kernel's time, 32 at 0.86), and the plane has enough
+    /// tiles to reuse each transformed weight (7x7 has 16, each 4 of 2x2 output pixels but
+    /// wasting 15 of 64; it ran at 1.1 times the direct time).
+    /// </summary>
+    public static bool Pays(ConvWindow window, int inputs, int outHeight, int outWidth) =>
+        Handles(window) && inputs >= 32 && Tiles(outHeight, outWidth) >= 36;
+
+    static int RoundUp(int channels, int block) => (channels + block - 1) / block * block;
+
+    static int Tiles(int outHeight, int outWidth) => (outHeight + 1) / 2 * ((outWidth + 1) / 2);
+
+    /// <summary>Tiles a chunk takes at most: as many as <see cref="ChunkBytes"/> of transformed windows hold, in whole six-tile rows of the 1x1 kernel.</summary>
+    static int ChunkTiles(int block, int inputs, int tiles)
+    {
+        int fit = ChunkBytes / (Positions * RoundUp(inputs, block) * sizeof(float));
+        return Math.Min(tiles, Math.Max(BlockedPointwise.Pixels, fit / BlockedPointwise.Pixels * BlockedPointwise.Pixels));
+    }
+
+    /// <summary>
+    /// Blocked batch x inputs x height x width to blocked batch x outputs x OutputHeight x OutputWidth;
+    /// weights by <see cref="PackWeights"/>, bias by <see cref="BlockedDepthwise.PackChannels"/>, for
+    /// <paramref name="block"/> 8 or 16. Work is spread over the pool.
+    /// </summary>
+    public static void Forward(int block, ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> residual,
+        int batch, int inputs, int height, int width, int outputs, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        ConvWindow window, Activation activation, WorkerPool? pool)
+    {
+        window.Check(height, width);
+        BlockedIo.CheckBlock(block);
+        if (!Handles(window))
+            throw new ArgumentException($"Winograd F(2x2, 3x3) does not compute window {window}", nameof(window));
+        int oh = window.OutputHeight(height), ow = window.OutputWidth(width);
+        int inBlocks = (inputs + block - 1) / block, outBlocks = (outputs + block - 1) / block;
+        long outFloats = (long)batch * outBlocks * oh * ow * block;
+        if (input.Length < (long)batch * inBlocks * height * width * block || output.Length < outFloats || (!residual.IsEmpty && residual.Length < outFloats))
+            throw new ArgumentException($"blocked tensors of {batch}x{inputs}x{height}x{width} -> {outputs}x{oh}x{ow} are too short");
+        if (weights.Length < PackedFloats(outputs, inputs, block) || bias.Length < outBlocks * block)
+            throw new ArgumentException("packed weights or bias too short");
+        if (input.Overlaps(output))
+            throw new ArgumentException("input must not overlap output", nameof(output));
+        int tilesWide = (ow + 1) / 2, tiles = Tiles(oh, ow);
+        int chunks = (tiles + ChunkTiles(block, inputs, tiles) - 1) / ChunkTiles(block, inputs, tiles);
+        // Enough chunks for every thread when the images alone are too few.
+        int threads = pool?.ThreadCount ?? 1;
+        if (batch * chunks < threads)
+            chunks = Math.Min((threads + batch - 1) / batch, (tiles + BlockedPointwise.Pixels - 1) / BlockedPointwise.Pixels);
+        int chunkTiles = (tiles + chunks - 1) / chunks;
+        chunks = (tiles + chunkTiles - 1) / chunkTiles;
+        fixed (float* pin = input)
+        fixed (float* pout = output)
+        fixed (float* pres = residual)
+        fixed (float* pw = weights)
+        fixed (float* pb = bias)
+        {
+            var job = new Job
+            {
+                Block = block, Input = pin, Output = pout, Residual = residual.IsEmpty ? null : pres, Weights = pw, Bias = pb,
+                Inputs = inputs, Outputs = outputs, InBlocks = inBlocks, OutBlocks = outBlocks, Height = height, Width = width,
+                PadH = window.PadH, PadW = window.PadW, OutHeight = oh, OutWidth = ow, TilesWide = tilesWide, Tiles = tiles,
+                ChunkTiles = chunkTiles, Chunks = chunks, Lo = activation.Min, Hi = activation.Max,
+            };
+            // Work per chunk in vector FMAs: the products dominate.
+            double work = (double)Positions * chunkTiles * inputs * outBlocks;
+            job.Units = (long)batch * chunks;
+            job.Tasks = WorkSplit.Tasks(pool, job.Units, work);
+            WorkerPool.For(pool, job.Tasks, job);
+        }
+    }
+
+    /// <summary>One call: a task is a run of (image, chunk) units, images outermost.</summary>
+    internal struct Job : IParallelJob
+    {
+        public int Block, Inputs, Outputs, InBlocks, OutBlocks, Height, Width, PadH, PadW, OutHeight, OutWidth;
+        public int TilesWide, Tiles, ChunkTiles, Chunks, Tasks;
+        public long Units;
+        public float* Input, Output, Residual, Weights, Bias;
+        public float Lo, Hi;
+
+        public readonly void Execute(int index)
+        {
+            long end = WorkSplit.First(index + 1, Tasks, Units);
+            for (long unit = WorkSplit.First(index, Tasks, Units); unit < end; unit++)
+                Chunk((int)(unit / Chunks), (int)(unit % Chunks));
+        }
+
+        /// <summary>Tiles [chunk * ChunkTiles, ...) of one image: transform, multiply, transform back.</summary>
+        readonly void Chunk(int image, int chunk)
+        {
+            int first = chunk * ChunkTiles, count = Math.Min(ChunkTiles, Tiles - first);
+            int b = Block, inLanes = InBlocks * b, outLanes = OutBlocks * b;
+            float* v = Scratch.TransformedInput(Positions * inLanes * count);
+            float* m = Scratch.TransformedOutput(Positions * outLanes * count);
+            if (b == 16)
+                BlockedWinograd<Lanes512, Vector512<float>>.TransformInput(this, image, first, count, v);
+            else
+                BlockedWinograd<Lanes256, Vector256<float>>.TransformInput(this, image, first, count, v);
+            int position = OutBlocks * Inputs * b;
+            var zeros = new ReadOnlySpan<float>(Weights + (nint)Positions * position, outLanes);
+            for (int p = 0; p < Positions; p++)
+            {
+                BlockedPointwise.Forward(b, new ReadOnlySpan<float>(v + (nint)p * inLanes * count, inLanes * count),
+                    new Span<float>(m + (nint)p * outLanes * count, outLanes * count), default, 1, Inputs, Outputs, count,
+                    new ReadOnlySpan<float>(Weights + (nint)p * position, position), zeros, Activation.None, null);
+            }
+            if (b == 16)
+                BlockedWinograd<Lanes512, Vector512<float>>.TransformOutput(this, image, first, count, m);
+            else
+                BlockedWinograd<Lanes256, Vector256<float>>.TransformOutput(this, image, first, count, m);
+        }
+    }
+}
+
+/// <summary>The transforms of <see cref="BlockedWinograd"/>, once per lane width.</summary>
+static unsafe class BlockedWinograd<TLanes, TVec> where TLanes : struct, IFloatLanes<TVec> where TVec : unmanaged
+{
+    /// <summary>
+    /// V = Bᵀ d B of tiles [first, first + count) of one image, every input block, to
+    /// v[position][input block][tile][lane]; window values outside the input (padding) are zero.
+    /// </summary>
+    public static void TransformInput(in BlockedWinograd.Job j, int image, int first, int count, float* v)
+    {
+        int b = TLanes.Count;
+        nint plane = (nint)j.Height * j.Width * b, position = (nint)j.InBlocks * count * b;
+        for (int t = 0; t < count; t++)
+        {
+            int tile = first + t, ty = tile / j.TilesWide, tx = tile - ty * j.TilesWide;
+            int y0 = 2 * ty - j.PadH, x0 = 2 * tx - j.PadW;
+            bool inside = y0 >= 0 && x0 >= 0 && y0 + 4 <= j.Height && x0 + 4 <= j.Width;
+            float* src = j.Input + (nint)image * j.InBlocks * plane;
+            float* dst = v + (nint)t * b;
+            for (int cb = 0; cb < j.InBlocks; cb++, src += plane, dst += (nint)count * b)
+            {
+                // Bᵀ d B: each row of the window to (d0 - d2, d1 + d2, d2 - d1, d1 - d3), then the same down the columns.
+                Row(j, src, y0, x0, inside, out var r00, out var r01, out var r02, out var r03);
+                Row(j, src, y0 + 1, x0, inside, out var r10, out var r11, out var r12, out var r13);
+                Row(j, src, y0 + 2, x0, inside, out var r20, out var r21, out var r22, out var r23);
+                Row(j, src, y0 + 3, x0, inside, out var r30, out var r31, out var r32, out var r33);
+                Column(dst, position, 0, r00, r10, r20, r30);
+                Column(dst, position, 1, r01, r11, r21, r31);
+                Column(dst, position, 2, r02, r12, r22, r32);
+                Column(dst, position, 3, r03, r13, r23, r33);
+            }
+        }
+    }
+
+    /// <summary>One window row, transformed; rows and columns outside the input read as zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Row(in BlockedWinograd.Job j, float* plane, int y, int x0, bool inside, out TVec t0, out TVec t1, out TVec t2, out TVec t3)
+    {
+        int b = TLanes.Count;
+        TVec d0, d1, d2, d3;
+        if (inside)
+        {
+            float* p = plane + ((nint)y * j.Width + x0) * b;
+            d0 = TLanes.Load(p); d1 = TLanes.Load(p + b); d2 = TLanes.Load(p + 2 * b); d3 = TLanes.Load(p + 3 * b);
+        }
+        else
+        {
+            d0 = At(j, plane, y, x0); d1 = At(j, plane, y, x0 + 1); d2 = At(j, plane, y, x0 + 2); d3 = At(j, plane, y, x0 + 3);
+        }
+        t0 = TLanes.Subtract(d0, d2);
+        t1 = TLanes.Add(d1, d2);
+        t2 = TLanes.Subtract(d2, d1);
+        t3 = TLanes.Subtract(d1, d3);
+    }
+
+    static TVec At(in BlockedWinograd.Job j, float* plane, int y, int x) =>
+        (uint)y < (uint)j.Height && (uint)x < (uint)j.Width ? TLanes.Load(plane + ((nint)y * j.Width + x) * TLanes.Count) : TLanes.Splat(0);
+
+    /// <summary>Column <paramref name="x"/> of the row-transformed window, transformed down, to positions x, 4 + x, 8 + x, 12 + x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Column(float* dst, nint position, int x, TVec r0, TVec r1, TVec r2, TVec r3)
+    {
+        TLanes.Store(TLanes.Subtract(r0, r2), dst + x * position);
+        TLanes.Store(TLanes.Add(r1, r2), dst + (4 + x) * position);
+        TLanes.Store(TLanes.Subtract(r2, r1), dst + (8 + x) * position);
+        TLanes.Store(TLanes.Subtract(r1, r3), dst + (12 + x) * position);
+    }
+
+    /// <summary>
+    /// Y = Aᵀ M A of tiles [first, first + count) of one image from m[position][output block][tile][lane],
+    /// plus bias (and residual), clamped, to the output pixels the tile covers.
+    /// </summary>
+    public static void TransformOutput(in BlockedWinograd.Job j, int image, int first, int count, float* m)
+    {
+        int b = TLanes.Count;
+        nint plane = (nint)j.OutHeight * j.OutWidth * b, position = (nint)j.OutBlocks * count * b;
+        var lo = TLanes.Splat(j.Lo);
+        var hi = TLanes.Splat(j.Hi);
+        for (int ob = 0; ob < j.OutBlocks; ob++)
+        {
+            nint at = ((nint)image * j.OutBlocks + ob) * plane;
+            float* output = j.Output + at;
+            float* residual = j.Residual == null ? null : j.Residual + at;
+            var bias = TLanes.Load(j.Bias + ob * b);
+            float* src = m + (nint)ob * count * b;
+            for (int t = 0; t < count; t++, src += b)
+            {
+                int tile = first + t, ty = tile / j.TilesWide, tx = tile - ty * j.TilesWide;
+                // Aᵀ M: rows m0 + m1 + m2 and m1 - m2 - m3 of each column; then the same along the two rows.
+                Sums(src, position, 0, out var s00, out var s10);
+                Sums(src, position, 1, out var s01, out var s11);
+                Sums(src, position, 2, out var s02, out var s12);
+                Sums(src, position, 3, out var s03, out var s13);
+                int y = 2 * ty, x = 2 * tx;
+                bool right = x + 1 < j.OutWidth, below = y + 1 < j.OutHeight;
+                nint p = ((nint)y * j.OutWidth + x) * b;
+                Store(TLanes.Add(TLanes.Add(s00, s01), s02), bias, lo, hi, output, residual, p);
+                if (right)
+                    Store(TLanes.Subtract(TLanes.Subtract(s01, s02), s03), bias, lo, hi, output, residual, p + b);
+                if (below)
+                {
+                    p += (nint)j.OutWidth * b;
+                    Store(TLanes.Add(TLanes.Add(s10, s11), s12), bias, lo, hi, output, residual, p);
+                    if (right)
+                        Store(TLanes.Subtract(TLanes.Subtract(s11, s12), s13), bias, lo, hi, output, residual, p + b);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Sums(float* src, nint position, int x, out TVec top, out TVec bottom)
+    {
+        var m0 = TLanes.Load(src + x * position);
+        var m1 = TLanes.Load(src + (4 + x) * position);
+        var m2 = TLanes.Load(src + (8 + x) * position);
+        var m3 = TLanes.Load(src + (12 + x) * position);
+        top = TLanes.Add(TLanes.Add(m0, m1), m2);
+        bottom = TLanes.Subtract(TLanes.Subtract(m1, m2), m3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store(TVec y, TVec bias, TVec lo, TVec hi, float* output, float* residual, nint p)
+    {
+        y = TLanes.Add(y, bias);
+        if (residual != null)
+            y = TLanes.Add(y, TLanes.Load(residual + p));
+        TLanes.Store(TLanes.Clamp(y, lo, hi), output + p);
+    }
+}

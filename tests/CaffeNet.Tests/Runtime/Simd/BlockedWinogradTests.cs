@@ -1,0 +1,93 @@
+using CaffeNet.Runtime.Simd;
+using static CaffeNet.Tests.Runtime.Simd.BlockedKernelTests;
+
+namespace CaffeNet.Tests.Runtime.Simd;
+
+/// <summary>
+/// <see cref="BlockedWinograd"/> (F(2x2, 3x3)) on 256-bit and 512-bit lanes against the definition
+/// in double: padding 0 to 2, odd output sizes (tiles cut at the edge), channels past a block, chunks
+/// of tiles, batches, two threads, the fused shortcut and clamp. The transforms reassociate the sum,
+/// yet on these cases the rounding stays within the bound of a plain float sum of the same terms.
+/// </summary>
+public class BlockedWinogradTests
+{
+    public static TheoryData<int, int, int> BlocksInputsOutputs()
+    {
+        var data = new TheoryData<int, int, int>();
+        foreach (int block in new[] { 8, 16 })
+        {
+            foreach (var (inputs, outputs) in new[] { (1, 1), (5, 9), (16, 16), (37, 17), (40, 70) })
+                data.Add(block, inputs, outputs);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BlocksInputsOutputs))]
+    public void Matches_the_definition(int block, int inputs, int outputs)
+    {
+        int variant = 0;
+        foreach (int pad in new[] { 1, 0, 2 })
+        {
+            foreach (var (h, w) in new[] { (7, 7), (9, 13), (4, 3), (14, 14) })
+            {
+                var window = ConvWindow.Square(3, 1, pad);
+                if (window.OutputHeight(h) < 1 || window.OutputWidth(w) < 1)
+                    continue;
+                variant++;
+                var activation = (variant % 3) switch { 0 => Activation.None, 1 => Activation.Relu, _ => Activation.Clamp(-0.5f, 0.5f) };
+                Run(block, 1 + variant % 2, inputs, outputs, h, w, window, activation, residual: variant % 2 == 0, threads: variant % 4 == 1 ? 2 : 1);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void Splits_a_large_plane_into_chunks_of_tiles(int block)
+    {
+        // 120 inputs of a 40 x 30 output: 300 tiles, more than one chunk of transformed windows holds.
+        Run(block, 1, 120, 20, 40, 30, ConvWindow.Square(3, 1, 1), Activation.Relu, residual: true, threads: 1);
+    }
+
+    [Fact]
+    public void Refuses_a_window_it_does_not_compute()
+    {
+        var window = ConvWindow.Square(3, 2, 1);
+        Assert.False(BlockedWinograd.Handles(window));
+        var weights = BlockedWinograd.PackWeights(new float[9], 1, 1, 8);
+        Assert.Throws<ArgumentException>(() => BlockedWinograd.Forward(8, new float[8 * 16], new float[8 * 4], default, 1, 1, 4, 4, 1,
+            weights, new float[8], window, Activation.None, null));
+    }
+
+    [Fact]
+    public void Pays_only_with_enough_input_channels_and_tiles()
+    {
+        var window = ConvWindow.Square(3, 1, 1);
+        Assert.True(BlockedWinograd.Pays(window, 64, 56, 56));
+        Assert.True(BlockedWinograd.Pays(window, 32, 13, 13));
+        Assert.False(BlockedWinograd.Pays(window, 16, 56, 56));
+        Assert.False(BlockedWinograd.Pays(window, 512, 7, 7));
+        Assert.False(BlockedWinograd.Pays(ConvWindow.Square(3, 2, 1), 64, 56, 56));
+        Assert.False(BlockedWinograd.Pays(new ConvWindow(3, 3, 1, 1, 2, 2, 2, 2), 64, 56, 56));
+    }
+
+    static void Run(int block, int batch, int inputs, int outputs, int h, int w, ConvWindow window, Activation activation, bool residual, int threads)
+    {
+        int oh = window.OutputHeight(h), ow = window.OutputWidth(w);
+        var input = Reference.Random(batch * inputs * h * w, 51);
+        var weights = Reference.Random(outputs * inputs * 9, 52);
+        var bias = Reference.Random(outputs, 53);
+        var shortcut = residual ? Reference.Random(batch * outputs * oh * ow, 54) : null;
+        int outBlocked = batch * Padded(outputs, block) * oh * ow;
+        var output = Enumerable.Repeat(Guard, outBlocked + 64).ToArray();
+        using var pool = threads > 1 ? new WorkerPool(threads, minTaskWork: 1) : null;
+        BlockedWinograd.Forward(block, Blocked(input, batch, inputs, h * w, block), output.AsSpan(0, outBlocked),
+            shortcut is null ? default : Blocked(shortcut, batch, outputs, oh * ow, block), batch, inputs, h, w, outputs,
+            BlockedWinograd.PackWeights(weights, outputs, inputs, block), BlockedDepthwise.PackChannels(bias, outputs, block),
+            window, activation, pool);
+        Assert.All(output[outBlocked..], g => Assert.Equal(Guard, g));
+        Assert.All(output[..outBlocked], v => Assert.True(float.IsFinite(v)));
+        CheckGroupConv(output, block, batch, inputs, outputs, h, w, window, input, weights, bias, shortcut, activation);
+    }
+}
