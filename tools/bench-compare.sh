@@ -213,6 +213,10 @@ if ((!HAS_RUN)); then
     echo "load: skipped, caffenet run is not available yet"
     exit 0
 fi
+if ((LOAD_RUNS < 1)); then
+    echo "load: skipped (LOAD_RUNS=$LOAD_RUNS)"
+    exit 0
+fi
 OURS_LOAD=("${CAFFENET[@]}" run "$MODEL" --weights "$WEIGHTS" --random-input)
 THEIRS_LOAD=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $PY tools/opencv-bench.py "$MODEL" --weights "$WEIGHTS"
     --once --shape "1,$SHAPE")
