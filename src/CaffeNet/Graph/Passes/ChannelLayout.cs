@@ -155,7 +155,7 @@ internal sealed class ChannelLayout
     /// The blocked kernel of a fused convolution: depthwise; 1x1 stride 1 unpadded over more than one
     /// pixel; direct for group 1 with at most 4 input channels (reading NCHW); any other group 1
     /// window (KxK, strided 1x1) on the blocked input, by Winograd's transform where it pays (see
-    /// <see cref="BlockedWinograd.Pays"/>); or none.
+    /// <see cref="BlockedWinograd.TileFor"/>); or none.
     /// </summary>
     public static BlockedKernel KernelOf(ConvFusion fusion)
     {
@@ -173,7 +173,7 @@ internal sealed class ChannelLayout
             return BlockedKernel.Direct;
         var window = new ConvWindow(a.KernelH, a.KernelW, a.StrideH, a.StrideW, a.PadH, a.PadW, a.DilationH, a.DilationW);
         var output = node.Outputs[0].Shape;
-        return output is { IsComplete: true, Rank: 4 } && BlockedWinograd.Pays(window, channels, output[2], output[3])
+        return output is { IsComplete: true, Rank: 4 } && BlockedWinograd.TileFor(window, channels, output[2], output[3]) > 0
             ? BlockedKernel.Winograd : BlockedKernel.Conv;
     }
 }

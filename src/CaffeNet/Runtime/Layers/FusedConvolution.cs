@@ -33,6 +33,8 @@ sealed class FusedConvolutionLayer : ILayer
     readonly WorkerPool? _pool;
     readonly BlockedIo _io;
     readonly AlignedFloats _blockedWeights = AlignedFloats.Empty;
+    /// <summary>Outputs a side of a Winograd tile (<see cref="BlockedWinograd"/>), else 0.</summary>
+    readonly int _tile;
     readonly float[]? _blockedBias;
 
     public FusedConvolutionLayer(ConvFusion fusion, NetWeights weights, WorkerPool? pool, BlockedIo io = default)
@@ -71,12 +73,14 @@ sealed class FusedConvolutionLayer : ILayer
                 BlockedKernel.Winograd => Path.BlockedWinograd,
                 _ => throw new InvalidOperationException($"{node} has no blocked kernel"),
             };
+            if (_path == Path.BlockedWinograd)
+                _tile = BlockedWinograd.TileFor(Window(_p), _channels, _outHeight, _outWidth);
             _blockedWeights = _path switch
             {
                 Path.BlockedDepthwise => BlockedDepthwise.PackWeights(w, _channels, a.KernelH * a.KernelW, io.Block),
                 Path.BlockedPointwise => BlockedPointwise.PackWeights(w, a.NumOutput, _channels, io.Block),
                 Path.BlockedConv => BlockedConv.PackWeights(w, a.NumOutput, _channels, a.KernelH * a.KernelW, io.Block),
-                Path.BlockedWinograd => BlockedWinograd.PackWeights(w, a.NumOutput, _channels, io.Block),
+                Path.BlockedWinograd => BlockedWinograd.PackWeights(w, a.NumOutput, _channels, io.Block, _tile),
                 _ => BlockedDirectConv.PackWeights(w, a.NumOutput, _channels, a.KernelH * a.KernelW, io.Block),
             };
             _blockedBias = BlockedDepthwise.PackChannels(_bias, a.NumOutput, io.Block);
@@ -160,13 +164,13 @@ sealed class FusedConvolutionLayer : ILayer
         {
             BlockedKernel.Depthwise => (long)ChannelLayout.RoundUp(input[1], io.Block) * a.KernelH * a.KernelW,
             BlockedKernel.Conv => BlockedConv.PackedFloats(a.NumOutput, input[1], a.KernelH * a.KernelW, io.Block),
-            BlockedKernel.Winograd => BlockedWinograd.PackedFloats(a.NumOutput, input[1], io.Block),
+            BlockedKernel.Winograd => BlockedWinograd.PackedFloats(a.NumOutput, input[1], io.Block, TileOf(a, input, output)),
             _ => (long)ChannelLayout.RoundUp(a.NumOutput, io.Block) * input[1] * a.KernelH * a.KernelW,
         };
         if (kernel == BlockedKernel.Conv)
             BlockedConv.NeedScratch(io.Block, input[0], input[1], input[2], input[3], Window(ConvolutionLayer.Params(a)), scratch);
         if (kernel == BlockedKernel.Winograd)
-            BlockedWinograd.NeedScratch(io.Block, input[1], a.NumOutput, output[2], output[3], scratch);
+            BlockedWinograd.NeedScratch(io.Block, input[1], a.NumOutput, output[2], output[3], TileOf(a, input, output), scratch);
         // The direct kernel reads NCHW, the others blocked: the other layout is reordered into scratch.
         if (io.Input == (kernel == BlockedKernel.Direct))
             scratch.PerThread(ScratchKind.ReorderInput, kernel == BlockedKernel.Direct ? input.Count : ChannelLayout.BlockedFloats(input, io.Block));
@@ -178,6 +182,9 @@ sealed class FusedConvolutionLayer : ILayer
         packed = AlignedFloats.Allocated(packed);
         return (a.NumOutput + packed + bias, Math.Max(folded, packed), folded);
     }
+
+    static int TileOf(ConvolutionAttributes a, Shape input, Shape output) =>
+        BlockedWinograd.TileFor(Window(ConvolutionLayer.Params(a)), input[1], output[2], output[3]);
 
     static ConvWindow Window(in ConvolutionParams p) =>
         new(p.KernelH, p.KernelW, p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW);
@@ -285,7 +292,7 @@ sealed class FusedConvolutionLayer : ILayer
         else if (_path == Path.BlockedWinograd)
         {
             BlockedWinograd.Forward(block, src, output, residual, _batch, _channels, _height, _width, _p.NumOutput, _blockedWeights,
-                _blockedBias, Window(_p), _activation, _pool);
+                _blockedBias, Window(_p), _activation, _tile, _pool);
         }
         else
         {
