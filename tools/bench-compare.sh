@@ -15,7 +15,7 @@
 #                                      JIT has recompiled its kernels)
 #   CELLS="1:1 1:2 8:2"                batch:threads cells
 #   LOAD_RUNS=10                       whole-process runs per side in the load comparison (with
-#                                      hyperfine where installed, `apt-get install hyperfine`)
+#                                      hyperfine where installed, `apt-get install hyperfine`; 0 skips it)
 #   WORK=DIR                           keep weights, ONNX files and raw results there (else a temp dir)
 #   CAFFENET=PATH                      time this caffenet executable instead of publishing
 #                                      src/CaffeNet.Cli (Release, ReadyToRun) into WORK

@@ -171,7 +171,7 @@ public class BlockedLayoutTests
     {
         var (resnet, plan, _) = LayoutOf("resnet50-kaiminghe-deploy", 16);
         Assert.Equal(BlockedKernel.Direct, KernelOf(resnet, plan, "conv1"));
-        // 64 to 256 inputs on 56x56 to 14x14: Winograd; 512 on 7x7 (16 tiles): the direct kernel.
+        // 64 to 256 inputs on 56x56 to 14x14: Winograd; 512 on 7x7 (16 tiles): BlockedConv.
         foreach (var unit in new[] { "res2a", "res2c", "res3a", "res3d", "res4a", "res4f" })
             Assert.Equal(BlockedKernel.Winograd, KernelOf(resnet, plan, unit + "_branch2b"));
         foreach (var unit in new[] { "res5a", "res5b", "res5c" })

@@ -15,7 +15,8 @@ namespace CaffeNet.Runtime.Layers;
 /// (<see cref="Im2ColConv"/>); any other grouping on the reference kernel, then the clamp.
 /// Where the channel layout gives it a blocked tensor (<see cref="BlockedIo"/>), a depthwise, 1x1 or
 /// other group-1 convolution runs on the blocked kernels (<see cref="BlockedDepthwise"/>,
-/// <see cref="BlockedPointwise"/>, <see cref="BlockedDirectConv"/>, <see cref="BlockedConv"/>)
+/// <see cref="BlockedPointwise"/>, <see cref="BlockedDirectConv"/>, <see cref="BlockedConv"/>, and
+/// <see cref="BlockedWinograd"/> for the 3x3 stride-1 ones where it pays)
 /// with the epilogue fused there too, reordering on its side whichever of its tensors is NCHW.
 /// </summary>
 sealed class FusedConvolutionLayer : ILayer
@@ -33,7 +34,7 @@ sealed class FusedConvolutionLayer : ILayer
     readonly WorkerPool? _pool;
     readonly BlockedIo _io;
     readonly AlignedFloats _blockedWeights = AlignedFloats.Empty;
-    /// <summary>Outputs a side of a Winograd tile (<see cref="BlockedWinograd"/>), else 0.</summary>
+    /// <summary>Outputs per side of a Winograd tile (<see cref="BlockedWinograd"/>), else 0.</summary>
     readonly int _tile;
     readonly float[]? _blockedBias;
 

@@ -17,7 +17,7 @@ namespace CaffeNet.Runtime.Simd;
 internal static unsafe class BlockedConv
 {
     internal const int Pixels = 6;
-    /// <summary>Output pixels a task aims at: eight tiles share each chunk of weights.</summary>
+    /// <summary>Output pixels a task aims at: eight tiles (nine for a 7x7 plane) share each chunk of weights.</summary>
     const int TaskPixels = 8 * Pixels;
     /// <summary>Bytes of one group's weights for a chunk of input channels: a fifth of Zen 5's 1 MB L2.</summary>
     const int ChunkBytes = 192 * 1024;
@@ -101,17 +101,20 @@ internal static unsafe class BlockedConv
             int group = Group(block);
             int chunkBlocks = Math.Max(1, ChunkBytes / (group * taps * block * block * sizeof(float)));
             int plane = oh * ow;
-            // Runs of whole tiles, as even as the plane allows (100 pixels: 36 + 36 + 28, not 48 + 48 + 4). A
-            // plane of one more tile than a run (7x7: 48 + 1) is one run, so its weights stream from
-            // memory once, not twice (ResNet-50's res5 at 512 inputs: 9.4 MB; 0.984 of the time).
-            int runs = plane <= TaskPixels + Pixels ? 1 : (plane + TaskPixels - 1) / TaskPixels;
+            // Runs of whole tiles, as even as the plane allows (100 pixels: 36 + 36 + 28, not 48 + 48 + 4).
+            // A plane of at most one tile more than a run (7x7: 9 tiles) is one run where the groups
+            // alone give every thread a task, so its weights stream from memory once, not twice
+            // (ResNet-50's res5 at 512 inputs: 9.4 MB; 0.984 of the time).
+            int groups = (outBlocks + group - 1) / group;
+            bool oneRun = plane <= TaskPixels + Pixels && (long)batch * groups >= (pool?.ThreadCount ?? 1);
+            int runs = oneRun ? 1 : (plane + TaskPixels - 1) / TaskPixels;
             int runPixels = ((plane + runs - 1) / runs + Pixels - 1) / Pixels * Pixels;
             var job = new Job
             {
                 Block = block, Input = source, Output = pout, Residual = residual.IsEmpty ? null : pres, Weights = pw, Bias = pb,
                 Inputs = inputs, InBlocks = inBlocks, OutBlocks = outBlocks, OutWidth = ow, Plane = plane,
                 InPlane = (nint)paddedH * paddedW * block, PaddedWidth = paddedW, Window = window, Lo = activation.Min, Hi = activation.Max,
-                Group = group, Groups = (outBlocks + group - 1) / group, RunPixels = runPixels, Runs = (plane + runPixels - 1) / runPixels,
+                Group = group, Groups = groups, RunPixels = runPixels, Runs = (plane + runPixels - 1) / runPixels,
                 ChunkBlocks = chunkBlocks, Chunks = (inBlocks + chunkBlocks - 1) / chunkBlocks,
             };
             WorkerPool.For(pool, batch * job.Groups * job.Runs, job);

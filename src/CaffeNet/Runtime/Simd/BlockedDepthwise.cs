@@ -11,7 +11,6 @@ namespace CaffeNet.Runtime.Simd;
 /// </summary>
 internal static unsafe class BlockedDepthwise
 {
-
     /// <summary>Weights channels x taps to [blocks][taps][block], the lanes past the channels zero.</summary>
     public static AlignedFloats PackWeights(ReadOnlySpan<float> weights, int channels, int taps, int block)
     {

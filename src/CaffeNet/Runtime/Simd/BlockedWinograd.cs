@@ -14,14 +14,17 @@ namespace CaffeNet.Runtime.Simd;
 /// multiplications with m = 2 and 2.25 with m = 4 instead of 9. F(2x2) only adds and subtracts in
 /// its transforms; F(4x4) also scales by 2, 4, 5 and 8, so its rounding grows somewhat (ResNet-50's
 /// probabilities move by 6e-6 with either).
-/// A task is a chunk of one image's tiles: transform their windows, multiply, transform back
-/// (bias, residual, clamp fused there), all in scratch sized to stay in L2.
+/// A chunk of one image's tiles is transformed, multiplied and transformed back (bias, residual,
+/// clamp fused there) in scratch sized to stay in L2; a task is a run of chunks.
 /// Output = clamp(conv + bias (+ residual), lo, hi), the residual blocked like the output.
 /// </summary>
 internal static unsafe class BlockedWinograd
 {
-    /// <summary>Bytes of a chunk's transformed windows: with the products, about a 2 MB L2 (on ResNet-50, 0.97 of the time with 512 KB; 2 and 4 MB gained nothing).</summary>
-    const int ChunkBytes = 1024 * 1024;
+    /// <summary>
+    /// Bytes of a chunk's transformed windows and products together: about a 2 MB L2 (ResNet-50 with
+    /// F(2x2) took 0.974 of the time it took with half that; twice and four times gained nothing).
+    /// </summary>
+    const int ChunkBytes = 2 * 1024 * 1024;
 
     /// <summary>Whether the window is one this kernel computes: 3x3, stride 1, no dilation (any padding).</summary>
     public static bool Handles(ConvWindow w) =>
@@ -33,9 +36,9 @@ internal static unsafe class BlockedWinograd
     /// <summary>
     /// The tile (2 or 4) with which a convolution runs faster here than on <see cref="BlockedConv"/>,
     /// or 0 where it does not: the window is one this kernel computes, the input channels are enough
-    /// to spread the transforms over (measured with 2x2 tiles: 16 inputs run at 2.3 times the direct
-    /// kernel's time, 32 at 0.86), and the plane has enough tiles to reuse each transformed weight
-    /// (7x7 has 16 of 2x2, wasting 15 of 64 outputs; it ran at 1.1 times the direct time). 4x4
+    /// to spread the transforms over (measured with 2x2 tiles: 16 inputs run at 2.3 times
+    /// BlockedConv's time, 32 at 0.86), and the plane has enough tiles to reuse each transformed weight
+    /// (7x7 has 16 of 2x2, wasting 15 of 64 outputs; it ran at 1.1 times BlockedConv's time). 4x4
     /// tiles where the plane is at least 24 wide and high, so few of their outputs are wasted
     /// (ResNet-50's res2 and res3, SqueezeNet's fire4 and fire5: the whole forward at 0.976 and
     /// 0.968 of the time with 2x2 tiles there, paired in-process).
@@ -108,7 +111,7 @@ internal static unsafe class BlockedWinograd
     /// <summary>For memory estimates: the transformed windows and products of a chunk (every thread).</summary>
     internal static void NeedScratch(int block, int inputs, int outputs, int outHeight, int outWidth, int tile, ScratchEstimate scratch)
     {
-        int tiles = ChunkTiles(block, inputs, Tiles(outHeight, outWidth, tile), tile);
+        int tiles = ChunkTiles(block, inputs, outputs, Tiles(outHeight, outWidth, tile), tile);
         scratch.PerThread(ScratchKind.TransformedInput, (long)Positions(tile) * RoundUp(inputs, block) * tiles);
         scratch.PerThread(ScratchKind.TransformedOutput, (long)Positions(tile) * RoundUp(outputs, block) * tiles);
     }
@@ -117,10 +120,10 @@ internal static unsafe class BlockedWinograd
 
     static int Tiles(int outHeight, int outWidth, int tile) => (outHeight + tile - 1) / tile * ((outWidth + tile - 1) / tile);
 
-    /// <summary>Tiles a chunk takes at most: as many as <see cref="ChunkBytes"/> of transformed windows hold, in whole six-tile rows of the 1x1 kernel.</summary>
-    static int ChunkTiles(int block, int inputs, int tiles, int tile)
+    /// <summary>Tiles a chunk takes at most: as many as <see cref="ChunkBytes"/> of transformed windows and products hold, in whole six-tile rows of the 1x1 kernel.</summary>
+    static int ChunkTiles(int block, int inputs, int outputs, int tiles, int tile)
     {
-        int fit = ChunkBytes / (Positions(tile) * RoundUp(inputs, block) * sizeof(float));
+        int fit = ChunkBytes / (Positions(tile) * (RoundUp(inputs, block) + RoundUp(outputs, block)) * sizeof(float));
         return Math.Min(tiles, Math.Max(BlockedPointwise.Pixels, fit / BlockedPointwise.Pixels * BlockedPointwise.Pixels));
     }
 
@@ -148,7 +151,7 @@ internal static unsafe class BlockedWinograd
             throw new ArgumentException("packed weights or bias too short");
         if (input.Overlaps(output))
             throw new ArgumentException("input must not overlap output", nameof(output));
-        int tiles = Tiles(oh, ow, tile), most = ChunkTiles(block, inputs, tiles, tile);
+        int tiles = Tiles(oh, ow, tile), most = ChunkTiles(block, inputs, outputs, tiles, tile);
         int chunks = (tiles + most - 1) / most;
         // Enough chunks for every thread when the images alone are too few.
         int threads = pool?.ThreadCount ?? 1;
@@ -239,12 +242,41 @@ static unsafe class BlockedWinograd<TLanes, TVec> where TLanes : struct, IFloatL
     /// Y = Aᵀ M A of tiles [first, first + count) of one image from m[position][output block][tile][lane],
     /// plus bias (and residual), clamped, to the output pixels the tile covers.
     /// </summary>
+    [SkipLocalsInit]
     public static void TransformOutput(in BlockedWinograd.Job j, int image, int first, int count, float* m)
     {
-        if (j.Tile == 2)
-            Output2(j, image, first, count, m);
-        else
-            Output4(j, image, first, count, m);
+        int b = TLanes.Count;
+        nint plane = (nint)j.OutHeight * j.OutWidth * b, position = (nint)j.OutBlocks * count * b;
+        var lo = TLanes.Splat(j.Lo);
+        var hi = TLanes.Splat(j.Hi);
+        TVec* rows = stackalloc TVec[24];
+        for (int ob = 0; ob < j.OutBlocks; ob++)
+        {
+            nint at = ((nint)image * j.OutBlocks + ob) * plane;
+            var e = new Epilogue(j.Output + at, j.Residual == null ? null : j.Residual + at, TLanes.Load(j.Bias + ob * b), lo, hi);
+            float* src = m + (nint)ob * count * b;
+            for (int t = 0; t < count; t++, src += b)
+            {
+                int tile = first + t, ty = tile / j.TilesWide, tx = tile - ty * j.TilesWide;
+                if (j.Tile == 2)
+                    Output2(j, src, position, ty, tx, e);
+                else
+                    Output4(j, src, position, ty, tx, e, rows);
+            }
+        }
+    }
+
+    /// <summary>An output block's epilogue: + bias (+ residual), clamped, stored.</summary>
+    readonly struct Epilogue(float* output, float* residual, TVec bias, TVec lo, TVec hi)
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(TVec y, nint p)
+        {
+            y = TLanes.Add(y, bias);
+            if (residual != null)
+                y = TLanes.Add(y, TLanes.Load(residual + p));
+            TLanes.Store(TLanes.Clamp(y, lo, hi), output + p);
+        }
     }
 
     static void Input2(in BlockedWinograd.Job j, int image, int first, int count, float* v)
@@ -307,41 +339,27 @@ static unsafe class BlockedWinograd<TLanes, TVec> where TLanes : struct, IFloatL
         TLanes.Store(TLanes.Subtract(r1, r3), dst + (12 + x) * position);
     }
 
-    static void Output2(in BlockedWinograd.Job j, int image, int first, int count, float* m)
+    /// <summary>One F(2x2) tile: Aᵀ M A of its 16 products at <paramref name="src"/> to the outputs it covers.</summary>
+    static void Output2(in BlockedWinograd.Job j, float* src, nint position, int ty, int tx, in Epilogue e)
     {
         int b = TLanes.Count;
-        nint plane = (nint)j.OutHeight * j.OutWidth * b, position = (nint)j.OutBlocks * count * b;
-        var lo = TLanes.Splat(j.Lo);
-        var hi = TLanes.Splat(j.Hi);
-        for (int ob = 0; ob < j.OutBlocks; ob++)
+        // Aᵀ M: rows m0 + m1 + m2 and m1 - m2 - m3 of each column; then the same along the two rows.
+        Sums(src, position, 0, out var s00, out var s10);
+        Sums(src, position, 1, out var s01, out var s11);
+        Sums(src, position, 2, out var s02, out var s12);
+        Sums(src, position, 3, out var s03, out var s13);
+        int y = 2 * ty, x = 2 * tx;
+        bool right = x + 1 < j.OutWidth, below = y + 1 < j.OutHeight;
+        nint p = ((nint)y * j.OutWidth + x) * b;
+        e.Store(TLanes.Add(TLanes.Add(s00, s01), s02), p);
+        if (right)
+            e.Store(TLanes.Subtract(TLanes.Subtract(s01, s02), s03), p + b);
+        if (below)
         {
-            nint at = ((nint)image * j.OutBlocks + ob) * plane;
-            float* output = j.Output + at;
-            float* residual = j.Residual == null ? null : j.Residual + at;
-            var bias = TLanes.Load(j.Bias + ob * b);
-            float* src = m + (nint)ob * count * b;
-            for (int t = 0; t < count; t++, src += b)
-            {
-                int tile = first + t, ty = tile / j.TilesWide, tx = tile - ty * j.TilesWide;
-                // Aᵀ M: rows m0 + m1 + m2 and m1 - m2 - m3 of each column; then the same along the two rows.
-                Sums(src, position, 0, out var s00, out var s10);
-                Sums(src, position, 1, out var s01, out var s11);
-                Sums(src, position, 2, out var s02, out var s12);
-                Sums(src, position, 3, out var s03, out var s13);
-                int y = 2 * ty, x = 2 * tx;
-                bool right = x + 1 < j.OutWidth, below = y + 1 < j.OutHeight;
-                nint p = ((nint)y * j.OutWidth + x) * b;
-                Store(TLanes.Add(TLanes.Add(s00, s01), s02), bias, lo, hi, output, residual, p);
-                if (right)
-                    Store(TLanes.Subtract(TLanes.Subtract(s01, s02), s03), bias, lo, hi, output, residual, p + b);
-                if (below)
-                {
-                    p += (nint)j.OutWidth * b;
-                    Store(TLanes.Add(TLanes.Add(s10, s11), s12), bias, lo, hi, output, residual, p);
-                    if (right)
-                        Store(TLanes.Subtract(TLanes.Subtract(s11, s12), s13), bias, lo, hi, output, residual, p + b);
-                }
-            }
+            p += (nint)j.OutWidth * b;
+            e.Store(TLanes.Add(TLanes.Add(s10, s11), s12), p);
+            if (right)
+                e.Store(TLanes.Subtract(TLanes.Subtract(s11, s12), s13), p + b);
         }
     }
 
@@ -356,14 +374,6 @@ static unsafe class BlockedWinograd<TLanes, TVec> where TLanes : struct, IFloatL
         bottom = TLanes.Subtract(TLanes.Subtract(m1, m2), m3);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Store(TVec y, TVec bias, TVec lo, TVec hi, float* output, float* residual, nint p)
-    {
-        y = TLanes.Add(y, bias);
-        if (residual != null)
-            y = TLanes.Add(y, TLanes.Load(residual + p));
-        TLanes.Store(TLanes.Clamp(y, lo, hi), output + p);
-    }
 
     /// <summary>F(4x4) input: each window row transformed into a small buffer, then each column of it to the 36 positions.</summary>
     [SkipLocalsInit]
@@ -430,43 +440,26 @@ static unsafe class BlockedWinograd<TLanes, TVec> where TLanes : struct, IFloatL
         v5 = TLanes.MultiplyAdd(four, d1, TLanes.MultiplyAdd(minusFive, d3, d5));
     }
 
-    /// <summary>F(4x4) output: Aᵀ down each of the six columns into a small buffer, then along each of its four rows.</summary>
-    [SkipLocalsInit]
-    static void Output4(in BlockedWinograd.Job j, int image, int first, int count, float* m)
+    /// <summary>One F(4x4) tile: Aᵀ down each of the six columns of its 36 products into <paramref name="rows"/>, then along each of those four rows.</summary>
+    static void Output4(in BlockedWinograd.Job j, float* src, nint position, int ty, int tx, in Epilogue e, TVec* rows)
     {
         int b = TLanes.Count;
-        nint plane = (nint)j.OutHeight * j.OutWidth * b, position = (nint)j.OutBlocks * count * b;
-        var lo = TLanes.Splat(j.Lo);
-        var hi = TLanes.Splat(j.Hi);
-        TVec* rows = stackalloc TVec[24];
-        for (int ob = 0; ob < j.OutBlocks; ob++)
+        for (int x = 0; x < 6; x++)
         {
-            nint at = ((nint)image * j.OutBlocks + ob) * plane;
-            float* output = j.Output + at;
-            float* residual = j.Residual == null ? null : j.Residual + at;
-            var bias = TLanes.Load(j.Bias + ob * b);
-            float* src = m + (nint)ob * count * b;
-            for (int t = 0; t < count; t++, src += b)
-            {
-                int tile = first + t, ty = tile / j.TilesWide, tx = tile - ty * j.TilesWide;
-                for (int x = 0; x < 6; x++)
-                {
-                    float* c = src + x * position;
-                    Output6(TLanes.Load(c), TLanes.Load(c + 6 * position), TLanes.Load(c + 12 * position), TLanes.Load(c + 18 * position),
-                        TLanes.Load(c + 24 * position), TLanes.Load(c + 30 * position), out rows[x], out rows[6 + x], out rows[12 + x], out rows[18 + x]);
-                }
-                int y = 4 * ty, x0 = 4 * tx, across = Math.Min(4, j.OutWidth - x0), down = Math.Min(4, j.OutHeight - y);
-                for (int r = 0; r < down; r++)
-                {
-                    TVec* row = rows + r * 6;
-                    Output6(row[0], row[1], row[2], row[3], row[4], row[5], out var y0, out var y1, out var y2, out var y3);
-                    nint p = ((nint)(y + r) * j.OutWidth + x0) * b;
-                    Store(y0, bias, lo, hi, output, residual, p);
-                    if (across > 1) Store(y1, bias, lo, hi, output, residual, p + b);
-                    if (across > 2) Store(y2, bias, lo, hi, output, residual, p + 2 * b);
-                    if (across > 3) Store(y3, bias, lo, hi, output, residual, p + 3 * b);
-                }
-            }
+            float* c = src + x * position;
+            Output6(TLanes.Load(c), TLanes.Load(c + 6 * position), TLanes.Load(c + 12 * position), TLanes.Load(c + 18 * position),
+                TLanes.Load(c + 24 * position), TLanes.Load(c + 30 * position), out rows[x], out rows[6 + x], out rows[12 + x], out rows[18 + x]);
+        }
+        int y = 4 * ty, x0 = 4 * tx, across = Math.Min(4, j.OutWidth - x0), down = Math.Min(4, j.OutHeight - y);
+        for (int r = 0; r < down; r++)
+        {
+            TVec* row = rows + r * 6;
+            Output6(row[0], row[1], row[2], row[3], row[4], row[5], out var y0, out var y1, out var y2, out var y3);
+            nint p = ((nint)(y + r) * j.OutWidth + x0) * b;
+            e.Store(y0, p);
+            if (across > 1) e.Store(y1, p + b);
+            if (across > 2) e.Store(y2, p + 2 * b);
+            if (across > 3) e.Store(y3, p + 3 * b);
         }
     }
 
