@@ -230,12 +230,27 @@ static unsafe class BlockedWinograd<TLanes, TVec> where TLanes : struct, IFloatL
     /// V = Bᵀ d B of tiles [first, first + count) of one image, every input block, to
     /// v[position][input block][tile][lane]; window values outside the input (padding) are zero.
     /// </summary>
+    [SkipLocalsInit]
     public static void TransformInput(in BlockedWinograd.Job j, int image, int first, int count, float* v)
     {
-        if (j.Tile == 2)
-            Input2(j, image, first, count, v);
-        else
-            Input4(j, image, first, count, v);
+        int b = TLanes.Count, n = j.Tile + 2;
+        nint plane = (nint)j.Height * j.Width * b, position = (nint)j.InBlocks * count * b;
+        TVec* rows = stackalloc TVec[36];
+        for (int t = 0; t < count; t++)
+        {
+            int tile = first + t, ty = tile / j.TilesWide, tx = tile - ty * j.TilesWide;
+            int y0 = j.Tile * ty - j.PadH, x0 = j.Tile * tx - j.PadW;
+            bool inside = y0 >= 0 && x0 >= 0 && y0 + n <= j.Height && x0 + n <= j.Width;
+            float* src = j.Input + (nint)image * j.InBlocks * plane;
+            float* dst = v + (nint)t * b;
+            for (int cb = 0; cb < j.InBlocks; cb++, src += plane, dst += (nint)count * b)
+            {
+                if (j.Tile == 2)
+                    Input2(j, src, y0, x0, inside, dst, position);
+                else
+                    Input4(j, src, y0, x0, inside, dst, position, rows);
+            }
+        }
     }
 
     /// <summary>
@@ -279,33 +294,20 @@ static unsafe class BlockedWinograd<TLanes, TVec> where TLanes : struct, IFloatL
         }
     }
 
-    static void Input2(in BlockedWinograd.Job j, int image, int first, int count, float* v)
+    /// <summary>One F(2x2) window of one input block, its top-left corner at (<paramref name="y0"/>, <paramref name="x0"/>), to its 16 positions.</summary>
+    static void Input2(in BlockedWinograd.Job j, float* src, int y0, int x0, bool inside, float* dst, nint position)
     {
-        int b = TLanes.Count;
-        nint plane = (nint)j.Height * j.Width * b, position = (nint)j.InBlocks * count * b;
-        for (int t = 0; t < count; t++)
-        {
-            int tile = first + t, ty = tile / j.TilesWide, tx = tile - ty * j.TilesWide;
-            int y0 = 2 * ty - j.PadH, x0 = 2 * tx - j.PadW;
-            bool inside = y0 >= 0 && x0 >= 0 && y0 + 4 <= j.Height && x0 + 4 <= j.Width;
-            float* src = j.Input + (nint)image * j.InBlocks * plane;
-            float* dst = v + (nint)t * b;
-            for (int cb = 0; cb < j.InBlocks; cb++, src += plane, dst += (nint)count * b)
-            {
-                // Bᵀ d B: each row of the window to (d0 - d2, d1 + d2, d2 - d1, d1 - d3), then the same down the columns.
-                Row(j, src, y0, x0, inside, out var r00, out var r01, out var r02, out var r03);
-                Row(j, src, y0 + 1, x0, inside, out var r10, out var r11, out var r12, out var r13);
-                Row(j, src, y0 + 2, x0, inside, out var r20, out var r21, out var r22, out var r23);
-                Row(j, src, y0 + 3, x0, inside, out var r30, out var r31, out var r32, out var r33);
-                Column(dst, position, 0, r00, r10, r20, r30);
-                Column(dst, position, 1, r01, r11, r21, r31);
-                Column(dst, position, 2, r02, r12, r22, r32);
-                Column(dst, position, 3, r03, r13, r23, r33);
-            }
-        }
+        // Bᵀ d B: each row of the window to (d0 - d2, d1 + d2, d2 - d1, d1 - d3), then the same down the columns.
+        Row(j, src, y0, x0, inside, out var r00, out var r01, out var r02, out var r03);
+        Row(j, src, y0 + 1, x0, inside, out var r10, out var r11, out var r12, out var r13);
+        Row(j, src, y0 + 2, x0, inside, out var r20, out var r21, out var r22, out var r23);
+        Row(j, src, y0 + 3, x0, inside, out var r30, out var r31, out var r32, out var r33);
+        Column(dst, position, 0, r00, r10, r20, r30);
+        Column(dst, position, 1, r01, r11, r21, r31);
+        Column(dst, position, 2, r02, r12, r22, r32);
+        Column(dst, position, 3, r03, r13, r23, r33);
     }
 
-    /// <summary>One window row, transformed; rows and columns outside the input read as zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Row(in BlockedWinograd.Job j, float* plane, int y, int x0, bool inside, out TVec t0, out TVec t1, out TVec t2, out TVec t3)
     {
@@ -375,51 +377,37 @@ static unsafe class BlockedWinograd<TLanes, TVec> where TLanes : struct, IFloatL
     }
 
 
-    /// <summary>F(4x4) input: each window row transformed into a small buffer, then each column of it to the 36 positions.</summary>
-    [SkipLocalsInit]
-    static void Input4(in BlockedWinograd.Job j, int image, int first, int count, float* v)
+    /// <summary>One F(4x4) window of one input block: each row transformed into <paramref name="rows"/>, then each column of it to the 36 positions.</summary>
+    static void Input4(in BlockedWinograd.Job j, float* src, int y0, int x0, bool inside, float* dst, nint position, TVec* rows)
     {
         int b = TLanes.Count;
-        nint plane = (nint)j.Height * j.Width * b, position = (nint)j.InBlocks * count * b;
-        TVec* rows = stackalloc TVec[36];
-        for (int t = 0; t < count; t++)
+        for (int r = 0; r < 6; r++)
         {
-            int tile = first + t, ty = tile / j.TilesWide, tx = tile - ty * j.TilesWide;
-            int y0 = 4 * ty - j.PadH, x0 = 4 * tx - j.PadW;
-            bool inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= j.Height && x0 + 6 <= j.Width;
-            float* src = j.Input + (nint)image * j.InBlocks * plane;
-            float* dst = v + (nint)t * b;
-            for (int cb = 0; cb < j.InBlocks; cb++, src += plane, dst += (nint)count * b)
+            int y = y0 + r;
+            TVec* row = rows + r * 6;
+            if (inside)
             {
-                for (int r = 0; r < 6; r++)
-                {
-                    int y = y0 + r;
-                    TVec* row = rows + r * 6;
-                    if (inside)
-                    {
-                        float* p = src + ((nint)y * j.Width + x0) * b;
-                        Input6(TLanes.Load(p), TLanes.Load(p + b), TLanes.Load(p + 2 * b), TLanes.Load(p + 3 * b),
-                            TLanes.Load(p + 4 * b), TLanes.Load(p + 5 * b), out row[0], out row[1], out row[2], out row[3], out row[4], out row[5]);
-                    }
-                    else
-                    {
-                        Input6(At(j, src, y, x0), At(j, src, y, x0 + 1), At(j, src, y, x0 + 2), At(j, src, y, x0 + 3),
-                            At(j, src, y, x0 + 4), At(j, src, y, x0 + 5), out row[0], out row[1], out row[2], out row[3], out row[4], out row[5]);
-                    }
-                }
-                for (int x = 0; x < 6; x++)
-                {
-                    TVec* c = rows + x;
-                    Input6(c[0], c[6], c[12], c[18], c[24], c[30], out var u0, out var u1, out var u2, out var u3, out var u4, out var u5);
-                    float* at = dst + x * position;
-                    TLanes.Store(u0, at);
-                    TLanes.Store(u1, at + 6 * position);
-                    TLanes.Store(u2, at + 12 * position);
-                    TLanes.Store(u3, at + 18 * position);
-                    TLanes.Store(u4, at + 24 * position);
-                    TLanes.Store(u5, at + 30 * position);
-                }
+                float* p = src + ((nint)y * j.Width + x0) * b;
+                Input6(TLanes.Load(p), TLanes.Load(p + b), TLanes.Load(p + 2 * b), TLanes.Load(p + 3 * b),
+                    TLanes.Load(p + 4 * b), TLanes.Load(p + 5 * b), out row[0], out row[1], out row[2], out row[3], out row[4], out row[5]);
             }
+            else
+            {
+                Input6(At(j, src, y, x0), At(j, src, y, x0 + 1), At(j, src, y, x0 + 2), At(j, src, y, x0 + 3),
+                    At(j, src, y, x0 + 4), At(j, src, y, x0 + 5), out row[0], out row[1], out row[2], out row[3], out row[4], out row[5]);
+            }
+        }
+        for (int x = 0; x < 6; x++)
+        {
+            TVec* c = rows + x;
+            Input6(c[0], c[6], c[12], c[18], c[24], c[30], out var u0, out var u1, out var u2, out var u3, out var u4, out var u5);
+            float* at = dst + x * position;
+            TLanes.Store(u0, at);
+            TLanes.Store(u1, at + 6 * position);
+            TLanes.Store(u2, at + 12 * position);
+            TLanes.Store(u3, at + 18 * position);
+            TLanes.Store(u4, at + 24 * position);
+            TLanes.Store(u5, at + 30 * position);
         }
     }
 
