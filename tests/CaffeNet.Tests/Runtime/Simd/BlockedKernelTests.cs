@@ -73,7 +73,8 @@ public class BlockedKernelTests
         ConvWindow.Square(7, 1, 0),    // the whole 7x7 plane in one window
     ];
 
-    static readonly (int H, int W)[] Planes = [(1, 1), (7, 7), (9, 13), (2, 31), (14, 14)];
+    // 40 wide: 3-wide windows at stride 2 have chunks of eight columns clear of both borders.
+    static readonly (int H, int W)[] Planes = [(1, 1), (7, 7), (9, 13), (2, 31), (14, 14), (3, 40)];
 
     [Theory]
     [MemberData(nameof(BlocksAndChannels))]
