@@ -6,8 +6,9 @@ namespace CaffeNet.Runtime.Simd;
 /// <summary>
 /// 1x1 convolution (stride 1, no padding, group 1) on channel-blocked tensors: output channels in
 /// the lanes. A tile is two output blocks by six pixels, twelve accumulators (four blocks, 24, with
-/// the 32 registers of AVX-512); each input channel adds its weight vectors times the six pixels'
-/// value of that channel (broadcast), so the pixel count needs no vector alignment. Where a group's
+/// the 32 registers of AVX-512; three by seven, 21, on planes that tiles of seven fill better, as
+/// 7x7); each input channel adds its weight vectors times the tile's pixels' value of that channel
+/// (broadcast), so the pixel count needs no vector alignment. Where a group's
 /// weights outgrow a share of L1, the input channels are taken in chunks (as MLAS does), the sums
 /// kept in the output between chunks, so a chunk's weights stay in L1 across the tiles of a run
 /// instead of streaming from L2 for every tile.
@@ -66,8 +67,9 @@ internal static unsafe class BlockedPointwise
             // of the image from layer to layer; or, where the weights outweigh an image's input (small
             // late planes, many channels), a run of output groups over every pixel, so each thread
             // reads only its share of the weights. Images outermost either way.
-            job.Tiles = (plane + Pixels - 1) / Pixels;
-            job.Group = block == 16 ? 4 : 2;
+            job.TilePixels = SevenFits(block, plane) ? 7 : Pixels;
+            job.Tiles = (plane + job.TilePixels - 1) / job.TilePixels;
+            job.Group = block == 16 ? (job.TilePixels == 7 ? 3 : 4) : 2;
             job.Groups = (outBlocks + job.Group - 1) / job.Group;
             job.ByGroups = (long)outBlocks * inputs > (long)inBlocks * plane;
             job.Units = (long)batch * (job.ByGroups ? job.Groups : job.Tiles);
@@ -80,9 +82,22 @@ internal static unsafe class BlockedPointwise
         }
     }
 
+    /// <summary>
+    /// Whether tiles of three blocks by seven pixels (21 sums) cover a plane with clearly fewer
+    /// wasted pixels than four by six: a 7x7 plane fills seven of them exactly, where six-pixel
+    /// tiles take nine, the last with one pixel of six. Needs the 32 registers of AVX-512.
+    /// </summary>
+    static bool SevenFits(int block, int plane)
+    {
+        if (block != 16)
+            return false;
+        double bySix = (double)plane / ((plane + Pixels - 1) / Pixels * Pixels), bySeven = (double)plane / ((plane + 6) / 7 * 7);
+        return bySeven > bySix + 0.03;
+    }
+
     struct Job : IParallelJob
     {
-        public int Block, Inputs, InBlocks, OutBlocks, Plane, Group, Groups, Tiles, Tasks, Chunk;
+        public int Block, Inputs, InBlocks, OutBlocks, Plane, Group, Groups, Tiles, TilePixels, Tasks, Chunk;
         public bool ByGroups;
         public long Units;
         public float* Input, Output, Residual, Weights, Bias;
@@ -101,7 +116,7 @@ internal static unsafe class BlockedPointwise
             {
                 // Group by group over the run: a group's weights stay in cache across its tiles.
                 for (int ob = 0; ob < OutBlocks; ob += Group)
-                    Run(image, ob, first * Pixels, Math.Min(Plane, last * Pixels));
+                    Run(image, ob, first * TilePixels, Math.Min(Plane, last * TilePixels));
             }
         }
 
@@ -118,6 +133,7 @@ internal static unsafe class BlockedPointwise
                 WeightStride = (nint)Inputs * Block,
                 Bias = Bias + (nint)ob * Block,
                 Blocks = Math.Min(Group, OutBlocks - ob),
+                Seven = TilePixels == 7,
                 Lo = Lo, Hi = Hi,
             };
             for (int c = 0; c < Inputs; c += Chunk)
@@ -145,6 +161,8 @@ internal static unsafe class BlockedPointwise
         public float* Input, Output, Residual, Weights, Bias;
         public nint InStride, OutStride, WeightStride;
         public int Inputs, Blocks;
+        /// <summary>Three blocks go in tiles of seven pixels (the groups hold three).</summary>
+        public bool Seven;
         /// <summary>Sums start from the bias (else from the output, where the chunks before left them); the epilogue runs (else the sums are stored as they are).</summary>
         public bool FromBias, Final;
         public float Lo, Hi;
@@ -158,13 +176,16 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
     public static void Run(in BlockedPointwise.Tile t, int first, int last)
     {
         int b = TLanes.Count;
+        // The JIT drops the branch for 256-bit lanes, whose 16 registers cannot hold 21 sums.
+        if (b == 16 && t.Seven && t.Blocks == 3)
+        {
+            for (int p = first; p < last; p += 7)
+                ThreeBySeven(t, Pixels(p, last, 7), p);
+            return;
+        }
         for (int p = first; p < last; p += BlockedPointwise.Pixels)
         {
-            // A short last tile repeats its last pixel, at full speed where a tile of fewer sums
-            // would wait on the FMA latency; the repeats are not stored.
-            int n = Math.Min(BlockedPointwise.Pixels, last - p);
-            var x = new TilePixels(n, Math.Min(1, n - 1) * b, Math.Min(2, n - 1) * b, Math.Min(3, n - 1) * b,
-                Math.Min(4, n - 1) * b, Math.Min(5, n - 1) * b);
+            var x = Pixels(p, last, BlockedPointwise.Pixels);
             int o = 0;
             // The JIT drops the branch for 256-bit lanes, whose 16 registers cannot hold 24 sums.
             if (b == 16)
@@ -179,11 +200,71 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
         }
     }
 
-    /// <summary>How many of a tile's six pixels are stored, and the other five's offsets from the first.</summary>
-    readonly struct TilePixels(int count, nint o1, nint o2, nint o3, nint o4, nint o5)
+    /// <summary>
+    /// The tile of up to <paramref name="size"/> pixels at <paramref name="p"/>. A short last tile
+    /// repeats its last pixel, at full speed where a tile of fewer sums would wait on the FMA
+    /// latency; the repeats are not stored.
+    /// </summary>
+    static TilePixels Pixels(int p, int last, int size)
+    {
+        int b = TLanes.Count, n = Math.Min(size, last - p);
+        return new TilePixels(n, Math.Min(1, n - 1) * b, Math.Min(2, n - 1) * b, Math.Min(3, n - 1) * b,
+            Math.Min(4, n - 1) * b, Math.Min(5, n - 1) * b, Math.Min(6, n - 1) * b);
+    }
+
+    /// <summary>How many of a tile's six or seven pixels are stored, and the others' offsets from the first.</summary>
+    readonly struct TilePixels(int count, nint o1, nint o2, nint o3, nint o4, nint o5, nint o6)
     {
         public readonly int Count = count;
-        public readonly nint O1 = o1, O2 = o2, O3 = o3, O4 = o4, O5 = o5;
+        public readonly nint O1 = o1, O2 = o2, O3 = o3, O4 = o4, O5 = o5, O6 = o6;
+    }
+
+    static void ThreeBySeven(in BlockedPointwise.Tile t, in TilePixels px, int pixel)
+    {
+        int b = TLanes.Count;
+        nint wstride = t.WeightStride;
+        float* w0 = t.Weights;
+        Start(t, px, pixel, 0, out var a00, out var a01, out var a02, out var a03, out var a04, out var a05);
+        Start(t, px, pixel, 1, out var a10, out var a11, out var a12, out var a13, out var a14, out var a15);
+        Start(t, px, pixel, 2, out var a20, out var a21, out var a22, out var a23, out var a24, out var a25);
+        var a06 = StartSeventh(t, px, pixel, 0);
+        var a16 = StartSeventh(t, px, pixel, 1);
+        var a26 = StartSeventh(t, px, pixel, 2);
+        float* block = t.Input + (nint)pixel * b;
+        nint o1 = px.O1, o2 = px.O2, o3 = px.O3, o4 = px.O4, o5 = px.O5, o6 = px.O6;
+        int c = 0;
+        while (c < t.Inputs)
+        {
+            int end = Math.Min(t.Inputs, c + b);
+            float* x = block;
+            for (; c < end; c++, x++, w0 += b)
+            {
+                var v0 = TLanes.Load(w0);
+                var v1 = TLanes.Load(w0 + wstride);
+                var v2 = TLanes.Load(w0 + 2 * wstride);
+                var x0 = TLanes.Splat(x[0]);
+                a00 = TLanes.MultiplyAdd(v0, x0, a00); a10 = TLanes.MultiplyAdd(v1, x0, a10); a20 = TLanes.MultiplyAdd(v2, x0, a20);
+                var x1 = TLanes.Splat(x[o1]);
+                a01 = TLanes.MultiplyAdd(v0, x1, a01); a11 = TLanes.MultiplyAdd(v1, x1, a11); a21 = TLanes.MultiplyAdd(v2, x1, a21);
+                var x2 = TLanes.Splat(x[o2]);
+                a02 = TLanes.MultiplyAdd(v0, x2, a02); a12 = TLanes.MultiplyAdd(v1, x2, a12); a22 = TLanes.MultiplyAdd(v2, x2, a22);
+                var x3 = TLanes.Splat(x[o3]);
+                a03 = TLanes.MultiplyAdd(v0, x3, a03); a13 = TLanes.MultiplyAdd(v1, x3, a13); a23 = TLanes.MultiplyAdd(v2, x3, a23);
+                var x4 = TLanes.Splat(x[o4]);
+                a04 = TLanes.MultiplyAdd(v0, x4, a04); a14 = TLanes.MultiplyAdd(v1, x4, a14); a24 = TLanes.MultiplyAdd(v2, x4, a24);
+                var x5 = TLanes.Splat(x[o5]);
+                a05 = TLanes.MultiplyAdd(v0, x5, a05); a15 = TLanes.MultiplyAdd(v1, x5, a15); a25 = TLanes.MultiplyAdd(v2, x5, a25);
+                var x6 = TLanes.Splat(x[o6]);
+                a06 = TLanes.MultiplyAdd(v0, x6, a06); a16 = TLanes.MultiplyAdd(v1, x6, a16); a26 = TLanes.MultiplyAdd(v2, x6, a26);
+            }
+            block += t.InStride;
+        }
+        Finish(t, px, pixel, 0, a00, a01, a02, a03, a04, a05);
+        Finish(t, px, pixel, 1, a10, a11, a12, a13, a14, a15);
+        Finish(t, px, pixel, 2, a20, a21, a22, a23, a24, a25);
+        FinishSeventh(t, px, pixel, 0, a06);
+        FinishSeventh(t, px, pixel, 1, a16);
+        FinishSeventh(t, px, pixel, 2, a26);
     }
 
     static void FourBySix(in BlockedPointwise.Tile t, in TilePixels px, int pixel, int which)
@@ -318,6 +399,25 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
         float* at = t.Output + which * t.OutStride + (nint)pixel * TLanes.Count;
         a0 = TLanes.Load(at); a1 = TLanes.Load(at + px.O1); a2 = TLanes.Load(at + px.O2);
         a3 = TLanes.Load(at + px.O3); a4 = TLanes.Load(at + px.O4); a5 = TLanes.Load(at + px.O5);
+    }
+
+    /// <summary>The seventh pixel's starting sum of output block <paramref name="which"/> (see <see cref="Start"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static TVec StartSeventh(in BlockedPointwise.Tile t, in TilePixels px, int pixel, int which) => t.FromBias
+        ? TLanes.Load(t.Bias + which * TLanes.Count)
+        : TLanes.Load(t.Output + which * t.OutStride + (nint)pixel * TLanes.Count + px.O6);
+
+    /// <summary>The seventh pixel's sum of output block <paramref name="which"/> to the output, if the tile has seven (see <see cref="Finish"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void FinishSeventh(in BlockedPointwise.Tile t, in TilePixels px, int pixel, int which, TVec a6)
+    {
+        if (px.Count < 7)
+            return;
+        nint at = (nint)pixel * TLanes.Count + px.O6;
+        if (t.Final)
+            Store(t, a6, at, which);
+        else
+            TLanes.Store(a6, t.Output + which * t.OutStride + at);
     }
 
     /// <summary>The first <see cref="TilePixels.Count"/> of six sums of output block <paramref name="which"/> to the output.</summary>

@@ -179,6 +179,17 @@ public class BlockedKernelTests
     public void Pointwise_in_chunks_over_pixel_tiles_matches_the_definition(int block) =>
         RunPointwise(block, 2, 601, 20, 400, Activation.Clamp(0, 6), residual: true, threads: 2);
 
+    /// <summary>
+    /// Tiles of three blocks by seven pixels (AVX-512 on a 7x7 or 13-pixel plane): 70 outputs are a
+    /// group of three blocks and one of two (on six-pixel tiles), 601 inputs go in chunks.
+    /// </summary>
+    [Theory]
+    [InlineData(49, 1)]
+    [InlineData(49, 2)]
+    [InlineData(13, 2)]
+    public void Pointwise_on_tiles_of_seven_pixels_matches_the_definition(int plane, int threads) =>
+        RunPointwise(16, 2, 601, 70, plane, Activation.Clamp(0, 6), residual: true, threads);
+
     static void RunPointwise(int block, int batch, int inputs, int outputs, int plane, Activation activation, bool residual, int threads,
         bool inPlace = false)
     {

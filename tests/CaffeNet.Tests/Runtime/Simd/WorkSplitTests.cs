@@ -47,7 +47,7 @@ public class WorkSplitTests
     [InlineData(16, 143)]
     public void Pointwise_gives_the_same_bits_on_1_2_and_3_threads(int block, int plane)
     {
-        // 3 images of 7x7 = 49 pixels (9 tiles, the last of 1 pixel), 40 -> 70 channels with the shortcut:
+        // 3 images of 7x7 = 49 pixels (9 tiles of 6, the last of 1 pixel, or 7 of 7 with block 16), 40 -> 70 channels with the shortcut:
         // the weights outweigh an image, so the tasks are runs of output groups. At 13x11 = 143 pixels
         // (24 tiles, the last of 5) they are runs of tiles, 72 cut into 8 and 12, some across a border.
         int batch = 3, inputs = 40, outputs = 70;
