@@ -4,7 +4,7 @@ using CaffeNet.Runtime.Simd;
 namespace CaffeNet.Runtime;
 
 /// <summary>The per-thread buffers of <see cref="Scratch"/>, one of each kind per thread.</summary>
-enum ScratchKind { PackedB, PackedA, PaddedPlane, BlockedTile, InputRows, Columns, ReorderInput, ReorderResidual, ReorderOutput, PaddedInput, PartialSums, TransformedInput, TransformedOutput }
+enum ScratchKind { PackedB, PackedA, PaddedPlane, BlockedTile, InputRows, Columns, ReorderInput, ReorderResidual, ReorderOutput, PaddedInput, PartialSums, TransformedInput, TransformedOutput, ExpandedRows }
 
 /// <summary>
 /// The working memory a net's kernels keep between calls, added up for a memory estimate. Each

@@ -60,35 +60,49 @@ internal static unsafe class BlockedDepthwise
         fixed (float* pw = weights)
         fixed (float* pb = bias)
         {
-            var job = new Job
-            {
-                Block = block, Input = pin, Output = pout, Residual = residual.IsEmpty ? null : pres, Weights = pw, Bias = pb,
-                Blocks = blocks, Height = height, Width = width, OutHeight = oh, OutWidth = ow, Window = window,
-                Lo = activation.Min, Hi = activation.Max,
-            };
-            // A task: a run of output rows (images outermost) with every block, so each thread keeps
-            // to its part of the image from layer to layer; or, where the channels outnumber the
-            // pixels (small late planes), a run of blocks over every row: mostly as the 1x1
-            // convolution before it splits such a layer (by groups of output blocks), so each thread
-            // reads mostly what it wrote (not after a stride-2 window, whose 1x1 decided on a plane
-            // four times larger), and the units are many and even where rows are few. A tap loads
-            // a vector for its FMA and these layers are bound by those loads (about a third of the
-            // FMA rate, measured on an Intel Xeon): a tap counts as seven FMAs of work, erring
-            // towards a split. Counted as two, the 14x14 and 7x7 layers ran on one core, reading
-            // half their input from the other's cache, at up to twice their one-thread time; as
-            // four, the stride-2 ones still did (they read a plane four times their output), and
-            // MobileNetV2 at 2 threads took 1.015 times as long as with seven (paired, in-process).
-            job.ByBlocks = (long)blocks * block >= (long)oh * ow;
-            job.Units = (long)batch * (job.ByBlocks ? blocks : oh);
-            double work = 7.0 * blocks * oh * ow * window.KernelH * window.KernelW;
-            job.Tasks = WorkSplit.Tasks(pool, job.Units, work * batch / job.Units);
+            var job = Sized(block, batch, channels, height, width, window, activation, pool);
+            job.Input = pin;
+            job.Output = pout;
+            job.Residual = residual.IsEmpty ? null : pres;
+            job.Weights = pw;
+            job.Bias = pb;
             WorkerPool.For(pool, job.Tasks, job);
         }
     }
 
-    struct Job : IParallelJob
+    /// <summary>The job for a layer of these sizes, its pointers left for the caller to set.</summary>
+    internal static Job Sized(int block, int batch, int channels, int height, int width, ConvWindow window, Activation activation, WorkerPool? pool)
+    {
+        int oh = window.OutputHeight(height), ow = window.OutputWidth(width);
+        int blocks = (channels + block - 1) / block;
+        var job = new Job
+        {
+            Block = block, Blocks = blocks, Height = height, Width = width, OutHeight = oh, OutWidth = ow, Window = window,
+            InPlane = (nint)height * width * block, Lo = activation.Min, Hi = activation.Max,
+        };
+        // A task: a run of output rows (images outermost) with every block, so each thread keeps
+        // to its part of the image from layer to layer; or, where the channels outnumber the
+        // pixels (small late planes), a run of blocks over every row: mostly as the 1x1
+        // convolution before it splits such a layer (by groups of output blocks), so each thread
+        // reads mostly what it wrote (not after a stride-2 window, whose 1x1 decided on a plane
+        // four times larger), and the units are many and even where rows are few. These layers
+        // are bound by reading their planes, well below the FMA rate: a tap counts as seven FMAs
+        // of work, erring towards a split. Counted as two, the 14x14 and 7x7 layers ran on one
+        // core, reading half their input from the other's cache, at up to twice their one-thread
+        // time; as four, the stride-2 ones still did (they read a plane four times their output),
+        // and MobileNetV2 at 2 threads took 1.015 times as long as with seven (paired, in-process).
+        job.ByBlocks = (long)blocks * block >= (long)oh * ow;
+        job.Units = (long)batch * (job.ByBlocks ? blocks : oh);
+        double work = 7.0 * blocks * oh * ow * window.KernelH * window.KernelW;
+        job.Tasks = WorkSplit.Tasks(pool, job.Units, work * batch / job.Units);
+        return job;
+    }
+
+    internal struct Job : IParallelJob
     {
         public int Block, Blocks, Height, Width, OutHeight, OutWidth, Tasks;
+        /// <summary>Floats from one input plane (image x block) to the next: a plane's, or a band buffer's rows.</summary>
+        public nint InPlane;
         public bool ByBlocks;
         public long Units;
         public float* Input, Output, Residual, Weights, Bias;
@@ -112,11 +126,11 @@ internal static unsafe class BlockedDepthwise
         }
 
         /// <summary>Rows [first, last) of one plane (image x block) of block <paramref name="cb"/>.</summary>
-        readonly void Run(int plane, int cb, int first, int last)
+        public readonly void Run(int plane, int cb, int first, int last)
         {
             var rows = new Rows
             {
-                Input = Input + (nint)plane * Height * Width * Block,
+                Input = Input + plane * InPlane,
                 Output = Output + (nint)plane * OutHeight * OutWidth * Block,
                 Residual = Residual == null ? null : Residual + (nint)plane * OutHeight * OutWidth * Block,
                 Weights = Weights + (nint)cb * Window.KernelH * Window.KernelW * Block,

@@ -58,28 +58,42 @@ internal static unsafe class BlockedPointwise
         fixed (float* pw = weights)
         fixed (float* pb = bias)
         {
-            var job = new Job
-            {
-                Block = block, Input = pin, Output = pout, Residual = residual.IsEmpty ? null : pres, Weights = pw, Bias = pb,
-                Inputs = inputs, InBlocks = inBlocks, OutBlocks = outBlocks, Plane = plane, Lo = activation.Min, Hi = activation.Max,
-            };
-            // A task: a run of pixel tiles with every output block, so each thread keeps to its part
-            // of the image from layer to layer; or, where the weights outweigh an image's input (small
-            // late planes, many channels), a run of output groups over every pixel, so each thread
-            // reads only its share of the weights. Images outermost either way.
-            job.TilePixels = SevenFits(block, plane) ? 7 : Pixels;
-            job.Tiles = (plane + job.TilePixels - 1) / job.TilePixels;
-            job.Group = block == 16 ? (job.TilePixels == 7 ? 3 : 4) : 2;
-            job.Groups = (outBlocks + job.Group - 1) / job.Group;
-            job.ByGroups = (long)outBlocks * inputs > (long)inBlocks * plane;
-            job.Units = (long)batch * (job.ByGroups ? job.Groups : job.Tiles);
-            double work = (double)plane * inputs * outBlocks;
-            job.Tasks = WorkSplit.Tasks(pool, job.Units, work * batch / job.Units);
-            // Sums kept in the output between chunks would overwrite a residual that shares its memory.
-            int chunk = Math.Max(1, ChunkBytes / (job.Group * block * block * sizeof(float))) * block;
-            job.Chunk = residual.Overlaps(output) ? inputs : chunk;
+            var job = Sized(block, batch, inputs, outputs, plane, activation, residual.Overlaps(output), pool);
+            job.Input = pin;
+            job.Output = pout;
+            job.Residual = residual.IsEmpty ? null : pres;
+            job.Weights = pw;
+            job.Bias = pb;
             WorkerPool.For(pool, job.Tasks, job);
         }
+    }
+
+    /// <summary>The job for a layer of these sizes, its pointers left for the caller to set.</summary>
+    internal static Job Sized(int block, int batch, int inputs, int outputs, int plane, Activation activation, bool residualInOutput,
+        WorkerPool? pool)
+    {
+        int inBlocks = (inputs + block - 1) / block, outBlocks = (outputs + block - 1) / block;
+        var job = new Job
+        {
+            Block = block, Inputs = inputs, InBlocks = inBlocks, OutBlocks = outBlocks, Plane = plane, OutPlane = (nint)plane * block,
+            Lo = activation.Min, Hi = activation.Max,
+        };
+        // A task: a run of pixel tiles with every output block, so each thread keeps to its part
+        // of the image from layer to layer; or, where the weights outweigh an image's input (small
+        // late planes, many channels), a run of output groups over every pixel, so each thread
+        // reads only its share of the weights. Images outermost either way.
+        job.TilePixels = SevenFits(block, plane) ? 7 : Pixels;
+        job.Tiles = (plane + job.TilePixels - 1) / job.TilePixels;
+        job.Group = block == 16 ? (job.TilePixels == 7 ? 3 : 4) : 2;
+        job.Groups = (outBlocks + job.Group - 1) / job.Group;
+        job.ByGroups = (long)outBlocks * inputs > (long)inBlocks * plane;
+        job.Units = (long)batch * (job.ByGroups ? job.Groups : job.Tiles);
+        double work = (double)plane * inputs * outBlocks;
+        job.Tasks = WorkSplit.Tasks(pool, job.Units, work * batch / job.Units);
+        // Sums kept in the output between chunks would overwrite a residual that shares its memory.
+        int chunk = Math.Max(1, ChunkBytes / (job.Group * block * block * sizeof(float))) * block;
+        job.Chunk = residualInOutput ? inputs : chunk;
+        return job;
     }
 
     /// <summary>
@@ -95,9 +109,11 @@ internal static unsafe class BlockedPointwise
         return bySeven > bySix + 0.03;
     }
 
-    struct Job : IParallelJob
+    internal struct Job : IParallelJob
     {
         public int Block, Inputs, InBlocks, OutBlocks, Plane, Group, Groups, Tiles, TilePixels, Tasks, Chunk;
+        /// <summary>Floats from one output (and residual) block to the next: a plane's, or a band buffer's rows.</summary>
+        public nint OutPlane;
         public bool ByGroups;
         public long Units;
         public float* Input, Output, Residual, Weights, Bias;
@@ -113,23 +129,27 @@ internal static unsafe class BlockedPointwise
                 return;
             }
             foreach (var (image, first, last) in WorkSplit.Runs(index, Tasks, Units, Tiles))
-            {
-                // Group by group over the run: a group's weights stay in cache across its tiles.
-                for (int ob = 0; ob < OutBlocks; ob += Group)
-                    Run(image, ob, first * TilePixels, Math.Min(Plane, last * TilePixels));
-            }
+                RunPixels(image, first * TilePixels, Math.Min(Plane, last * TilePixels));
+        }
+
+        /// <summary>Every output block of one image over pixels [first, last).</summary>
+        public readonly void RunPixels(int image, int first, int last)
+        {
+            // Group by group over the run: a group's weights stay in cache across its tiles.
+            for (int ob = 0; ob < OutBlocks; ob += Group)
+                Run(image, ob, first, last);
         }
 
         /// <summary>Output blocks [ob, ob + Group) of one image, pixels [first, last).</summary>
         readonly void Run(int image, int ob, int first, int last)
         {
-            nint outPlane = (nint)Plane * Block;
+            nint inPlane = (nint)Plane * Block;
             var tile = new Tile
             {
-                InStride = outPlane,
-                Output = Output + ((nint)image * OutBlocks + ob) * outPlane,
-                Residual = Residual == null ? null : Residual + ((nint)image * OutBlocks + ob) * outPlane,
-                OutStride = outPlane,
+                InStride = inPlane,
+                Output = Output + ((nint)image * OutBlocks + ob) * OutPlane,
+                Residual = Residual == null ? null : Residual + ((nint)image * OutBlocks + ob) * OutPlane,
+                OutStride = OutPlane,
                 WeightStride = (nint)Inputs * Block,
                 Bias = Bias + (nint)ob * Block,
                 Blocks = Math.Min(Group, OutBlocks - ob),
@@ -138,7 +158,7 @@ internal static unsafe class BlockedPointwise
             };
             for (int c = 0; c < Inputs; c += Chunk)
             {
-                tile.Input = Input + ((nint)image * InBlocks + c / Block) * outPlane;
+                tile.Input = Input + ((nint)image * InBlocks + c / Block) * inPlane;
                 tile.Weights = Weights + (nint)ob * Inputs * Block + (nint)c * Block;
                 tile.Inputs = Math.Min(Chunk, Inputs - c);
                 tile.FromBias = c == 0;

@@ -22,6 +22,7 @@ static unsafe class Scratch
     [ThreadStatic] static float[]? s_partialSums;
     [ThreadStatic] static float[]? s_transformedInput;
     [ThreadStatic] static float[]? s_transformedOutput;
+    [ThreadStatic] static float[]? s_expandedRows;
 
     /// <summary>Room for packed B panels; only the kernels of the current call use it.</summary>
     public static float* PackedB(int floats) => Get(ref s_packedB, floats);
@@ -61,6 +62,9 @@ static unsafe class Scratch
 
     /// <summary>Room for a chunk of tiles' products before the output transform (<see cref="BlockedWinograd"/>).</summary>
     public static float* TransformedOutput(int floats) => Get(ref s_transformedOutput, floats);
+
+    /// <summary>Room for a band's expanded rows between the two kernels of <see cref="BlockedExpandDepthwise"/>.</summary>
+    public static float* ExpandedRows(int floats) => Get(ref s_expandedRows, floats);
 
     /// <summary>The length of the buffer a request for <paramref name="floats"/> grows to: room to align, and never tiny.</summary>
     internal static long BufferFloats(long floats) => Math.Max(floats + 16, 4096);
