@@ -108,7 +108,11 @@ public sealed partial class CaffeModel : IDisposable
     /// <summary>True on the fast path (the default), false on the reference kernels.</summary>
     public bool IsFused => !_options.Reference;
 
-    /// <summary>The layers the fast path folded into the one before them (BatchNorm, Scale, activations, a residual sum) and skipped (Dropout, Split).</summary>
+    /// <summary>
+    /// The layers the fast path folded into the one before them (BatchNorm, Scale, activations, a
+    /// residual sum, a depthwise convolution run band by band with the 1x1 before it) and skipped
+    /// (Dropout, Split).
+    /// </summary>
     public IReadOnlyList<string> FoldedLayers => [.. Graph.Nodes.Where(_state.Net.Plan.Skips).Select(n => n.Name)];
 
     /// <summary>

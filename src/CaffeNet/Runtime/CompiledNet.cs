@@ -41,7 +41,7 @@ sealed class CompiledNet
         Graph = graph;
         Weights = weights;
         keep ??= [];
-        Plan = options.Fuse ? GraphOptimizer.Plan(graph, keep.ToHashSet()) : FusionPlan.None;
+        Plan = options.Fuse ? GraphOptimizer.Plan(graph, keep.ToHashSet(), options.Block) : FusionPlan.None;
         var running = graph.Nodes.Where(n => !Plan.Skips(n)).ToArray();
         foreach (var node in running.Where(n => Plan.FusionAt(n) is null))
             LayerFactory.RequireSupported(graph, node);
@@ -131,9 +131,11 @@ sealed class CompiledNet
         }
         try
         {
-            return node.Type == "InnerProduct"
-                ? new FusedInnerProductLayer(fusion, Weights, pool)
-                : new FusedConvolutionLayer(fusion, Weights, pool, IoOf(Layout, fusion));
+            if (node.Type == "InnerProduct")
+                return new FusedInnerProductLayer(fusion, Weights, pool);
+            return fusion.Depthwise is null
+                ? new FusedConvolutionLayer(fusion, Weights, pool, IoOf(Layout, fusion))
+                : new FusedExpandDepthwiseLayer(fusion, Weights, pool, IoOf(Layout, fusion));
         }
         catch (CaffeNetException e) when (!e.Message.StartsWith("layer '", StringComparison.Ordinal))
         {

@@ -40,6 +40,8 @@ sealed class ExecutorMemory
             (long Floats, long Longest, long Folded) copy = (0, 0, 0);
             if (fusion is not null && node.Type == "InnerProduct")
                 copy = FusedInnerProductLayer.Kept(fusion) is var (floats, longestArray) ? (floats, longestArray, 0) : default;
+            else if (fusion is { Depthwise: not null })
+                copy = FusedExpandDepthwiseLayer.Kept(fusion, CompiledNet.IoOf(layout, fusion), scratch);
             else if (fusion is not null)
                 copy = FusedConvolutionLayer.Kept(fusion, CompiledNet.IoOf(layout, fusion), scratch);
             folds.Pooled(copy.Folded);

@@ -6,18 +6,34 @@ internal static class GraphOptimizer
     /// <summary>
     /// The fusions and skips for <paramref name="graph"/>. A value in <paramref name="keep"/> must
     /// exist as the reference path computes it, so a fusion that would fold it away (a kept output
-    /// of a convolution, BatchNorm or Scale before the fused result) is not made.
+    /// of a convolution, BatchNorm or Scale before the fused result) is not made. With
+    /// <paramref name="block"/> channels to a block (the blocked kernels), a depthwise convolution
+    /// may be chained to the 1x1 before it (<see cref="ChainDepthwise"/>).
     /// </summary>
-    public static FusionPlan Plan(NetGraph graph, IReadOnlySet<Value>? keep = null)
+    public static FusionPlan Plan(NetGraph graph, IReadOnlySet<Value>? keep = null, int block = 0)
     {
         var plan = new FusionPlan();
+        var fusions = new List<ConvFusion>();
         foreach (var found in FoldBatchNorm.Find(graph))
         {
             var fusion = FuseActivation.Apply(graph, found);
             var withSum = FuseEltwise.Apply(graph, fusion);
             var chosen = ReferenceEquals(withSum, fusion) ? fusion : FuseActivation.Apply(graph, withSum);
             if (keep is null || !FoldsAway(chosen, keep))
-                plan.Add(chosen);
+                fusions.Add(chosen);
+        }
+        var byAnchor = fusions.ToDictionary(f => f.Anchor);
+        var chained = new HashSet<Node>();
+        foreach (var fusion in fusions)
+        {
+            var pair = block >= 2 ? ChainDepthwise.Apply(graph, fusion, byAnchor.GetValueOrDefault) : null;
+            if (pair is not null && (keep is null || !FoldsAway(pair, keep)))
+            {
+                plan.Add(pair);
+                chained.Add(pair.Depthwise!.Anchor);
+            }
+            else if (!chained.Contains(fusion.Anchor))
+                plan.Add(fusion);
         }
         foreach (var node in DropIdentity.Find(graph))
         {

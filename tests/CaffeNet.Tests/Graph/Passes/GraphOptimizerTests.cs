@@ -62,6 +62,34 @@ public class GraphOptimizerTests
         Assert.Empty(GraphOptimizer.Plan(graph).Fusions);
     }
 
+    [Fact]
+    public void ChainsADepthwiseConvolutionToTheExpansionBeforeItWhereTheExpandedTensorOutgrowsTheCache()
+    {
+        var graph = GraphBuilder.Build(Models.Load(TestPaths.InTestData("mobilenetv2", "deploy.prototxt")), LayerRegistry.Default);
+        Node At(string name) => graph.Nodes.Single(n => n.Name == name);
+        var plan = GraphOptimizer.Plan(graph, block: 16);
+        // Expanded tensors of 32x112x112, 96x112x112 and 144x56x56 floats (1.6 to 4.8 MB); conv_4_2's
+        // 192x28x28 (0.6 MB) stays in L2 between the two layers, so it is not chained.
+        Assert.Equal(["conv_2_1_pw", "conv_3_1_pw", "conv_3_2_pw", "conv_4_1_pw"],
+            plan.Fusions.Where(f => f.Depthwise is not null).Select(f => f.Anchor.Name).Order());
+        var pair = plan.FusionAt(At("conv_3_1_pw"))!;
+        Assert.Equal("conv_3_1_dw", pair.Depthwise!.Anchor.Name);
+        Assert.Equal(["bn_3_1_pw", "scale_3_1_pw", "relu_3_1_pw", "conv_3_1_dw", "bn_3_1_dw", "scale_3_1_dw", "relu_3_1_dw"],
+            pair.Absorbed.Select(n => n.Name));
+        // The pair writes the depthwise result at the expansion's step; the depthwise no longer runs on its own.
+        Assert.Equal("conv_3_1_dw", pair.Result.Name);
+        Assert.Equal(pair.Anchor.Index, plan.WrittenAt(pair.Result));
+        Assert.True(plan.Skips(At("conv_3_1_dw")));
+        Assert.Null(plan.FusionAt(At("conv_3_1_dw")));
+
+        // Not without blocks, nor where the expanded tensor is kept.
+        Assert.DoesNotContain(GraphOptimizer.Plan(graph).Fusions, f => f.Depthwise is not null);
+        var keeping = GraphOptimizer.Plan(graph, new HashSet<Value> { pair.OwnResult }, block: 16);
+        Assert.Null(keeping.FusionAt(At("conv_3_1_pw"))!.Depthwise);
+        Assert.NotNull(keeping.FusionAt(At("conv_3_1_dw")));
+        Assert.NotNull(keeping.FusionAt(At("conv_3_2_pw"))!.Depthwise);
+    }
+
     static LayerParameter Sum(string name, string a, string b, string top, params float[] coefficients)
     {
         var sum = new LayerParameter { Name = name, Type = "Eltwise", Bottom = { a, b }, Top = { top } };
