@@ -14,7 +14,9 @@ Both sides are mapped back to the Caffe layer that writes a blob first (a convol
 batch norm, scale, ReLU and shortcut folded into it counts as that convolution), and that layer's
 group is its kind: the first convolution, depthwise, 1x1 expand (more outputs than inputs), 1x1
 reduce, other KxK convolutions, pooling, eltwise, inner product, and the rest. ONNX Runtime's layout
-reorders (its NCHWc "ReorderInput/Output" nodes) are a group of their own.
+reorders (its NCHWc "ReorderInput/Output" nodes) are a group of their own. A depthwise
+convolution we ran band by band inside the 1x1 expansion before it (no line of its own in OURS.json)
+goes with that expansion, on both sides, to the group "expand + dw".
 """
 import json
 import os
@@ -26,7 +28,7 @@ from collections import defaultdict
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import caffeproto  # noqa: E402
 
-GROUPS = ["first conv", "depthwise", "1x1 expand", "1x1 reduce", "KxK conv", "pooling", "eltwise",
+GROUPS = ["first conv", "depthwise", "1x1 expand", "1x1 reduce", "expand + dw", "KxK conv", "pooling", "eltwise",
           "inner product", "layout reorder", "other"]
 
 
@@ -35,12 +37,20 @@ def classify(net):
     layers = caffeproto.test_layers(net)
     _, bottoms = caffeproto.infer_shapes(net, layers)
     inputs = {name for name, _ in caffeproto.net_inputs(net, layers)}
-    group, writer = {}, {}
+    group, writer, reads = {}, {}, {}
     for layer in layers:
         for top in layer.top:
             writer.setdefault(top, layer.name)
         group[layer.name] = kind(layer, bottoms[layer.name], inputs)
-    return group, writer
+        reads[layer.name] = list(layer.bottom)
+    return group, writer, reads
+
+
+def regroup_chained(group, writer, reads, ran):
+    """Moves each depthwise layer we ran inside the expansion before it, and that expansion, to "expand + dw"."""
+    for name, g in list(group.items()):
+        if g == "depthwise" and name not in ran and reads[name] and writer.get(reads[name][0]) in ran:
+            group[name] = group[writer[reads[name][0]]] = "expand + dw"
 
 
 def kind(layer, ins, inputs):
@@ -117,7 +127,9 @@ def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     net = caffeproto.read_net(sys.argv[1])
-    group, writer = classify(net)
+    group, writer, reads = classify(net)
+    with open(sys.argv[2]) as f:
+        regroup_chained(group, writer, reads, {layer["name"] for layer in json.load(f)["layers"]})
     mine, my_layers, my_total = ours(sys.argv[2], group)
     theirs, their_layers, their_total = ort(sys.argv[3], group, writer)
     if os.environ.get("PER_LAYER"):

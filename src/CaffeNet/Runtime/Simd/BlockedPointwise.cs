@@ -7,7 +7,7 @@ namespace CaffeNet.Runtime.Simd;
 /// 1x1 convolution (stride 1, no padding, group 1) on channel-blocked tensors: output channels in
 /// the lanes. A tile is two output blocks by six pixels, twelve accumulators (four blocks, 24, with
 /// the 32 registers of AVX-512; three by seven, 21, on planes that tiles of seven fill better, as
-/// 7x7); each input channel adds its weight vectors times the tile's pixels' value of that channel
+/// 7x7; one by twelve where a group has one block); each input channel adds its weight vectors times the tile's pixels' value of that channel
 /// (broadcast), so the pixel count needs no vector alignment. Where a group's
 /// weights outgrow a share of L1, the input channels are taken in chunks (as MLAS does), the sums
 /// kept in the output between chunks, so a chunk's weights stay in L1 across the tiles of a run
@@ -203,6 +203,16 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
                 ThreeBySeven(t, Pixels(p, last, 7), p);
             return;
         }
+        if (t.Blocks == 1)
+        {
+            // One block: twelve pixels at a time, as six sums would wait on the FMA latency.
+            int p = first;
+            for (; p + BlockedPointwise.Pixels < last; p += 2 * BlockedPointwise.Pixels)
+                OneByTwelve(t, Pixels(p, last, BlockedPointwise.Pixels), Pixels(p + BlockedPointwise.Pixels, last, BlockedPointwise.Pixels), p);
+            if (p < last)
+                OneBySix(t, Pixels(p, last, BlockedPointwise.Pixels), p, 0);
+            return;
+        }
         for (int p = first; p < last; p += BlockedPointwise.Pixels)
         {
             var x = Pixels(p, last, BlockedPointwise.Pixels);
@@ -377,6 +387,43 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
         }
         Finish(t, px, pixel, which, a00, a01, a02, a03, a04, a05);
         Finish(t, px, pixel, which + 1, a10, a11, a12, a13, a14, a15);
+    }
+
+    /// <summary>One output block over two tiles of six pixels, the second at <paramref name="pixel"/> + 6.</summary>
+    static void OneByTwelve(in BlockedPointwise.Tile t, in TilePixels px, in TilePixels py, int pixel)
+    {
+        int b = TLanes.Count, second = pixel + BlockedPointwise.Pixels;
+        float* w0 = t.Weights;
+        Start(t, px, pixel, 0, out var a0, out var a1, out var a2, out var a3, out var a4, out var a5);
+        Start(t, py, second, 0, out var a6, out var a7, out var a8, out var a9, out var a10, out var a11);
+        float* block = t.Input + (nint)pixel * b;
+        nint o1 = px.O1, o2 = px.O2, o3 = px.O3, o4 = px.O4, o5 = px.O5;
+        nint o6 = BlockedPointwise.Pixels * b, o7 = o6 + py.O1, o8 = o6 + py.O2, o9 = o6 + py.O3, o10 = o6 + py.O4, o11 = o6 + py.O5;
+        int c = 0;
+        while (c < t.Inputs)
+        {
+            int end = Math.Min(t.Inputs, c + b);
+            float* x = block;
+            for (; c < end; c++, x++, w0 += b)
+            {
+                var v0 = TLanes.Load(w0);
+                a0 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[0]), a0);
+                a1 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o1]), a1);
+                a2 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o2]), a2);
+                a3 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o3]), a3);
+                a4 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o4]), a4);
+                a5 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o5]), a5);
+                a6 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o6]), a6);
+                a7 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o7]), a7);
+                a8 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o8]), a8);
+                a9 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o9]), a9);
+                a10 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o10]), a10);
+                a11 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o11]), a11);
+            }
+            block += t.InStride;
+        }
+        Finish(t, px, pixel, 0, a0, a1, a2, a3, a4, a5);
+        Finish(t, py, second, 0, a6, a7, a8, a9, a10, a11);
     }
 
     static void OneBySix(in BlockedPointwise.Tile t, in TilePixels px, int pixel, int which)
