@@ -41,7 +41,9 @@ sealed class CompiledNet
         Graph = graph;
         Weights = weights;
         keep ??= [];
-        Plan = options.Fuse ? GraphOptimizer.Plan(graph, keep.ToHashSet(), options.Block) : FusionPlan.None;
+        // Chained pairs gained nothing at two threads (MobileNetV2, paired in-process), where their
+        // tasks, one per thread so that few rows are expanded twice, leave no work to take over.
+        Plan = options.Fuse ? GraphOptimizer.Plan(graph, keep.ToHashSet(), chain: options.Block >= 2 && options.Threads == 1) : FusionPlan.None;
         var running = graph.Nodes.Where(n => !Plan.Skips(n)).ToArray();
         foreach (var node in running.Where(n => Plan.FusionAt(n) is null))
             LayerFactory.RequireSupported(graph, node);

@@ -7,7 +7,7 @@ namespace CaffeNet.Graph.Passes;
 /// residual block's expansion), where that result is too large to stay in cache between the two
 /// (<see cref="BlockedExpandDepthwise.Pays"/>): the pair then runs band by band as one step, and
 /// the expanded tensor is never written whole. Both keep their own folded layers; neither may
-/// have a fused shortcut. Only on the blocked kernels, so only when the layout has blocks.
+/// have a fused shortcut. Only on the blocked kernels (<see cref="GraphOptimizer.Plan"/> says when).
 /// </summary>
 internal static class ChainDepthwise
 {

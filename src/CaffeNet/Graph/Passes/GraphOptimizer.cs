@@ -7,10 +7,10 @@ internal static class GraphOptimizer
     /// The fusions and skips for <paramref name="graph"/>. A value in <paramref name="keep"/> must
     /// exist as the reference path computes it, so a fusion that would fold it away (a kept output
     /// of a convolution, BatchNorm or Scale before the fused result) is not made. With
-    /// <paramref name="block"/> channels to a block (the blocked kernels), a depthwise convolution
-    /// may be chained to the 1x1 before it (<see cref="ChainDepthwise"/>).
+    /// <paramref name="chain"/> (for the blocked kernels on one thread), a depthwise convolution may
+    /// be chained to the 1x1 before it (<see cref="ChainDepthwise"/>).
     /// </summary>
-    public static FusionPlan Plan(NetGraph graph, IReadOnlySet<Value>? keep = null, int block = 0)
+    public static FusionPlan Plan(NetGraph graph, IReadOnlySet<Value>? keep = null, bool chain = false)
     {
         var plan = new FusionPlan();
         var fusions = new List<ConvFusion>();
@@ -26,7 +26,7 @@ internal static class GraphOptimizer
         var chained = new HashSet<Node>();
         foreach (var fusion in fusions)
         {
-            var pair = block >= 2 ? ChainDepthwise.Apply(graph, fusion, byAnchor.GetValueOrDefault) : null;
+            var pair = chain ? ChainDepthwise.Apply(graph, fusion, byAnchor.GetValueOrDefault) : null;
             if (pair is not null && (keep is null || !FoldsAway(pair, keep)))
             {
                 plan.Add(pair);

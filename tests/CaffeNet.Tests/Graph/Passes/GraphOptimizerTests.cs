@@ -67,7 +67,7 @@ public class GraphOptimizerTests
     {
         var graph = GraphBuilder.Build(Models.Load(TestPaths.InTestData("mobilenetv2", "deploy.prototxt")), LayerRegistry.Default);
         Node At(string name) => graph.Nodes.Single(n => n.Name == name);
-        var plan = GraphOptimizer.Plan(graph, block: 16);
+        var plan = GraphOptimizer.Plan(graph, chain: true);
         // Expanded tensors of 32x112x112, 96x112x112 and 144x56x56 floats (1.6 to 4.8 MB); conv_4_2's
         // 192x28x28 (0.6 MB) stays in L2 between the two layers, so it is not chained.
         Assert.Equal(["conv_2_1_pw", "conv_3_1_pw", "conv_3_2_pw", "conv_4_1_pw"],
@@ -82,9 +82,9 @@ public class GraphOptimizerTests
         Assert.True(plan.Skips(At("conv_3_1_dw")));
         Assert.Null(plan.FusionAt(At("conv_3_1_dw")));
 
-        // Not without blocks, nor where the expanded tensor is kept.
+        // Not unless asked, nor where the expanded tensor is kept.
         Assert.DoesNotContain(GraphOptimizer.Plan(graph).Fusions, f => f.Depthwise is not null);
-        var keeping = GraphOptimizer.Plan(graph, new HashSet<Value> { pair.OwnResult }, block: 16);
+        var keeping = GraphOptimizer.Plan(graph, new HashSet<Value> { pair.OwnResult }, chain: true);
         Assert.Null(keeping.FusionAt(At("conv_3_1_pw"))!.Depthwise);
         Assert.NotNull(keeping.FusionAt(At("conv_3_1_dw")));
         Assert.NotNull(keeping.FusionAt(At("conv_3_2_pw"))!.Depthwise);
