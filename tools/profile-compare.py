@@ -69,9 +69,7 @@ def kind(layer, ins, inputs):
     return {"Pooling": "pooling", "Eltwise": "eltwise", "InnerProduct": "inner product"}.get(t, "other")
 
 
-def ours(path, group):
-    with open(path) as f:
-        report = json.load(f)
+def ours(report, group):
     totals, layers = defaultdict(float), defaultdict(float)
     for layer in report["layers"]:
         totals[group.get(layer["name"], "other")] += layer["ms"]
@@ -129,8 +127,9 @@ def main():
     net = caffeproto.read_net(sys.argv[1])
     group, writer, reads = classify(net)
     with open(sys.argv[2]) as f:
-        regroup_chained(group, writer, reads, {layer["name"] for layer in json.load(f)["layers"]})
-    mine, my_layers, my_total = ours(sys.argv[2], group)
+        report = json.load(f)
+    regroup_chained(group, writer, reads, {layer["name"] for layer in report["layers"]})
+    mine, my_layers, my_total = ours(report, group)
     theirs, their_layers, their_total = ort(sys.argv[3], group, writer)
     if os.environ.get("PER_LAYER"):
         print("%-24s %-16s %10s %10s %7s" % ("layer", "group", "ours ms", "ORT ms", "ratio"))

@@ -41,9 +41,7 @@ sealed class CompiledNet
         Graph = graph;
         Weights = weights;
         keep ??= [];
-        // Chained pairs gained nothing at two threads (MobileNetV2, paired in-process), where their
-        // tasks, one per thread so that few rows are expanded twice, leave no work to take over.
-        Plan = options.Fuse ? GraphOptimizer.Plan(graph, keep.ToHashSet(), chain: options.Block >= 2 && options.Threads == 1) : FusionPlan.None;
+        Plan = PlanFor(graph, options, keep.ToHashSet());
         var running = graph.Nodes.Where(n => !Plan.Skips(n)).ToArray();
         foreach (var node in running.Where(n => Plan.FusionAt(n) is null))
             LayerFactory.RequireSupported(graph, node);
@@ -64,6 +62,12 @@ sealed class CompiledNet
         Kept = [.. keep.Distinct().Select(v => new KeptValue(v, CopyAfter(v)))];
         InputsInPlace = [.. graph.Inputs.Select(InPlace)];
     }
+
+    /// <summary>What the passes fuse and skip under <paramref name="options"/> (nothing on the reference path).</summary>
+    internal static FusionPlan PlanFor(NetGraph graph, ExecutorOptions options, IReadOnlySet<Value>? keep = null) =>
+        // Chained pairs gained nothing at two threads (MobileNetV2, paired in-process), where their
+        // tasks, one per thread so that few rows are expanded twice, leave no work to take over.
+        options.Fuse ? GraphOptimizer.Plan(graph, keep, chain: options.Block >= 2 && options.Threads == 1) : FusionPlan.None;
 
     public NetGraph Graph { get; }
 

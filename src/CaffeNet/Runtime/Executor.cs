@@ -61,7 +61,7 @@ internal sealed class Executor : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1);
         Require.Runnable(graph);
-        var plan = options.Fuse ? GraphOptimizer.Plan(graph) : FusionPlan.None;
+        var plan = CompiledNet.PlanFor(graph, options);
         // A layer the runtime cannot run has no shapes to size; say so rather than fail on them.
         RequireSupported(graph, plan);
         var layout = options.Fuse ? ChannelLayout.For(graph, plan, options.Block) : ChannelLayout.None;

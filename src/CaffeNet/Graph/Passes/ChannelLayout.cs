@@ -155,7 +155,8 @@ internal sealed class ChannelLayout
     /// The blocked kernel of a fused convolution: depthwise; 1x1 stride 1 unpadded over more than one
     /// pixel; direct for group 1 with at most 4 input channels (reading NCHW); any other group 1
     /// window (KxK, strided 1x1) on the blocked input, by Winograd's transform where it pays (see
-    /// <see cref="BlockedWinograd.TileFor"/>); or none.
+    /// <see cref="BlockedWinograd.TileFor"/>); or none. A 1x1 with a chained depthwise convolution
+    /// (<see cref="ChainDepthwise"/>) is laid out by its 1x1: it reads and writes blocked.
     /// </summary>
     public static BlockedKernel KernelOf(ConvFusion fusion)
     {

@@ -26,13 +26,15 @@ internal static class GraphOptimizer
         var chained = new HashSet<Node>();
         foreach (var fusion in fusions)
         {
+            if (chained.Contains(fusion.Anchor))
+                continue;
             var pair = chain ? ChainDepthwise.Apply(graph, fusion, byAnchor.GetValueOrDefault) : null;
             if (pair is not null && (keep is null || !FoldsAway(pair, keep)))
             {
                 plan.Add(pair);
                 chained.Add(pair.Depthwise!.Anchor);
             }
-            else if (!chained.Contains(fusion.Anchor))
+            else
                 plan.Add(fusion);
         }
         foreach (var node in DropIdentity.Find(graph))

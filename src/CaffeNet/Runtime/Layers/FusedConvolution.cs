@@ -187,7 +187,7 @@ sealed class FusedConvolutionLayer : ILayer
     static int TileOf(ConvolutionAttributes a, Shape input, Shape output) =>
         BlockedWinograd.TileFor(Window(ConvolutionLayer.Params(a)), input[1], output[2], output[3]);
 
-    static ConvWindow Window(in ConvolutionParams p) =>
+    internal static ConvWindow Window(in ConvolutionParams p) =>
         new(p.KernelH, p.KernelW, p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW);
 
     internal static Activation ActivationOf(Node? node) => node?.Attributes switch

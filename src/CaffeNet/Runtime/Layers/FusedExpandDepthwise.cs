@@ -1,3 +1,4 @@
+using System.Buffers;
 using CaffeNet.Graph;
 using CaffeNet.Graph.Passes;
 using CaffeNet.Runtime.Simd;
@@ -34,32 +35,35 @@ sealed class FusedExpandDepthwiseLayer : ILayer
         (_blockedInput, _blockedOutput) = (io.Input, io.Output);
         _window = WindowOf(depthwise);
         _pool = pool;
-        var (w, b) = FoldedWeights.For(expand, weights);
+        // Both fold into one pooled buffer, in turn, as the other fused convolutions do: only the packed copies stay.
+        int expandCount = weights.For(expand.Anchor)[0].Count, count = weights.For(depthwise.Anchor)[0].Count;
+        var folded = ArrayPool<float>.Shared.Rent(Math.Max(expandCount, count));
+        var w = folded.AsSpan(0, expandCount);
+        var b = FoldedWeights.Into(expand, weights, w);
         _expandWeights = BlockedPointwise.PackWeights(w, _channels, _inputs, _block);
         _expandBias = BlockedDepthwise.PackChannels(b, _channels, _block);
         _expandActivation = FusedConvolutionLayer.ActivationOf(expand.Activation);
-        (w, b) = FoldedWeights.For(depthwise, weights);
+        w = folded.AsSpan(0, count);
+        b = FoldedWeights.Into(depthwise, weights, w);
         _weights = BlockedDepthwise.PackWeights(w, _channels, _window.KernelH * _window.KernelW, _block);
         _bias = BlockedDepthwise.PackChannels(b, _channels, _block);
         _activation = FusedConvolutionLayer.ActivationOf(depthwise.Activation);
+        ArrayPool<float>.Shared.Return(folded);
     }
 
     /// <summary>
     /// The layout's blocks; where it blocked none of the pair's tensors (a net of NCHW layers
-    /// around it), blocks of 8, whose lanes every x64 machine has.
+    /// around it), blocks of 8 (AVX2's lanes; emulated, slowly but exactly, where a CPU lacks them).
     /// </summary>
     static int BlockOf(BlockedIo io) => io.Block != 0 ? io.Block : 8;
 
-    static ConvWindow WindowOf(ConvFusion depthwise)
-    {
-        var a = LayerFactory.Attributes<ConvolutionAttributes>(depthwise.Anchor);
-        return new ConvWindow(a.KernelH, a.KernelW, a.StrideH, a.StrideW, a.PadH, a.PadW, a.DilationH, a.DilationW);
-    }
+    static ConvWindow WindowOf(ConvFusion depthwise) =>
+        FusedConvolutionLayer.Window(ConvolutionLayer.Params(LayerFactory.Attributes<ConvolutionAttributes>(depthwise.Anchor)));
 
     /// <summary>
     /// For memory estimates, as <see cref="FusedConvolutionLayer.Kept"/>: the packed weights and
-    /// biases kept, the longest array made (a folded weight blob or a packed copy), nothing pooled;
-    /// the band buffer and reorder buffers go to <paramref name="scratch"/>.
+    /// biases kept (with the folded biases), the longest array made, and the pooled buffer both fold
+    /// into; the band buffer and reorder buffers go to <paramref name="scratch"/>.
     /// </summary>
     internal static (long Floats, long Longest, long Folded) Kept(ConvFusion pair, BlockedIo io, ScratchEstimate scratch)
     {
@@ -76,7 +80,7 @@ sealed class FusedExpandDepthwiseLayer : ILayer
         if (!io.Output)
             scratch.PerThread(ScratchKind.ReorderOutput, ChannelLayout.BlockedFloats(output, block));
         long folded = Math.Max(pair.Anchor.ParamShapes[0].Count, depthwise.Anchor.ParamShapes[0].Count);
-        return (expand + taps + 2L * channels, Math.Max(folded, Math.Max(expand, taps)), 0);
+        return (expand + taps + 4L * channels, Math.Max(folded, Math.Max(expand, taps)), folded);
     }
 
     public unsafe void Forward(ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs)

@@ -63,7 +63,7 @@ internal static unsafe class BlockedExpandDepthwise
             depthwise.Weights = pw;
             depthwise.Bias = pb;
             int rows;
-            (band, rows) = band > 0 ? (band, Rows(band, window)) : Bands(block, channels, width, window);
+            (band, rows) = band > 0 ? (band, BufferRowsFor(band, window)) : Bands(block, channels, width, window);
             var job = new Job
             {
                 Expand = expand, Depthwise = depthwise, Input = pin, Output = pout, Band = band, BufferRows = Math.Min(rows, height),
@@ -71,7 +71,8 @@ internal static unsafe class BlockedExpandDepthwise
                 Units = (long)batch * oh,
             };
             // One task per thread: each starts its band buffer afresh, so each task boundary
-            // expands the rows both sides' windows share twice.
+            // expands the rows both sides' windows share twice. (The executor chains pairs only on
+            // one thread; image lanes and the tests split them.)
             double work = 7.0 * blocks * ow * window.KernelH * window.KernelW + (double)inputs * blocks * width * window.StrideH;
             int tasks = WorkSplit.Tasks(pool, job.Units, work);
             job.Tasks = Math.Min(tasks, pool?.ThreadCount ?? 1);
@@ -86,10 +87,10 @@ internal static unsafe class BlockedExpandDepthwise
     {
         long rowBytes = (long)Blocks(channels, block) * width * block * sizeof(float);
         int band = (int)Math.Clamp((BufferBytes / rowBytes - Reach(window)) / (2 * window.StrideH), 1, 64);
-        return (band, Rows(band, window));
+        return (band, BufferRowsFor(band, window));
     }
 
-    static int Rows(int band, ConvWindow window) => 2 * band * window.StrideH + Reach(window);
+    static int BufferRowsFor(int band, ConvWindow window) => 2 * band * window.StrideH + Reach(window);
 
     /// <summary>Input rows one output row's window spans.</summary>
     static int Reach(ConvWindow window) => (window.KernelH - 1) * window.DilationH + 1;

@@ -7,11 +7,11 @@ namespace CaffeNet.Runtime.Simd;
 /// 1x1 convolution (stride 1, no padding, group 1) on channel-blocked tensors: output channels in
 /// the lanes. A tile is two output blocks by six pixels, twelve accumulators (four blocks, 24, with
 /// the 32 registers of AVX-512; three by seven, 21, on planes that tiles of seven fill better, as
-/// 7x7; one by twelve where a group has one block); each input channel adds its weight vectors times the tile's pixels' value of that channel
-/// (broadcast), so the pixel count needs no vector alignment. Where a group's
-/// weights outgrow a share of L1, the input channels are taken in chunks (as MLAS does), the sums
-/// kept in the output between chunks, so a chunk's weights stay in L1 across the tiles of a run
-/// instead of streaming from L2 for every tile.
+/// 7x7; one by twelve where a group has one block); each input channel adds its weight vectors
+/// times the tile's pixels' value of that channel (broadcast), so the pixel count needs no vector
+/// alignment. Where a group's weights outgrow a share of L1, the input channels are taken in
+/// chunks (as MLAS does), the sums kept in the output between chunks, so a chunk's weights stay in
+/// L1 across the tiles of a run instead of streaming from L2 for every tile.
 /// Output = clamp(conv + bias (+ residual), lo, hi), the residual blocked like the output.
 /// </summary>
 internal static unsafe class BlockedPointwise

@@ -25,7 +25,8 @@ public class BlockedExpandDepthwiseTests
         ConvWindow.Square(3, 2, 1),
         ConvWindow.Square(3, 2, 0),
         new(3, 3, 1, 1, 2, 2, 2, 2),   // dilation 2
-        new(5, 3, 3, 2, 2, 1),         // uneven kernel and strides: rows no window reads
+        new(5, 3, 3, 2, 2, 1),         // uneven kernel and strides
+        ConvWindow.Square(1, 2, 0),    // rows no window reads: each band starts afresh
     ];
 
     [Theory]
