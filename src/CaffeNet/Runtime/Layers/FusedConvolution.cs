@@ -262,12 +262,7 @@ sealed class FusedConvolutionLayer : ILayer
             src = nchw;
         }
         else if (_path != Path.BlockedDirect && !_io.Input)
-        {
-            int floats = checked(_batch * ChannelLayout.RoundUp(_channels, block) * _height * _width);
-            var blocked = new Span<float>(Scratch.ReorderInput(floats), floats);
-            BlockedReorder.ToBlocked(src, blocked, _batch, _channels, _height * _width, block);
-            src = blocked;
-        }
+            src = BlockedReorder.InputToBlocked(src, _batch, _channels, _height * _width, block);
         if (!residual.IsEmpty && !_io.Residual)
         {
             var blocked = new Span<float>(Scratch.ReorderResidual(outFloats), outFloats);

@@ -88,12 +88,7 @@ sealed class FusedExpandDepthwiseLayer : ILayer
         ReadOnlySpan<float> src = inputs[0].Span;
         var dst = outputs[0].Span;
         if (!_blockedInput)
-        {
-            int floats = checked(_batch * ChannelLayout.RoundUp(_inputs, _block) * _height * _width);
-            var blocked = new Span<float>(Scratch.ReorderInput(floats), floats);
-            BlockedReorder.ToBlocked(src, blocked, _batch, _inputs, _height * _width, _block);
-            src = blocked;
-        }
+            src = BlockedReorder.InputToBlocked(src, _batch, _inputs, _height * _width, _block);
         int outFloats = checked(_batch * ChannelLayout.RoundUp(_channels, _block) * _outHeight * _outWidth);
         var output = _blockedOutput ? dst : new Span<float>(Scratch.ReorderOutput(outFloats), outFloats);
         BlockedExpandDepthwise.Forward(_block, src, output, _batch, _inputs, _channels, _height, _width, _expandWeights, _expandBias,

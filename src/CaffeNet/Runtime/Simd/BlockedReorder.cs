@@ -7,6 +7,15 @@ namespace CaffeNet.Runtime.Simd;
 /// </summary>
 internal static unsafe class BlockedReorder
 {
+    /// <summary>A layer's NCHW input reordered into this thread's input scratch (<see cref="Scratch.ReorderInput"/>), for a kernel that reads blocked.</summary>
+    public static ReadOnlySpan<float> InputToBlocked(ReadOnlySpan<float> src, int batch, int channels, int plane, int block)
+    {
+        int floats = checked(batch * ((channels + block - 1) / block * block) * plane);
+        var blocked = new Span<float>(Scratch.ReorderInput(floats), floats);
+        ToBlocked(src, blocked, batch, channels, plane, block);
+        return blocked;
+    }
+
     /// <summary>NCHW <paramref name="src"/> (batch x channels x plane) to blocked <paramref name="dst"/>, padding lanes zeroed.</summary>
     public static void ToBlocked(ReadOnlySpan<float> src, Span<float> dst, int batch, int channels, int plane, int block)
     {
