@@ -13,7 +13,7 @@ namespace CaffeNet.Runtime.Simd;
 /// weight vectors times the six pixels' values (broadcast). A task is a group of output blocks over a
 /// run of pixels; where a group's weights outgrow L2, the input channels are taken in chunks, the
 /// sums of the task's pixels kept in scratch between chunks, so every tile of the run reuses a chunk
-/// from cache. Output = clamp(conv + bias (+ residual), lo, hi), the residual blocked like the output.
+/// from cache, and the chunk read next is fetched into L2 while this one computes (<see cref="Tile.Prefetch"/>). Output = clamp(conv + bias (+ residual), lo, hi), the residual blocked like the output.
 /// </summary>
 internal static unsafe class BlockedConv
 {
@@ -146,7 +146,7 @@ internal static unsafe class BlockedConv
         }
     }
 
-    struct Job : IParallelJob
+    internal struct Job : IParallelJob
     {
         public int Block, Inputs, InBlocks, OutBlocks, OutWidth, Plane, PaddedWidth, Group, Groups, RunPixels, Runs, ChunkBlocks, Chunks;
         public nint InPlane;
@@ -155,13 +155,15 @@ internal static unsafe class BlockedConv
         public float Lo, Hi;
 
         /// <summary>
-        /// The weights read after chunk <paramref name="chunk"/> of this task, and their blocks: the
-        /// group's next chunk; after the last, the first of the next task's group (runs vary
-        /// fastest; after the last group, the next image's first).
+        /// Where the weights read after chunk <paramref name="chunk"/> of this task start, in floats from
+        /// the weights' start, and their blocks: the group's next chunk; after the last, the first of
+        /// the next task's group (runs vary fastest; after the last group, the next image's first). A
+        /// chunk fetches as many input blocks as it has, so a short last chunk is fetched as the whole
+        /// chunk ending at the row's end, never past it.
         /// </summary>
-        readonly float* Upcoming(int run, int group, int chunk, out int blocks)
+        internal readonly nint Upcoming(int run, int group, int chunk, out int blocks)
         {
-            int ob = group * Group, cb = (chunk + 1) * ChunkBlocks;
+            int ob = group * Group, cb = Math.Min((chunk + 1) * ChunkBlocks, InBlocks - ChunkBlocks);
             if (chunk == Chunks - 1)
             {
                 cb = 0;
@@ -169,7 +171,7 @@ internal static unsafe class BlockedConv
                     ob = (group + 1) % Groups * Group;
             }
             blocks = Math.Min(Group, OutBlocks - ob);
-            return Weights + ((nint)ob * InBlocks + cb) * Window.KernelH * Window.KernelW * Block * Block;
+            return ((nint)ob * InBlocks + cb) * Window.KernelH * Window.KernelW * Block * Block;
         }
 
         [SkipLocalsInit]
@@ -210,7 +212,7 @@ internal static unsafe class BlockedConv
                 t.LastLanes = Math.Min(Block, Inputs - (cb + t.InBlocks - 1) * Block);
                 t.FromBias = chunk == 0;
                 t.Final = chunk == Chunks - 1;
-                t.Prefetch = Upcoming(run, group, chunk, out t.PrefetchBlocks);
+                t.Prefetch = Weights + Upcoming(run, group, chunk, out t.PrefetchBlocks);
                 if (Block == 16)
                     BlockedConv<Lanes512, Vector512<float>>.Run(t, first, last);
                 else
@@ -231,7 +233,8 @@ internal static unsafe class BlockedConv
         public int InBlocks, LastLanes, Taps, Blocks, First, OutWidth, PaddedWidth, StrideH, StrideW;
         /// <summary>
         /// The weights read after this chunk (<see cref="Job.Upcoming"/>): the first tiles fetch them
-        /// into L2, a block's stream each, a cache line per input channel, so they come from L3 while
+        /// into L2, a block's stream each, a vector per input channel and tap (a cache line with 16
+        /// lanes) at the offset the tile's own weights are read from, so they come from L3 while
         /// this chunk computes (ResNet-50's 7x7 res5 has one run per group: 0.978 of the net's time).
         /// </summary>
         public float* Prefetch;
@@ -272,7 +275,7 @@ static unsafe class BlockedConv<TLanes, TVec> where TLanes : struct, IFloatLanes
 
     /// <summary>Where the <paramref name="call"/>-th kernel call of a chunk prefetches: a block of the next chunk's weights, else its own (in cache already).</summary>
     static float* Ahead(in BlockedConv.Tile t, int call) =>
-        t.Prefetch != null && call < t.PrefetchBlocks ? t.Prefetch + call * t.WeightStride : t.Weights;
+        call < t.PrefetchBlocks ? t.Prefetch + call * t.WeightStride : t.Weights;
 
     /// <summary>Where output pixel <paramref name="p"/>'s window starts in a padded input plane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -305,6 +308,7 @@ static unsafe class BlockedConv<TLanes, TVec> where TLanes : struct, IFloatLanes
         a33 = Sum(t, pixel, which + 3, 3); a34 = Sum(t, pixel, which + 3, 4); a35 = Sum(t, pixel, which + 3, 5);
         nint o1 = px.O1, o2 = px.O2, o3 = px.O3, o4 = px.O4, o5 = px.O5;
         float* w = t.Weights + which * ws;
+        nint ahead = (nint)(pf - w); // the prefetch stream keeps the layout of the loads, short last blocks too
         for (int cb = 0; cb < t.InBlocks; cb++)
         {
             int lanes = cb == t.InBlocks - 1 ? t.LastLanes : b;
@@ -313,9 +317,9 @@ static unsafe class BlockedConv<TLanes, TVec> where TLanes : struct, IFloatLanes
             {
                 float* x = plane + t.TapOffsets[k];
                 float* wk = w + ((nint)cb * t.Taps + k) * b * b;
-                for (int c = 0; c < lanes; c++, x++, wk += b, pf += b)
+                for (int c = 0; c < lanes; c++, x++, wk += b)
                 {
-                    if (Sse.IsSupported) Sse.Prefetch1(pf);
+                    if (Sse.IsSupported) Sse.Prefetch1(wk + ahead);
                     var v0 = TLanes.Load(wk);
                     var v1 = TLanes.Load(wk + ws);
                     var v2 = TLanes.Load(wk + 2 * ws);
@@ -358,6 +362,7 @@ static unsafe class BlockedConv<TLanes, TVec> where TLanes : struct, IFloatLanes
         a13 = Sum(t, pixel, which + 1, 3); a14 = Sum(t, pixel, which + 1, 4); a15 = Sum(t, pixel, which + 1, 5);
         nint o1 = px.O1, o2 = px.O2, o3 = px.O3, o4 = px.O4, o5 = px.O5;
         float* w = t.Weights + which * ws;
+        nint ahead = (nint)(pf - w); // the prefetch stream keeps the layout of the loads, short last blocks too
         for (int cb = 0; cb < t.InBlocks; cb++)
         {
             int lanes = cb == t.InBlocks - 1 ? t.LastLanes : b;
@@ -366,9 +371,9 @@ static unsafe class BlockedConv<TLanes, TVec> where TLanes : struct, IFloatLanes
             {
                 float* x = plane + t.TapOffsets[k];
                 float* wk = w + ((nint)cb * t.Taps + k) * b * b;
-                for (int c = 0; c < lanes; c++, x++, wk += b, pf += b)
+                for (int c = 0; c < lanes; c++, x++, wk += b)
                 {
-                    if (Sse.IsSupported) Sse.Prefetch1(pf);
+                    if (Sse.IsSupported) Sse.Prefetch1(wk + ahead);
                     var v0 = TLanes.Load(wk);
                     var v1 = TLanes.Load(wk + ws);
                     var x0 = TLanes.Splat(x[0]);
@@ -397,6 +402,7 @@ static unsafe class BlockedConv<TLanes, TVec> where TLanes : struct, IFloatLanes
         var a3 = Sum(t, pixel, which, 3); var a4 = Sum(t, pixel, which, 4); var a5 = Sum(t, pixel, which, 5);
         nint o1 = px.O1, o2 = px.O2, o3 = px.O3, o4 = px.O4, o5 = px.O5;
         float* w = t.Weights + which * t.WeightStride;
+        nint ahead = (nint)(pf - w);
         for (int cb = 0; cb < t.InBlocks; cb++)
         {
             int lanes = cb == t.InBlocks - 1 ? t.LastLanes : b;
@@ -405,9 +411,9 @@ static unsafe class BlockedConv<TLanes, TVec> where TLanes : struct, IFloatLanes
             {
                 float* x = plane + t.TapOffsets[k];
                 float* wk = w + ((nint)cb * t.Taps + k) * b * b;
-                for (int c = 0; c < lanes; c++, x++, wk += b, pf += b)
+                for (int c = 0; c < lanes; c++, x++, wk += b)
                 {
-                    if (Sse.IsSupported) Sse.Prefetch1(pf);
+                    if (Sse.IsSupported) Sse.Prefetch1(wk + ahead);
                     var v0 = TLanes.Load(wk);
                     a0 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[0]), a0);
                     a1 = TLanes.MultiplyAdd(v0, TLanes.Splat(x[o1]), a1);

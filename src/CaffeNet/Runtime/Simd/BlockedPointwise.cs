@@ -143,18 +143,21 @@ internal static unsafe class BlockedPointwise
         }
 
         /// <summary>
-        /// The weights the run after chunk <paramref name="c"/> of group <paramref name="ob"/> reads
-        /// (the group's next chunk, else the next group's first) and its blocks; null after the last.
+        /// Where the run after chunk <paramref name="c"/> of group <paramref name="ob"/> reads, in floats
+        /// from the weights' start, and how many of its blocks a run fetches ahead (0: none, after the
+        /// image's last group): the group's next chunk, else the next group's first. A run fetches as
+        /// many channels as it has, so a short last chunk is fetched as the whole chunk ending at the
+        /// row's end, never past it.
         /// </summary>
-        readonly float* Upcoming(int ob, int c, out int blocks)
+        internal readonly nint Upcoming(int ob, int c, out int blocks)
         {
             if (c + Chunk < Inputs)
             {
                 blocks = Math.Min(Group, OutBlocks - ob);
-                return Weights + (nint)ob * Inputs * Block + (nint)(c + Chunk) * Block;
+                return (nint)ob * Inputs * Block + (nint)Math.Min(c + Chunk, Inputs - Chunk) * Block;
             }
-            blocks = Math.Min(Group, OutBlocks - ob - Group);
-            return blocks > 0 ? Weights + (nint)(ob + Group) * Inputs * Block : null;
+            blocks = Math.Max(0, Math.Min(Group, OutBlocks - ob - Group));
+            return blocks > 0 ? (nint)(ob + Group) * Inputs * Block : 0;
         }
 
         /// <summary>Output blocks [ob, ob + Group) of one image, pixels [first, last).</summary>
@@ -180,7 +183,7 @@ internal static unsafe class BlockedPointwise
                 tile.Inputs = Math.Min(Chunk, Inputs - c);
                 tile.FromBias = c == 0;
                 tile.Final = c + Chunk >= Inputs;
-                tile.Prefetch = Upcoming(ob, c, out tile.PrefetchBlocks);
+                tile.Prefetch = Weights + Upcoming(ob, c, out tile.PrefetchBlocks);
                 if (Block == 16)
                     BlockedPointwise<Lanes512, Vector512<float>>.Run(tile, first, last);
                 else
@@ -200,8 +203,9 @@ internal static unsafe class BlockedPointwise
         public nint InStride, OutStride, WeightStride;
         public int Inputs, Blocks;
         /// <summary>
-        /// The weights the next run reads (<see cref="Job.Upcoming"/>), or null: the run's first tiles
-        /// fetch them into L2, one block's stream each, a cache line per input channel, so they come
+        /// The weights the next run reads (<see cref="Job.Upcoming"/>), for its first <see cref="PrefetchBlocks"/>
+        /// blocks: the run's first tiles fetch them into L2, one block's stream each, a vector per input
+        /// channel (a cache line with 16 lanes), so they come
         /// from L3 while this run computes instead of stalling the next run's first tile (MobileNetV2
         /// at 1 thread: 0.955 of the time; its 7x7 layers stream a chunk in for every seven tiles).
         /// </summary>
@@ -221,12 +225,12 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
     /// <summary>Pixels [first, last) of the tile's output blocks.</summary>
     public static void Run(in BlockedPointwise.Tile t, int first, int last)
     {
-        int b = TLanes.Count, k = 0;
+        int b = TLanes.Count, call = 0;
         // The JIT drops the branch for 256-bit lanes, whose 16 registers cannot hold 21 sums.
         if (b == 16 && t.Seven && t.Blocks == 3)
         {
             for (int p = first; p < last; p += 7)
-                ThreeBySeven(t, Pixels(p, last, 7), p, Ahead(t, k++));
+                ThreeBySeven(t, Pixels(p, last, 7), p, Ahead(t, call++));
             return;
         }
         if (t.Blocks == 1)
@@ -234,9 +238,9 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
             // One block: twelve pixels at a time, as six sums would wait on the FMA latency.
             int p = first;
             for (; p + BlockedPointwise.Pixels < last; p += 2 * BlockedPointwise.Pixels)
-                OneByTwelve(t, Pixels(p, last, BlockedPointwise.Pixels), Pixels(p + BlockedPointwise.Pixels, last, BlockedPointwise.Pixels), p, Ahead(t, k++));
+                OneByTwelve(t, Pixels(p, last, BlockedPointwise.Pixels), Pixels(p + BlockedPointwise.Pixels, last, BlockedPointwise.Pixels), p, Ahead(t, call++));
             if (p < last)
-                OneBySix(t, Pixels(p, last, BlockedPointwise.Pixels), p, 0, Ahead(t, k++));
+                OneBySix(t, Pixels(p, last, BlockedPointwise.Pixels), p, 0, Ahead(t, call++));
             return;
         }
         for (int p = first; p < last; p += BlockedPointwise.Pixels)
@@ -247,18 +251,18 @@ static unsafe class BlockedPointwise<TLanes, TVec> where TLanes : struct, IFloat
             if (b == 16)
             {
                 for (; o + 4 <= t.Blocks; o += 4)
-                    FourBySix(t, x, p, o, Ahead(t, k++));
+                    FourBySix(t, x, p, o, Ahead(t, call++));
             }
             for (; o + 2 <= t.Blocks; o += 2)
-                TwoBySix(t, x, p, o, Ahead(t, k++));
+                TwoBySix(t, x, p, o, Ahead(t, call++));
             if (o < t.Blocks)
-                OneBySix(t, x, p, o, Ahead(t, k++));
+                OneBySix(t, x, p, o, Ahead(t, call++));
         }
     }
 
-    /// <summary>Where the <paramref name="k"/>-th kernel call of a run prefetches: a block of the next run's weights, else its own (already in L1).</summary>
-    static float* Ahead(in BlockedPointwise.Tile t, int k) =>
-        t.Prefetch != null && k < t.PrefetchBlocks ? t.Prefetch + k * t.WeightStride : t.Weights;
+    /// <summary>Where the <paramref name="call"/>-th kernel call of a run prefetches: a block of the next run's weights, else its own (already in L1).</summary>
+    static float* Ahead(in BlockedPointwise.Tile t, int call) =>
+        call < t.PrefetchBlocks ? t.Prefetch + call * t.WeightStride : t.Weights;
 
     /// <summary>
     /// The tile of up to <paramref name="size"/> pixels at <paramref name="p"/>. A short last tile
