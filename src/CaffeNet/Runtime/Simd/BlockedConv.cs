@@ -13,7 +13,9 @@ namespace CaffeNet.Runtime.Simd;
 /// weight vectors times the six pixels' values (broadcast). A task is a group of output blocks over a
 /// run of pixels; where a group's weights outgrow L2, the input channels are taken in chunks, the
 /// sums of the task's pixels kept in scratch between chunks, so every tile of the run reuses a chunk
-/// from cache, and the chunk read next is fetched into L2 while this one computes (<see cref="Tile.Prefetch"/>). Output = clamp(conv + bias (+ residual), lo, hi), the residual blocked like the output.
+/// from cache, and the chunk read next is fetched into L2 while this one computes
+/// (<see cref="Tile.Prefetch"/>). Output = clamp(conv + bias (+ residual), lo, hi), the residual
+/// blocked like the output.
 /// </summary>
 internal static unsafe class BlockedConv
 {
@@ -308,7 +310,7 @@ static unsafe class BlockedConv<TLanes, TVec> where TLanes : struct, IFloatLanes
         a33 = Sum(t, pixel, which + 3, 3); a34 = Sum(t, pixel, which + 3, 4); a35 = Sum(t, pixel, which + 3, 5);
         nint o1 = px.O1, o2 = px.O2, o3 = px.O3, o4 = px.O4, o5 = px.O5;
         float* w = t.Weights + which * ws;
-        nint ahead = (nint)(pf - w); // the prefetch stream keeps the layout of the loads, short last blocks too
+        nint ahead = (nint)(pf - w); // the prefetch stream keeps the loads' layout, short last blocks too
         for (int cb = 0; cb < t.InBlocks; cb++)
         {
             int lanes = cb == t.InBlocks - 1 ? t.LastLanes : b;
@@ -362,7 +364,7 @@ static unsafe class BlockedConv<TLanes, TVec> where TLanes : struct, IFloatLanes
         a13 = Sum(t, pixel, which + 1, 3); a14 = Sum(t, pixel, which + 1, 4); a15 = Sum(t, pixel, which + 1, 5);
         nint o1 = px.O1, o2 = px.O2, o3 = px.O3, o4 = px.O4, o5 = px.O5;
         float* w = t.Weights + which * ws;
-        nint ahead = (nint)(pf - w); // the prefetch stream keeps the layout of the loads, short last blocks too
+        nint ahead = (nint)(pf - w);
         for (int cb = 0; cb < t.InBlocks; cb++)
         {
             int lanes = cb == t.InBlocks - 1 ? t.LastLanes : b;
